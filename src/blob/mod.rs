@@ -1,0 +1,134 @@
+//! The content-addressed blob store: zips stored by their SHA-256, never modified.
+//!
+//! An incoming zip is first *staged*: streamed to a temporary file in the store while it is
+//! hashed and its size capped. Checks read the staged file; only an accepted zip is moved to
+//! its address, so a rejected one leaves the store as it was. Blobs are made read-only
+//! because the site hard-links them as zipballs: writing through a link would corrupt every
+//! copy at once.
+
+use std::{
+    fs::{self, File},
+    io::{self, BufWriter, Read, Write},
+    path::{Path, PathBuf},
+};
+
+use sha2::{Digest, Sha256};
+use tempfile::NamedTempFile;
+
+/// A blob store rooted at a directory (`data/blobs`).
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+/// Why staging a zip failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// The stream was longer than the cap; reading stopped at the cap.
+    #[error("the zip is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    /// Reading the stream or writing the temporary file failed.
+    #[error("could not stage the upload")]
+    Io(#[from] io::Error),
+}
+
+/// A zip streamed into the store but not yet given its address.
+#[derive(Debug)]
+pub struct Staged {
+    file: NamedTempFile,
+    /// Lowercase hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+impl Staged {
+    /// The staged file, opened for reading from the start.
+    ///
+    /// # Errors
+    /// I/O errors reopening the temporary file.
+    pub fn open(&self) -> io::Result<File> {
+        self.file.reopen()
+    }
+}
+
+impl BlobStore {
+    /// Opens (creating if needed) a store at `root`.
+    ///
+    /// # Errors
+    /// I/O errors creating the directories.
+    pub fn open(root: &Path) -> io::Result<Self> {
+        fs::create_dir_all(root.join("tmp"))?;
+        Ok(BlobStore {
+            root: root.to_owned(),
+        })
+    }
+
+    /// Where the blob with this SHA-256 lives: `ab/cd/abcd…`, two levels of sharding so no
+    /// directory grows past 65,536 entries.
+    #[must_use]
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        let (a, b) = (
+            &sha256[..2.min(sha256.len())],
+            &sha256[2.min(sha256.len())..4.min(sha256.len())],
+        );
+        self.root.join(a).join(b).join(sha256)
+    }
+
+    /// Streams `reader` into a temporary file, hashing it and refusing it once it passes
+    /// `limit` bytes (the rest of the stream is not read).
+    ///
+    /// # Errors
+    /// [`StageError::TooLarge`] past the limit; I/O errors otherwise.
+    pub fn stage(&self, reader: impl Read, limit: u64) -> Result<Staged, StageError> {
+        let file = NamedTempFile::new_in(self.root.join("tmp"))?;
+        let mut hasher = Sha256::new();
+        let mut out = BufWriter::with_capacity(64 * 1024, file.as_file());
+        // One byte past the limit tells "exactly at the limit" from "over it".
+        let mut limited = reader.take(limit + 1);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = match limited.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            size += n as u64;
+            if size > limit {
+                return Err(StageError::TooLarge { limit });
+            }
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n])?;
+        }
+        out.flush()?;
+        drop(out);
+        Ok(Staged {
+            file,
+            sha256: hex::encode(hasher.finalize()),
+            size,
+        })
+    }
+
+    /// Gives a staged zip its address. Idempotent: an existing blob with that hash is kept.
+    ///
+    /// # Errors
+    /// I/O errors syncing or moving the file.
+    pub fn commit(&self, staged: Staged) -> io::Result<PathBuf> {
+        let dest = self.path(&staged.sha256);
+        if dest.exists() {
+            return Ok(dest);
+        }
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        // Durable before it is named: the index will point at it once the commit lands.
+        staged.file.as_file().sync_all()?;
+        let mut perms = staged.file.as_file().metadata()?.permissions();
+        perms.set_readonly(true);
+        staged.file.as_file().set_permissions(perms)?;
+        staged.file.persist(&dest).map_err(|e| e.error)?;
+        Ok(dest)
+    }
+}

@@ -1,0 +1,33 @@
+//! `shelf build`: regenerate the static site from the index and blobs.
+
+use std::time::Instant;
+
+use crate::registry::{Options, Registry};
+
+/// Arguments of `shelf build`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rebuild only these packages (plus the registry-wide files); default: everything.
+    #[arg(long = "package", value_name = "NAME", num_args = 1..)]
+    pub packages: Vec<String>,
+}
+
+/// Runs `shelf build`.
+///
+/// # Errors
+/// Unknown packages, invalid index lines, failed writes.
+pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut registry = Registry::open(options)?;
+    let only = (!args.packages.is_empty()).then_some(args.packages.as_slice());
+    let stats = registry.build(only)?;
+    println!(
+        "Built {} in {:.2}s: {} written, {} unchanged, {} removed",
+        options.site_dir().display(),
+        started.elapsed().as_secs_f64(),
+        stats.written.len(),
+        stats.unchanged,
+        stats.removed.len()
+    );
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! The `shelf` command line: global options here, one file per subcommand.
+
+pub mod add;
+pub mod build;
+pub mod delete;
+pub mod serve;
+pub mod yank;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::{
+    config::{DEFAULT_DATA, ENV_BASE_URL, ENV_DATA, ENV_OUT},
+    package::archive::Limits,
+    registry::Options,
+    site::Layout,
+};
+
+/// Shelf: a static-first package registry for Serverless Devs components, plugins and
+/// applications.
+#[derive(Debug, Parser)]
+#[command(name = "shelf", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Data directory holding index/ (git), blobs/ and site/.
+    #[arg(long, global = true, env = ENV_DATA, default_value = DEFAULT_DATA)]
+    pub data: PathBuf,
+    /// Public base URL every absolute URL starts with. Recorded in the index when it is
+    /// created (default http://127.0.0.1:8080, or the listen address for `serve`); giving a
+    /// different one later records it and rewrites every URL.
+    #[arg(long, global = true, env = ENV_BASE_URL)]
+    pub base_url: Option<String>,
+    /// Where the site is written (default: DATA/site).
+    #[arg(long, global = true, env = ENV_OUT)]
+    pub out: Option<PathBuf>,
+    /// How documents are stored: `dir` for filesystems, `keys` for object stores.
+    #[arg(long, global = true, value_enum, default_value = "dir")]
+    pub layout: Layout,
+    /// Folder of templates overriding the embedded ones (same file names).
+    #[arg(long, global = true)]
+    pub templates: Option<PathBuf>,
+    /// Folder of site assets overriding the embedded ones (same file names).
+    #[arg(long, global = true)]
+    pub assets: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Limits on incoming zips; each defaults to the documented value.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Largest zip accepted, in bytes (default 64 MiB).
+    #[arg(long, global = true)]
+    pub max_zip_bytes: Option<u64>,
+    /// Most entries a zip may hold (default 10,000).
+    #[arg(long, global = true)]
+    pub max_entries: Option<usize>,
+    /// Largest total uncompressed size, in bytes (default 512 MiB).
+    #[arg(long, global = true)]
+    pub max_uncompressed_bytes: Option<u64>,
+    /// Highest compression ratio of an entry (default 100).
+    #[arg(long, global = true)]
+    pub max_ratio: Option<u64>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the registry (the static site) over HTTP.
+    Serve(serve::Args),
+    /// Regenerate the static site from the index and blobs.
+    Build(build::Args),
+    /// Check a package zip and publish it.
+    Add(add::Args),
+    /// Yank a version (still downloadable, never latest), or un-yank it with --undo.
+    Yank(yank::Args),
+    /// Delete a version, or a whole package; its numbers are never used again.
+    Delete(delete::Args),
+}
+
+impl Cli {
+    /// The registry options the global flags describe.
+    #[must_use]
+    pub fn options(&self) -> Options {
+        let defaults = Limits::default();
+        let l = &self.limits;
+        Options {
+            data: self.data.clone(),
+            base_url: self.base_url.clone(),
+            out: self.out.clone(),
+            layout: self.layout,
+            templates: self.templates.clone(),
+            assets: self.assets.clone(),
+            limits: Limits {
+                max_zip_bytes: l.max_zip_bytes.unwrap_or(defaults.max_zip_bytes),
+                max_entries: l.max_entries.unwrap_or(defaults.max_entries),
+                max_uncompressed_bytes: l
+                    .max_uncompressed_bytes
+                    .unwrap_or(defaults.max_uncompressed_bytes),
+                max_ratio: l.max_ratio.unwrap_or(defaults.max_ratio),
+                ..defaults
+            },
+        }
+    }
+}
+
+/// Runs the command the arguments name.
+///
+/// # Errors
+/// Whatever the command failed with; the message names the problem.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let options = cli.options();
+    match cli.command {
+        Command::Serve(args) => serve::run(&options, &args),
+        Command::Build(args) => build::run(&options, &args),
+        Command::Add(args) => add::run(&options, &args),
+        Command::Yank(args) => yank::run(&options, &args),
+        Command::Delete(args) => delete::run(&options, &args),
+    }
+}
+
+/// The account name recorded for changes made from the command line.
+fn local_publisher(explicit: Option<&str>) -> crate::index::repo::Author {
+    let name = explicit
+        .map(str::to_owned)
+        .or_else(|| std::env::var(crate::config::ENV_PUBLISHER).ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "shelf".to_owned());
+    crate::index::repo::Author::named(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,19 @@
+//! Names and defaults of every setting, in one place.
+
+/// Environment variable for the data directory.
+pub const ENV_DATA: &str = "SHELF_DATA";
+/// Environment variable for the public base URL.
+pub const ENV_BASE_URL: &str = "SHELF_BASE_URL";
+/// Environment variable for the listen address of `shelf serve`.
+pub const ENV_LISTEN: &str = "SHELF_LISTEN";
+/// Environment variable for the site output directory.
+pub const ENV_OUT: &str = "SHELF_OUT";
+/// Environment variable for the publisher name `shelf add` records.
+pub const ENV_PUBLISHER: &str = "SHELF_PUBLISHER";
+
+/// Default data directory.
+pub const DEFAULT_DATA: &str = "./data";
+/// Default listen address; the default base URL matches it.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default public base URL.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";

@@ -1,0 +1,223 @@
+//! The index line: one JSON object per version, and a package as the list of its lines.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::package::{Version, version};
+
+/// The longest readme kept in an index line, in bytes. Longer readmes are cut at a character
+/// boundary (and `readme_truncated` is set) so that one package cannot make the index, which
+/// every mirror clones, grow without bound. npm caps readmes at the same size.
+pub const README_CAP: usize = 64 * 1024;
+
+/// The line format's version, written in every line as `v`.
+pub const LINE_FORMAT: u32 = 1;
+
+/// One version of one package, as stored in the index. Field order here is the order in the
+/// file. Unknown fields are kept when a line is rewritten (yank, delete).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexLine {
+    /// Format version of this line ([`LINE_FORMAT`]).
+    pub v: u32,
+    /// Package name as published.
+    pub name: String,
+    /// Version, SemVer without build metadata.
+    pub version: String,
+    /// `Component`, `Plugin`, `Project` or `Application`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// One-line description.
+    #[serde(default)]
+    pub description: String,
+    /// Home page URL.
+    #[serde(default)]
+    pub home: String,
+    /// Cloud providers the package works with.
+    #[serde(default)]
+    pub provider: Vec<String>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Category.
+    #[serde(default)]
+    pub category: String,
+    /// Serverless Package Model edition (`3.0.0`).
+    #[serde(default)]
+    pub edition: String,
+    /// Lowercase hex SHA-256 of the zip: the blob's address and the download's checksum.
+    pub sha256: String,
+    /// Size of the zip in bytes.
+    pub size: u64,
+    /// When the version was published, RFC 3339 UTC with a `Z`.
+    pub created_at: String,
+    /// Release notes.
+    #[serde(default)]
+    pub body: String,
+    /// The package's README (Markdown), at most [`README_CAP`] bytes.
+    #[serde(default)]
+    pub readme: String,
+    /// Set when the readme was longer than [`README_CAP`] and was cut.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub readme_truncated: bool,
+    /// `Service` from publish.yaml.
+    #[serde(default)]
+    pub service: Map<String, Value>,
+    /// `Commands` from publish.yaml.
+    #[serde(default)]
+    pub commands: Map<String, Value>,
+    /// `Properties` from publish.yaml.
+    #[serde(default)]
+    pub properties: Map<String, Value>,
+    /// `Parameters` from publish.yaml.
+    #[serde(default)]
+    pub parameters: Map<String, Value>,
+    /// `Dependencies` from publish.yaml: package name to version requirement.
+    #[serde(default)]
+    pub dependencies: Map<String, Value>,
+    /// A yanked version stays downloadable but is never "latest".
+    #[serde(default)]
+    pub yanked: bool,
+    /// Account that published the version.
+    #[serde(default)]
+    pub publisher: String,
+    /// When the version was deleted. A deleted version's line stays as a tombstone so its
+    /// number is never used again; readers skip it and its files are removed from the site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    /// Fields a later version of Shelf wrote, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl IndexLine {
+    /// Whether the version still exists (is not a tombstone).
+    #[must_use]
+    pub fn is_live(&self) -> bool {
+        self.deleted_at.is_none()
+    }
+
+    /// The parsed version. Lines are only written after their version was checked, so a line
+    /// that fails here was edited by hand; callers report it rather than guess.
+    ///
+    /// # Errors
+    /// The version's parse error.
+    pub fn parsed_version(&self) -> Result<Version, crate::package::VersionError> {
+        Version::parse(&self.version)
+    }
+}
+
+/// A package as the index holds it: every line of its file, tombstones included, in publish
+/// order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageRecord {
+    /// Lines in publish order.
+    pub lines: Vec<IndexLine>,
+}
+
+/// A line of a package file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    /// Not JSON, or not an index line.
+    #[error("line {line} is not a valid index line")]
+    Invalid {
+        /// 1-based line number.
+        line: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Written by a newer Shelf in a format this one does not know; guessing could
+    /// publish wrong data, so it is refused.
+    #[error("line {line} has format version {found}; this Shelf reads version {LINE_FORMAT}")]
+    Newer {
+        /// 1-based line number.
+        line: usize,
+        /// The line's `v`.
+        found: u32,
+    },
+}
+
+impl PackageRecord {
+    /// Parses a package file: one JSON object per non-empty line.
+    ///
+    /// # Errors
+    /// [`LineError`] for the first line that is not a valid index line.
+    pub fn parse(text: &str) -> Result<Self, LineError> {
+        let lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| {
+                let line: IndexLine =
+                    serde_json::from_str(l).map_err(|source| LineError::Invalid {
+                        line: i + 1,
+                        source,
+                    })?;
+                if line.v > LINE_FORMAT {
+                    return Err(LineError::Newer {
+                        line: i + 1,
+                        found: line.v,
+                    });
+                }
+                Ok(line)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(PackageRecord { lines })
+    }
+
+    /// The file's text: each line serialised compactly, each ending in `\n`.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            // Serialising a struct of strings, numbers and JSON maps cannot fail.
+            out.push_str(&serde_json::to_string(line).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The published name: that of the newest line (all lines carry the same name).
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.lines.last().map(|l| l.name.as_str())
+    }
+
+    /// Lines of versions that exist, in publish order.
+    pub fn live(&self) -> impl DoubleEndedIterator<Item = &IndexLine> {
+        self.lines.iter().filter(|l| l.is_live())
+    }
+
+    /// The line for `version`, tombstones included.
+    #[must_use]
+    pub fn find(&self, version: &Version) -> Option<&IndexLine> {
+        self.lines
+            .iter()
+            .find(|l| l.parsed_version().is_ok_and(|v| &v == version))
+    }
+
+    /// Mutable access to the line for `version`, tombstones included.
+    pub fn find_mut(&mut self, version: &Version) -> Option<&mut IndexLine> {
+        self.lines
+            .iter_mut()
+            .find(|l| l.parsed_version().is_ok_and(|v| &v == version))
+    }
+
+    /// The latest live version's line (see [`version::latest`]).
+    #[must_use]
+    pub fn latest(&self) -> Option<&IndexLine> {
+        let parsed: Vec<(Version, &IndexLine)> = self
+            .live()
+            .filter_map(|l| l.parsed_version().ok().map(|v| (v, l)))
+            .collect();
+        let best = version::latest(parsed.iter().map(|(v, l)| (v, l.yanked)))?;
+        parsed.iter().find(|(v, _)| v == best).map(|(_, l)| *l)
+    }
+}

@@ -1,0 +1,542 @@
+//! The registry: one walk from a zip to published files, and the other index changes.
+//!
+//! `add` goes zip → checks ([`crate::package`]) → blob ([`crate::blob`]) → index line and
+//! commit ([`crate::index`]) → plan of changed files, rendering and the writer
+//! ([`crate::site`]) → target ([`crate::target`]). Nothing is written before every check
+//! passed, and a call returns success only after the commit and the files exist.
+
+use std::{
+    collections::{BTreeMap, HashSet},
+    io::{self, BufReader, Read},
+    path::{Path, PathBuf},
+};
+
+use time::OffsetDateTime;
+
+use crate::{
+    blob::{BlobStore, StageError},
+    clock,
+    config::DEFAULT_BASE_URL,
+    index::{
+        IndexConfig, IndexLine, IndexRepo, PackageRecord,
+        config::normalize_base_url,
+        line::LINE_FORMAT,
+        repo::{Author, IndexError},
+    },
+    package::{
+        NameError, PackageName, Version, VersionError,
+        archive::{self, ArchiveError, Limits},
+    },
+    site::{
+        Layout, assets,
+        docs::{self, SearchEntry},
+        layout::package_prefixes,
+        plan::{self, Context},
+        render::{RenderError, Renderer},
+        writer::{SyncStats, Writer},
+    },
+    target::{DirTarget, Target},
+};
+
+/// How to open a registry.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The data directory: `index/`, `blobs/`, and `site/` unless `out` says otherwise.
+    pub data: PathBuf,
+    /// A base URL to record in the index; `None` keeps the recorded one.
+    pub base_url: Option<String>,
+    /// Where the site is written; `data/site` when `None`.
+    pub out: Option<PathBuf>,
+    /// How logical paths are stored.
+    pub layout: Layout,
+    /// A folder of templates overriding the embedded ones.
+    pub templates: Option<PathBuf>,
+    /// A folder of site assets overriding the embedded ones.
+    pub assets: Option<PathBuf>,
+    /// Limits on incoming zips.
+    pub limits: Limits,
+}
+
+impl Options {
+    /// Defaults for a data directory.
+    #[must_use]
+    pub fn new(data: &Path) -> Self {
+        Options {
+            data: data.to_owned(),
+            base_url: None,
+            out: None,
+            layout: Layout::Dir,
+            templates: None,
+            assets: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The site directory these options write to.
+    #[must_use]
+    pub fn site_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.data.join("site"))
+    }
+}
+
+/// Why a registry operation failed. The first group are the caller's mistakes (an API
+/// answers them with a 4xx); the rest are the registry's own failures.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("the zip is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error(transparent)]
+    Version(#[from] VersionError),
+    #[error("{name}@{version} already exists; a published version cannot be replaced")]
+    VersionExists { name: String, version: String },
+    #[error("{name}@{version} was deleted; a version number is never used twice")]
+    VersionDeleted { name: String, version: String },
+    #[error(
+        "the name {name:?} is taken by the package {existing:?} ('-' and '_' count as the same)"
+    )]
+    NameTaken { name: String, existing: String },
+    #[error("package {0:?} not found")]
+    PackageNotFound(String),
+    #[error("version {version} of package {name:?} not found")]
+    VersionNotFound { name: String, version: String },
+    #[error(
+        "the keys layout stores one key for both a list and its folder, which a directory cannot hold; write it to an object store, or use --layout dir"
+    )]
+    KeysLayoutOnDirectory,
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("writing the site failed")]
+    Io(#[from] io::Error),
+    #[error("rendering a page failed")]
+    Render(#[from] RenderError),
+}
+
+impl RegistryError {
+    /// Whether the caller caused the error (bad input) rather than the registry.
+    #[must_use]
+    pub fn is_client_error(&self) -> bool {
+        match self {
+            RegistryError::TooLarge { .. }
+            | RegistryError::Archive(_)
+            | RegistryError::Name(_)
+            | RegistryError::Version(_)
+            | RegistryError::VersionExists { .. }
+            | RegistryError::VersionDeleted { .. }
+            | RegistryError::NameTaken { .. }
+            | RegistryError::PackageNotFound(_)
+            | RegistryError::VersionNotFound { .. }
+            | RegistryError::KeysLayoutOnDirectory => true,
+            RegistryError::Index(_) | RegistryError::Io(_) | RegistryError::Render(_) => false,
+        }
+    }
+}
+
+impl From<StageError> for RegistryError {
+    fn from(e: StageError) -> Self {
+        match e {
+            StageError::TooLarge { limit } => RegistryError::TooLarge { limit },
+            StageError::Io(e) => RegistryError::Io(e),
+        }
+    }
+}
+
+/// What a successful `add` published.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// Package name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// SHA-256 of the zip.
+    pub sha256: String,
+    /// Size of the zip.
+    pub size: u64,
+    /// The index commit.
+    pub commit: String,
+    /// URL of the version's release document.
+    pub release_url: String,
+    /// URL of the zip.
+    pub zipball_url: String,
+    /// URL of the package page.
+    pub page_url: String,
+    /// The files the publish changed.
+    pub stats: SyncStats,
+}
+
+/// An open registry: index, blobs, and the site writer's target.
+pub struct Registry {
+    index: IndexRepo,
+    blobs: BlobStore,
+    target: Box<dyn Target>,
+    layout: Layout,
+    renderer: Renderer,
+    assets: Vec<(String, Vec<u8>)>,
+    limits: Limits,
+    /// Every package's search entry by name: the input of the registry-wide files. Loaded
+    /// from the index on first need, then kept up to date by each change, so a change costs
+    /// one package's work plus writing the registry-wide files.
+    catalog: Option<BTreeMap<String, SearchEntry>>,
+    /// Set when the base URL changed: every URL in the site is stale until a full build.
+    needs_full_build: bool,
+}
+
+impl Registry {
+    /// Opens the registry in `opts.data`, creating what is missing, writing to the directory
+    /// `opts.site_dir()`.
+    ///
+    /// # Errors
+    /// I/O and git errors; [`RegistryError::KeysLayoutOnDirectory`].
+    pub fn open(opts: &Options) -> Result<Self, RegistryError> {
+        if opts.layout == Layout::Keys {
+            return Err(RegistryError::KeysLayoutOnDirectory);
+        }
+        let target = DirTarget::new(&opts.site_dir())?;
+        Self::open_with_target(opts, Box::new(target))
+    }
+
+    /// Opens the registry writing to any target.
+    ///
+    /// # Errors
+    /// I/O and git errors.
+    pub fn open_with_target(
+        opts: &Options,
+        target: Box<dyn Target>,
+    ) -> Result<Self, RegistryError> {
+        let base_url = opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let index = IndexRepo::open_or_init(&opts.data.join("index"), base_url)?;
+        let mut needs_full_build = false;
+        if let Some(url) = &opts.base_url {
+            let mut config = index.config()?;
+            let url = normalize_base_url(url);
+            if config.base_url != url {
+                config.base_url.clone_from(&url);
+                index.write_config(
+                    &config,
+                    &format!("Set base URL to {url}"),
+                    &Author::named("shelf"),
+                )?;
+                needs_full_build = true;
+            }
+        }
+        Ok(Registry {
+            index,
+            blobs: BlobStore::open(&opts.data.join("blobs"))?,
+            target,
+            layout: opts.layout,
+            renderer: Renderer::new(opts.templates.as_deref())?,
+            assets: assets::assets(opts.assets.as_deref())?,
+            limits: opts.limits.clone(),
+            catalog: None,
+            needs_full_build,
+        })
+    }
+
+    /// The index's settings.
+    ///
+    /// # Errors
+    /// I/O errors or an invalid `config.json`.
+    pub fn config(&self) -> Result<IndexConfig, RegistryError> {
+        Ok(self.index.config()?)
+    }
+
+    /// The index repository.
+    #[must_use]
+    pub fn index(&self) -> &IndexRepo {
+        &self.index
+    }
+
+    /// Checks a zip and publishes it: blob, index line, commit, then the package's files and
+    /// the registry-wide files. `notes` become the release notes (`body`).
+    ///
+    /// # Errors
+    /// A client error when the zip or its version is refused (nothing is written then);
+    /// an I/O, git or render error otherwise.
+    pub fn add(
+        &mut self,
+        zip: impl Read,
+        notes: &str,
+        publisher: &Author,
+        now: OffsetDateTime,
+    ) -> Result<Published, RegistryError> {
+        let staged = self.blobs.stage(zip, self.limits.max_zip_bytes)?;
+        let inspected = archive::inspect(BufReader::new(staged.open()?), &self.limits)?;
+        let manifest = &inspected.manifest;
+        let (name, version) = (
+            manifest.name.as_str().to_owned(),
+            manifest.version.to_string(),
+        );
+        let canonical = manifest.name.canonical();
+        let mut record = self
+            .index
+            .read(&canonical)?
+            .unwrap_or(PackageRecord { lines: Vec::new() });
+        if let Some(existing) = record.name().filter(|n| *n != name) {
+            return Err(RegistryError::NameTaken {
+                name,
+                existing: existing.to_owned(),
+            });
+        }
+        if let Some(line) = record.find(&manifest.version) {
+            return Err(if line.is_live() {
+                RegistryError::VersionExists { name, version }
+            } else {
+                RegistryError::VersionDeleted { name, version }
+            });
+        }
+
+        let (sha256, size) = (staged.sha256.clone(), staged.size);
+        self.blobs.commit(staged)?;
+        record.lines.push(IndexLine {
+            v: LINE_FORMAT,
+            name: name.clone(),
+            version: version.clone(),
+            kind: manifest.kind.as_str().to_owned(),
+            description: manifest.description.clone(),
+            home: manifest.home.clone(),
+            provider: manifest.provider.clone(),
+            tags: manifest.tags.clone(),
+            category: manifest.category.clone(),
+            edition: manifest.edition.clone(),
+            sha256: sha256.clone(),
+            size,
+            created_at: clock::rfc3339(now),
+            body: notes.to_owned(),
+            readme: inspected.readme.clone(),
+            readme_truncated: inspected.readme_truncated,
+            service: manifest.service.clone(),
+            commands: manifest.commands.clone(),
+            properties: manifest.properties.clone(),
+            parameters: manifest.parameters.clone(),
+            dependencies: manifest.dependencies.clone(),
+            yanked: false,
+            publisher: publisher.name.clone(),
+            deleted_at: None,
+            extra: serde_json::Map::new(),
+        });
+        let commit = self.index.write(
+            &canonical,
+            &record,
+            &format!("Publish {name}@{version}"),
+            publisher,
+        )?;
+        let stats = self.regenerate(&[record])?;
+        let config = self.index.config()?;
+        Ok(Published {
+            release_url: config.url(&format!("{name}/releases/tags/{version}")),
+            zipball_url: config.zipball_url(&name, &version),
+            page_url: config.url(&format!("{name}/")),
+            name,
+            version,
+            sha256,
+            size,
+            commit: commit.to_string(),
+            stats,
+        })
+    }
+
+    /// Yanks (`yanked = true`) or un-yanks a version. Returns `false`, committing nothing,
+    /// when the version already was in that state.
+    ///
+    /// # Errors
+    /// Client errors for an unknown package or version; I/O, git or render errors.
+    pub fn set_yanked(
+        &mut self,
+        name: &str,
+        version: &str,
+        yanked: bool,
+        actor: &Author,
+    ) -> Result<bool, RegistryError> {
+        let (canonical, mut record, version) = self.find_version(name, version)?;
+        let name = record.name().unwrap_or(name).to_owned();
+        let Some(line) = record.find_mut(&version).filter(|l| l.is_live()) else {
+            return Err(RegistryError::VersionNotFound {
+                name,
+                version: version.to_string(),
+            });
+        };
+        if line.yanked == yanked {
+            return Ok(false);
+        }
+        line.yanked = yanked;
+        let verb = if yanked { "Yank" } else { "Unyank" };
+        self.index.write(
+            &canonical,
+            &record,
+            &format!("{verb} {name}@{version}"),
+            actor,
+        )?;
+        self.regenerate(&[record])?;
+        Ok(true)
+    }
+
+    /// Deletes one version (`Some`) or every version of a package (`None`). Lines stay as
+    /// tombstones so the numbers are never used again; the files are removed from the site.
+    ///
+    /// # Errors
+    /// Client errors for an unknown package or version; I/O, git or render errors.
+    pub fn delete(
+        &mut self,
+        name: &str,
+        version: Option<&str>,
+        actor: &Author,
+        now: OffsetDateTime,
+    ) -> Result<SyncStats, RegistryError> {
+        let parsed = PackageName::parse(name)?;
+        let canonical = parsed.canonical();
+        let mut record = self.live_record(&canonical, name)?;
+        let name = record.name().unwrap_or(name).to_owned();
+        let stamp = clock::rfc3339(now);
+        let message = if let Some(version) = version {
+            let version = Version::parse(version)?;
+            let Some(line) = record.find_mut(&version).filter(|l| l.is_live()) else {
+                return Err(RegistryError::VersionNotFound {
+                    name,
+                    version: version.to_string(),
+                });
+            };
+            line.deleted_at = Some(stamp);
+            format!("Delete {name}@{version}")
+        } else {
+            for line in record.lines.iter_mut().filter(|l| l.is_live()) {
+                line.deleted_at = Some(stamp.clone());
+            }
+            format!("Delete {name}")
+        };
+        self.index.write(&canonical, &record, &message, actor)?;
+        self.regenerate(&[record])
+    }
+
+    /// Rewrites the site. `None` rebuilds everything and removes every file nothing
+    /// produces; `Some(names)` rewrites only those packages' files plus the registry-wide
+    /// files. Files whose bytes did not change are not touched.
+    ///
+    /// # Errors
+    /// Invalid names; I/O, git or render errors.
+    pub fn build(&mut self, only: Option<&[String]>) -> Result<SyncStats, RegistryError> {
+        let Some(names) = only.filter(|_| !self.needs_full_build) else {
+            return self.build_all();
+        };
+        let mut records = Vec::new();
+        for raw in names {
+            let canonical = PackageName::parse(raw)?.canonical();
+            match self.index.read(&canonical)? {
+                Some(record) => records.push(record),
+                None => return Err(RegistryError::PackageNotFound(raw.clone())),
+            }
+        }
+        self.regenerate(&records)
+    }
+
+    fn find_version(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<(String, PackageRecord, Version), RegistryError> {
+        let canonical = PackageName::parse(name)?.canonical();
+        let version = Version::parse(version)?;
+        let record = self.live_record(&canonical, name)?;
+        Ok((canonical, record, version))
+    }
+
+    fn live_record(&self, canonical: &str, name: &str) -> Result<PackageRecord, RegistryError> {
+        self.index
+            .read(canonical)?
+            .filter(|r| r.live().next().is_some())
+            .ok_or_else(|| RegistryError::PackageNotFound(name.to_owned()))
+    }
+
+    fn load_catalog(&mut self) -> Result<(), RegistryError> {
+        if self.catalog.is_some() {
+            return Ok(());
+        }
+        let mut catalog = BTreeMap::new();
+        for canonical in self.index.packages()? {
+            if let Some(entry) = self
+                .index
+                .read(&canonical)?
+                .as_ref()
+                .and_then(docs::search_entry)
+            {
+                catalog.insert(entry.name.clone(), entry);
+            }
+        }
+        self.catalog = Some(catalog);
+        Ok(())
+    }
+
+    /// Rewrites the files of `records` and the registry-wide files.
+    fn regenerate(&mut self, records: &[PackageRecord]) -> Result<SyncStats, RegistryError> {
+        if self.needs_full_build {
+            return self.build_all();
+        }
+        self.load_catalog()?;
+        let config = self.index.config()?;
+        let blobs = self.blobs.clone();
+        let blob_path = move |sha: &str| blobs.path(sha);
+        let cx = Context {
+            config: &config,
+            registry: docs::registry_config(&config),
+            renderer: &self.renderer,
+            blob_path: &blob_path,
+            assets: &self.assets,
+        };
+        let writer = Writer::new(&*self.target, self.layout);
+        let mut stats = SyncStats::default();
+        let catalog = self.catalog.get_or_insert_with(BTreeMap::new);
+        for record in records {
+            let Some(name) = record.name() else { continue };
+            let files = plan::package_files(record, &cx)?;
+            stats.absorb(writer.sync_scope(&package_prefixes(name), files)?);
+            match docs::search_entry(record) {
+                Some(entry) => catalog.insert(name.to_owned(), entry),
+                None => catalog.remove(name),
+            };
+        }
+        let entries: Vec<SearchEntry> = catalog.values().cloned().collect();
+        stats.absorb(writer.sync_scope(
+            &plan::registry_scope(),
+            plan::registry_files(&entries, &cx)?,
+        )?);
+        Ok(stats)
+    }
+
+    fn build_all(&mut self) -> Result<SyncStats, RegistryError> {
+        let config = self.index.config()?;
+        let blobs = self.blobs.clone();
+        let blob_path = move |sha: &str| blobs.path(sha);
+        let cx = Context {
+            config: &config,
+            registry: docs::registry_config(&config),
+            renderer: &self.renderer,
+            blob_path: &blob_path,
+            assets: &self.assets,
+        };
+        let writer = Writer::new(&*self.target, self.layout);
+        let mut stats = SyncStats::default();
+        let mut keep = HashSet::new();
+        let mut catalog = BTreeMap::new();
+        for canonical in self.index.packages()? {
+            let Some(record) = self.index.read(&canonical)? else {
+                continue;
+            };
+            for file in plan::package_files(&record, &cx)? {
+                keep.insert(writer.write_one(file, &mut stats)?);
+            }
+            if let Some(entry) = docs::search_entry(&record) {
+                catalog.insert(entry.name.clone(), entry);
+            }
+        }
+        let entries: Vec<SearchEntry> = catalog.values().cloned().collect();
+        for file in plan::registry_files(&entries, &cx)? {
+            keep.insert(writer.write_one(file, &mut stats)?);
+        }
+        stats.removed = writer.remove_except("", &keep)?;
+        self.catalog = Some(catalog);
+        self.needs_full_build = false;
+        Ok(stats)
+    }
+}

@@ -1,0 +1,134 @@
+//! The shipped `-/nginx.conf` with a real nginx: the dir layout at the exact URLs, with
+//! the right content types and no redirects.
+
+mod common;
+
+use std::{
+    fs,
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use common::{Fixture, ZipBuilder};
+
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+#[test]
+fn nginx_serves_the_dir_layout_at_exact_urls() {
+    let fx = Fixture::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    for version in ["1.0.0", "1.1.0"] {
+        let zip = fx.zip("p.zip", &ZipBuilder::package("hello", version).build());
+        fx.shelf_ok(&["add", zip.to_str().expect("utf-8"), "--base-url", &base]);
+    }
+
+    // The generated server block, pointed at this site and port, in a minimal nginx.conf.
+    let site = fx.site();
+    let server = fs::read_to_string(site.join("-/nginx.conf"))
+        .expect("nginx.conf")
+        .replace("listen 8080;", &format!("listen 127.0.0.1:{port};"))
+        .replace(
+            "root /srv/shelf/site;",
+            &format!("root {};", site.display()),
+        );
+    let prefix = fx.dir.path().join("nginx");
+    fs::create_dir_all(prefix.join("logs")).expect("mkdir");
+    let conf = prefix.join("nginx.conf");
+    fs::write(
+        &conf,
+        format!(
+            "daemon off;\nmaster_process off;\nerror_log {p}/logs/error.log;\npid {p}/nginx.pid;\n\
+             events {{}}\nhttp {{\naccess_log off;\nclient_body_temp_path {p};\nproxy_temp_path {p};\n\
+             fastcgi_temp_path {p};\nuwsgi_temp_path {p};\nscgi_temp_path {p};\n{server}\n}}\n",
+            p = prefix.display()
+        ),
+    )
+    .expect("write conf");
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(&prefix)
+        .arg("-c")
+        .arg(&conf)
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot run nginx ({e}); install it with `apt-get install -y nginx-light`")
+        });
+    let _nginx = Nginx(child);
+
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let get = |path: &str| {
+        for _ in 0..100 {
+            if let Ok(mut resp) = agent.get(&format!("{base}/{path}")).call() {
+                let body = resp.body_mut().read_to_vec().expect("body");
+                let ct = resp
+                    .headers()
+                    .get("content-type")
+                    .map(|v| v.to_str().expect("ascii").to_owned())
+                    .unwrap_or_default();
+                return (resp.status().as_u16(), ct, body);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("nginx did not answer {path}");
+    };
+
+    for path in [
+        "hello/releases",
+        "hello/releases/",
+        "hello/releases/latest",
+        "hello/releases/tags/1.0.0",
+        "v3/packages/hello/release",
+        "v3/packages/hello/release/latest",
+        "v3/packages/hello/release/tags/1.1.0",
+        "hello/index.json",
+        "-/search.json",
+    ] {
+        let (status, ct, body) = get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        serde_json::from_slice::<serde_json::Value>(&body)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+    let (_, _, list) = get("v3/packages/hello/release");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&list).expect("json")["body"][0]["tag_name"],
+        "1.1.0"
+    );
+    let (status, ct, zip) = get("hello/zipball/1.0.0");
+    assert_eq!((status, ct.as_str()), (200, "application/zip"));
+    assert_eq!(zip, ZipBuilder::package("hello", "1.0.0").build());
+    for path in ["", "hello", "hello/"] {
+        let (status, ct, _) = get(path);
+        assert_eq!(status, 200, "/{path}");
+        assert!(ct.starts_with("text/html"), "/{path}: {ct}");
+    }
+    let (status, ct, body) = get("nosuch/releases/latest");
+    assert_eq!(status, 404);
+    assert!(ct.starts_with("application/json"), "{ct}");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body).expect("json")["error"],
+        "Not found"
+    );
+}

@@ -1,0 +1,215 @@
+//! End to end: `shelf serve` on a free port, every path read over real HTTP.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+};
+
+use common::{Fixture, ZipBuilder};
+use ureq::http::{Response, StatusCode};
+
+/// A running `shelf serve`, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(fx: &Fixture, listen: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--data")
+        .arg(fx.data())
+        .args(["serve", "--listen", listen])
+        .env_remove("SHELF_BASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start shelf serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the listening line");
+    let base = line
+        .trim()
+        .strip_prefix("Shelf listening on ")
+        .unwrap_or_else(|| panic!("unexpected: {line}"))
+        .to_owned();
+    Server { child, base }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+fn get(url: &str, headers: &[(&str, &str)]) -> (Response<ureq::Body>, Vec<u8>) {
+    let mut req = agent().get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut resp = req.call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(100 << 20)
+        .read_to_vec()
+        .expect("body");
+    (resp, body)
+}
+
+fn header<'a>(resp: &'a Response<ureq::Body>, name: &str) -> &'a str {
+    resp.headers()
+        .get(name)
+        .map(|v| v.to_str().expect("ascii header"))
+        .unwrap_or("")
+}
+
+#[test]
+fn serves_every_path_over_http() {
+    let fx = Fixture::new();
+    // An empty data directory starts an empty registry whose base URL is the real address.
+    let server = start(&fx, "127.0.0.1:0");
+    let first_base = server.base.clone();
+    let (resp, body) = get(&format!("{}/-/search.json", server.base), &[]);
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body).expect("json")["packages"],
+        serde_json::json!([])
+    );
+    drop(server);
+
+    for version in ["1.0.0", "1.1.0", "2.0.0-beta.1"] {
+        let zip = fx.zip("p.zip", &ZipBuilder::package("hello", version).build());
+        fx.shelf_ok(&["add", zip.to_str().expect("utf-8")]);
+    }
+    fx.shelf_ok(&["yank", "hello", "1.1.0"]);
+    // Same address again: the recorded base URL stays right.
+    let server = start(&fx, first_base.trim_start_matches("http://"));
+    let base = &server.base;
+
+    let json_paths = [
+        "hello/releases",
+        "hello/releases/",
+        "hello/releases/latest",
+        "hello/releases/tags/1.0.0",
+        "hello/releases/tags/2.0.0-beta.1",
+        "hello/releases/tags/2.0.0%2Dbeta.1",
+        "hello/index.json",
+        "v3/packages/hello/release",
+        "v3/packages/hello/release/latest",
+        "v3/packages/hello/release/tags/1.1.0",
+        "-/config.json",
+        "-/search.json",
+    ];
+    for path in json_paths {
+        let (resp, body) = get(&format!("{base}/{path}"), &[]);
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        assert_eq!(header(&resp, "content-type"), "application/json", "{path}");
+        assert!(
+            serde_json::from_slice::<serde_json::Value>(&body).is_ok(),
+            "{path} is JSON"
+        );
+    }
+    let (_, latest) = get(&format!("{base}/hello/releases/latest"), &[]);
+    let latest: serde_json::Value = serde_json::from_slice(&latest).expect("json");
+    assert_eq!(latest["tag_name"], "1.0.0");
+    assert_eq!(
+        latest["zipball_url"],
+        format!("{base}/hello/zipball/1.0.0"),
+        "absolute URL from the served address"
+    );
+    let (_, v3) = get(&format!("{base}/v3/packages/hello/release"), &[]);
+    let v3: serde_json::Value = serde_json::from_slice(&v3).expect("json");
+    assert_eq!(v3["body"].as_array().expect("list").len(), 3);
+
+    // The zip, by the URL the documents give.
+    let (resp, zip) = get(latest["zipball_url"].as_str().expect("url"), &[]);
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(header(&resp, "content-type"), "application/zip");
+    assert_eq!(zip, ZipBuilder::package("hello", "1.0.0").build());
+    assert_eq!(
+        header(&resp, "content-encoding"),
+        "",
+        "zips are not gzipped"
+    );
+
+    // HTML pages.
+    for path in ["", "hello", "hello/"] {
+        let (resp, body) = get(&format!("{base}/{path}"), &[]);
+        assert_eq!(resp.status(), StatusCode::OK, "/{path}");
+        assert!(
+            header(&resp, "content-type").starts_with("text/html"),
+            "/{path}"
+        );
+        assert!(String::from_utf8_lossy(&body).contains("hello"));
+    }
+
+    // Validators and 304s.
+    let (resp, _) = get(&format!("{base}/hello/releases/latest"), &[]);
+    let etag = header(&resp, "etag").to_owned();
+    let modified = header(&resp, "last-modified").to_owned();
+    assert!(!etag.is_empty() && !modified.is_empty());
+    let (resp, body) = get(
+        &format!("{base}/hello/releases/latest"),
+        &[("If-None-Match", &etag)],
+    );
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    let (resp, _) = get(
+        &format!("{base}/hello/releases/latest"),
+        &[("If-Modified-Since", &modified)],
+    );
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    let (resp, _) = get(
+        &format!("{base}/hello/releases/latest"),
+        &[("If-None-Match", "\"other\"")],
+    );
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    // gzip for text.
+    let (resp, body) = get(
+        &format!("{base}/-/search.json"),
+        &[("Accept-Encoding", "gzip")],
+    );
+    assert_eq!(header(&resp, "content-encoding"), "gzip");
+    assert_eq!(&body[..2], &[0x1f, 0x8b]);
+
+    // 404s are JSON with the SRM's messages.
+    let missing = [
+        ("nosuch/releases", "Package not found"),
+        ("nosuch/releases/latest", "Package not found"),
+        ("hello/releases/tags/9.9.9", "Package or version not found"),
+        ("hello/zipball/9.9.9", "Package or version not found"),
+        ("v3/packages/nosuch/release/latest", "Package not found"),
+        (
+            "v3/packages/hello/release/tags/9.9.9",
+            "Package or version not found",
+        ),
+        ("hello/../../etc/passwd", "Not found"),
+        ("hello/%2e%2e/%2e%2e/etc/passwd", "Not found"),
+    ];
+    for (path, message) in missing {
+        let (resp, body) = get(&format!("{base}/{path}"), &[]);
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(header(&resp, "content-type"), "application/json", "{path}");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("json error");
+        assert_eq!(body, serde_json::json!({ "error": message }), "{path}");
+    }
+    let resp = agent()
+        .post(&format!("{base}/hello/releases"))
+        .send_empty()
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
