@@ -34,7 +34,7 @@ fn nginx_serves_the_dir_layout_at_exact_urls() {
     let fx = Fixture::new();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    for version in ["1.0.0", "1.1.0"] {
+    for version in ["1.0.0", "1.1.0", "1.2.0-x.html"] {
         let zip = fx.zip("p.zip", &ZipBuilder::package("hello", version).build());
         fx.shelf_ok(&["add", zip.to_str().expect("utf-8"), "--base-url", &base]);
     }
@@ -111,10 +111,22 @@ fn nginx_serves_the_dir_layout_at_exact_urls() {
         serde_json::from_slice::<serde_json::Value>(&body)
             .unwrap_or_else(|e| panic!("{path}: {e}"));
     }
+    // A version that looks like a file name is still JSON (and zip), never HTML.
+    for path in [
+        "hello/releases/tags/1.2.0-x.html",
+        "v3/packages/hello/release/tags/1.2.0-x.html",
+    ] {
+        let (status, ct, _) = get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+    }
+    let (_, ct, _) = get("hello/zipball/1.2.0-x.html");
+    assert_eq!(ct, "application/zip");
     let (_, _, list) = get("v3/packages/hello/release");
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&list).expect("json")["body"][0]["tag_name"],
-        "1.1.0"
+        "1.2.0-x.html",
+        "newest publish first"
     );
     let (status, ct, zip) = get("hello/zipball/1.0.0");
     assert_eq!((status, ct.as_str()), (200, "application/zip"));

@@ -213,3 +213,31 @@ fn serves_every_path_over_http() {
         .expect("post");
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// `1.0.0-x.html` is a valid version: its documents must still be JSON, never a page that
+/// would run the publisher's readme on the registry's origin.
+#[test]
+fn a_version_that_looks_like_a_file_name_is_still_json() {
+    let fx = Fixture::new();
+    let zip = ZipBuilder::new()
+        .file(
+            "publish.yaml",
+            shelf::package::testing::publish_yaml("hello", "1.0.0-x.html"),
+        )
+        .file("README.md", "<script>alert(document.cookie)</script>")
+        .build();
+    fx.shelf_ok(&["add", fx.zip("x.zip", &zip).to_str().expect("utf-8")]);
+    let server = start(&fx, "127.0.0.1:0");
+    for path in [
+        "hello/releases/tags/1.0.0-x.html",
+        "v3/packages/hello/release/tags/1.0.0-x.html",
+        "hello/releases/latest",
+    ] {
+        let (resp, _) = get(&format!("{}/{path}", server.base), &[]);
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        assert_eq!(header(&resp, "content-type"), "application/json", "{path}");
+        assert_eq!(header(&resp, "x-content-type-options"), "nosniff", "{path}");
+    }
+    let (resp, _) = get(&format!("{}/hello/zipball/1.0.0-x.html", server.base), &[]);
+    assert_eq!(header(&resp, "content-type"), "application/zip");
+}

@@ -85,7 +85,7 @@ impl BlobStore {
         let mut hasher = Sha256::new();
         let mut out = BufWriter::with_capacity(64 * 1024, file.as_file());
         // One byte past the limit tells "exactly at the limit" from "over it".
-        let mut limited = reader.take(limit + 1);
+        let mut limited = reader.take(limit.saturating_add(1));
         let mut buf = vec![0u8; 64 * 1024];
         let mut size = 0u64;
         loop {
@@ -130,5 +130,39 @@ impl BlobStore {
         staged.file.as_file().set_permissions(perms)?;
         staged.file.persist(&dest).map_err(|e| e.error)?;
         Ok(dest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_hashes_and_caps() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = BlobStore::open(dir.path()).expect("open");
+        // No limit at all must not wrap around to "nothing allowed".
+        let staged = store.stage(&b"abc"[..], u64::MAX).expect("stage");
+        assert_eq!(
+            staged.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(staged.size, 3);
+        let path = store.commit(staged).expect("commit");
+        assert_eq!(fs::read(&path).expect("read"), b"abc");
+        assert!(fs::metadata(&path).expect("stat").permissions().readonly());
+        assert!(
+            store.stage(&b"abc"[..], 3).is_ok(),
+            "exactly at the limit is accepted"
+        );
+        assert!(matches!(
+            store.stage(&b"abcd"[..], 3),
+            Err(StageError::TooLarge { limit: 3 })
+        ));
+        assert_eq!(
+            fs::read_dir(dir.path().join("tmp")).expect("tmp").count(),
+            0,
+            "refused uploads leave nothing"
+        );
     }
 }
