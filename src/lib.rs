@@ -6,10 +6,13 @@
 //! [`api`] serves the result over HTTP and [`cli`] drives it from the command line.
 
 pub mod api;
+pub mod auth;
 pub mod blob;
 pub mod cli;
+pub mod client;
 pub mod clock;
 pub mod config;
+pub mod db;
 pub mod index;
 pub mod package;
 pub mod registry;

@@ -18,12 +18,13 @@ use axum::{
 };
 use tokio_util::io::ReaderStream;
 
-use super::{AppState, error::ApiError};
+use super::{App, error::ApiError};
 use crate::site::Kind;
 
-/// The fallback handler: every GET or HEAD that no API route took.
+/// The fallback handler: every GET or HEAD that no API route took (and every other method,
+/// answered 405).
 pub async fn serve(
-    State(state): State<Arc<AppState>>,
+    State(app): State<Arc<App>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -34,7 +35,7 @@ pub async fn serve(
     let Some(segments) = segments(uri.path()) else {
         return ApiError::not_found("Not found").into_response();
     };
-    match resolve(&state.site, &segments).await {
+    match resolve(&app.site, &segments).await {
         Some(file) => send(file, &method, &headers).await,
         None => ApiError::not_found(not_found_message(&segments)).into_response(),
     }

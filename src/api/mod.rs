@@ -1,13 +1,29 @@
-//! The HTTP side of `shelf serve`: one router, the static site behind it.
+//! The HTTP side of `shelf serve`: the publish API and, behind it, the static site.
 //!
-//! Reads are answered from the generated files exactly as a static host would answer them
-//! (no index or database lookups), so what `shelf serve` shows is what nginx or a bucket
-//! shows. [`files`] serves the site; [`error`] is the JSON error shape every answer uses.
+//! Reads of package data are answered from the generated files exactly as a static host
+//! would answer them (no index or database lookups), so what `shelf serve` shows is what
+//! nginx or a bucket shows. Writes go through [`auth`] (who is calling, and may they), to
+//! the handlers, to the one writer thread that commits and regenerates before answering.
+//!
+//! [`app`] holds the shared state; [`error`] is the JSON error shape; [`extract`] reads
+//! bodies safely; [`signature`] and [`limits`] guard the door; [`accounts`], [`tokens`] and
+//! [`packages`] are the endpoint groups; [`search`] answers `/search` from memory; [`files`]
+//! serves the site.
 
+pub mod accounts;
+pub mod app;
+pub mod auth;
 pub mod error;
+pub mod extract;
 pub mod files;
+pub mod limits;
+pub mod packages;
+pub mod search;
+pub mod signature;
+pub mod testing;
+pub mod tokens;
 
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 
 use axum::Router;
 use tower_http::compression::{
@@ -15,19 +31,18 @@ use tower_http::compression::{
     predicate::{DefaultPredicate, NotForContentType, Predicate},
 };
 
-/// What every handler shares.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// The generated site, in the dir layout.
-    pub site: PathBuf,
-}
+pub use app::{App, Settings};
 
-/// The whole router.
-pub fn router(state: Arc<AppState>) -> Router {
+/// The whole router: API routes, and the static site for everything else.
+pub fn router(app: Arc<App>) -> Router {
     // Zips are already compressed; gzipping them again only burns CPU.
     let compress = DefaultPredicate::new().and(NotForContentType::const_new("application/zip"));
     Router::new()
+        .merge(accounts::routes())
+        .merge(tokens::routes())
+        .merge(packages::routes())
+        .merge(search::routes())
         .fallback(files::serve)
-        .with_state(state)
+        .with_state(app)
         .layer(CompressionLayer::new().compress_when(compress))
 }

@@ -3,7 +3,12 @@
 pub mod add;
 pub mod build;
 pub mod delete;
+pub mod key;
+pub mod login;
+pub mod publish;
 pub mod serve;
+pub mod token;
+pub mod user;
 pub mod yank;
 
 use std::path::PathBuf;
@@ -78,6 +83,19 @@ pub enum Command {
     Yank(yank::Args),
     /// Delete a version, or a whole package; its numbers are never used again.
     Delete(delete::Args),
+    /// Pack a directory (or take a zip) and publish it to a registry over HTTP.
+    Publish(publish::Args),
+    /// Log in to a registry and store the token for `publish`.
+    Login(login::Args),
+    /// Create narrower, expiring tokens (for CI) on a registry.
+    #[command(subcommand)]
+    Token(token::Command),
+    /// Create API keys for signed requests on a registry.
+    #[command(subcommand)]
+    Key(key::Command),
+    /// Manage accounts of the local registry's database (offline).
+    #[command(subcommand)]
+    User(user::Command),
 }
 
 impl Cli {
@@ -118,6 +136,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Add(args) => add::run(&options, &args),
         Command::Yank(args) => yank::run(&options, &args),
         Command::Delete(args) => delete::run(&options, &args),
+        Command::Publish(args) => publish::run(&args),
+        Command::Login(args) => login::run(&args),
+        Command::Token(command) => token::run(&command),
+        Command::Key(command) => key::run(&command),
+        Command::User(command) => user::run(&options, &command),
     }
 }
 

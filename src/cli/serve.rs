@@ -1,13 +1,13 @@
-//! `shelf serve`: serve the registry over HTTP.
+//! `shelf serve`: the publish API and the static site on one port.
 
-use std::sync::Arc;
+use std::{net::SocketAddr, time::Duration};
 
 use anyhow::Context as _;
 
 use crate::{
-    api::{self, AppState},
+    api::{self, App, Settings, app::Registration, app::system_clock},
     config::{DEFAULT_LISTEN, ENV_LISTEN},
-    registry::{Options, Registry},
+    registry::Options,
 };
 
 /// Arguments of `shelf serve`.
@@ -16,13 +16,72 @@ pub struct Args {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     #[arg(long, env = ENV_LISTEN, default_value = DEFAULT_LISTEN)]
     pub listen: String,
+    /// Whether anyone may create an account with `POST /register`.
+    #[arg(long, value_enum, default_value = "open")]
+    pub registration: Registration,
+    /// Lifetime of a login token, in days.
+    #[arg(long, default_value_t = 30)]
+    pub token_days: u64,
+    /// How far a signed request's timestamp may be from the server's clock, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub signature_window: u64,
+    /// How long an upload URL stays valid, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub upload_ttl: u64,
+    /// Registrations allowed per IP per hour.
+    #[arg(long, default_value_t = 10)]
+    pub register_per_hour: u32,
+    /// Logins allowed per IP (and per username) per minute.
+    #[arg(long, default_value_t = 5)]
+    pub login_per_minute: u32,
+    /// Publishes allowed per account per hour.
+    #[arg(long, default_value_t = 20)]
+    pub publish_per_hour: u32,
+    /// Searches allowed per IP per minute.
+    #[arg(long, default_value_t = 100)]
+    pub search_per_minute: u32,
+}
+
+impl Args {
+    /// The server settings these flags describe.
+    #[must_use]
+    pub fn settings(&self) -> Settings {
+        let minute = Duration::from_secs(60);
+        let hour = Duration::from_secs(3600);
+        let defaults = Settings::default();
+        Settings {
+            registration: self.registration,
+            token_ttl: Duration::from_secs(self.token_days * 24 * 3600),
+            signature_window: Duration::from_secs(self.signature_window),
+            upload_ttl: Duration::from_secs(self.upload_ttl),
+            rates: api::app::RateSettings {
+                register: api::app::Quota {
+                    count: self.register_per_hour,
+                    per: hour,
+                },
+                login: api::app::Quota {
+                    count: self.login_per_minute,
+                    per: minute,
+                },
+                publish: api::app::Quota {
+                    count: self.publish_per_hour,
+                    per: hour,
+                },
+                search: api::app::Quota {
+                    count: self.search_per_minute,
+                    per: minute,
+                },
+            },
+            ..defaults
+        }
+    }
 }
 
 /// Runs `shelf serve` until interrupted.
 ///
 /// # Errors
-/// The address cannot be bound, the data directory cannot be opened, or the site cannot be
-/// built.
+/// The address cannot be bound, the data directory or database cannot be opened, or the
+/// site cannot be built.
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(serve(options.clone(), args))
@@ -38,23 +97,13 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
     if options.base_url.is_none() && new_index {
         options.base_url = Some(format!("http://{local}"));
     }
-    let site = options.site_dir();
-    let opened = options.clone();
-    // A full build on start writes nothing when the site is current, and repairs it when
-    // it is not (an interrupted write, a hand edit, a changed template).
-    let stats = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let mut registry = Registry::open(&opened)?;
-        Ok(registry.build(None)?)
-    })
-    .await??;
-    tracing::info!(
-        written = stats.written.len(),
-        removed = stats.removed.len(),
-        "site is current"
-    );
-    let app = api::router(Arc::new(AppState { site }));
+    let settings = args.settings();
+    // Opening builds the site first (a no-op when it is current, a repair when it is not).
+    let app = tokio::task::spawn_blocking(move || App::open(&options, settings, system_clock()))
+        .await??;
+    let router = api::router(app).into_make_service_with_connect_info::<SocketAddr>();
     println!("Shelf listening on http://{local}");
-    axum::serve(listener, app)
+    axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

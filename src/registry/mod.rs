@@ -4,6 +4,12 @@
 //! commit ([`crate::index`]) → plan of changed files, rendering and the writer
 //! ([`crate::site`]) → target ([`crate::target`]). Nothing is written before every check
 //! passed, and a call returns success only after the commit and the files exist.
+//! [`worker`] runs all of it on one thread, in order, for the server.
+
+pub mod catalog;
+pub mod worker;
+
+pub use catalog::Catalog;
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -14,7 +20,7 @@ use std::{
 use time::OffsetDateTime;
 
 use crate::{
-    blob::{BlobStore, StageError},
+    blob::{BlobStore, StageError, Staged},
     clock,
     config::DEFAULT_BASE_URL,
     index::{
@@ -25,7 +31,7 @@ use crate::{
     },
     package::{
         NameError, PackageName, Version, VersionError,
-        archive::{self, ArchiveError, Limits},
+        archive::{self, ArchiveError, Inspected, Limits},
     },
     site::{
         Layout, assets,
@@ -176,10 +182,10 @@ pub struct Registry {
     renderer: Renderer,
     assets: Vec<(String, Vec<u8>)>,
     limits: Limits,
-    /// Every package's search entry by name: the input of the registry-wide files. Loaded
-    /// from the index on first need, then kept up to date by each change, so a change costs
-    /// one package's work plus writing the registry-wide files.
-    catalog: Option<BTreeMap<String, SearchEntry>>,
+    /// Every package's search entry by name: the input of the registry-wide files and of
+    /// `/search`. Loaded from the index on first need, then kept up to date by each change,
+    /// so a change costs one package's work plus writing the registry-wide files.
+    catalog: Catalog,
     /// Set when the base URL changed: every URL in the site is stale until a full build.
     needs_full_build: bool,
 }
@@ -230,7 +236,7 @@ impl Registry {
             renderer: Renderer::new(opts.templates.as_deref())?,
             assets: assets::assets(opts.assets.as_deref())?,
             limits: opts.limits.clone(),
-            catalog: None,
+            catalog: Catalog::default(),
             needs_full_build,
         })
     }
@@ -263,53 +269,107 @@ impl Registry {
         now: OffsetDateTime,
     ) -> Result<Published, RegistryError> {
         let staged = self.blobs.stage(zip, self.limits.max_zip_bytes)?;
-        let inspected = archive::inspect(BufReader::new(staged.open()?), &self.limits)?;
+        let inspected = inspect_staged(&staged, &self.limits)?;
+        let release = Release {
+            notes: notes.to_owned(),
+            ..Release::default()
+        };
+        self.publish(staged, &inspected, &release, publisher, now, |_| {
+            Ok::<(), RegistryError>(())
+        })
+    }
+
+    /// Whether `name@version` could be published now: the name is not taken under another
+    /// spelling and the version number was never used. `authorize` sees the package's
+    /// record (`None` for a new name) and may refuse.
+    ///
+    /// # Errors
+    /// The reason it cannot be published.
+    pub fn check_publishable<E: From<RegistryError>>(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        authorize: impl FnOnce(Option<&PackageRecord>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let record = self
+            .index
+            .read(&name.canonical())
+            .map_err(RegistryError::from)?;
+        if let Some(record) = &record {
+            check_new_version(record, name.as_str(), version)?;
+        }
+        authorize(record.as_ref())
+    }
+
+    /// Publishes a staged, inspected zip: the version check, `authorize` (which sees the
+    /// package's record, `None` for a new name, and may refuse), the blob, the index line
+    /// and its commit, then the files. Everything that can refuse runs before anything is
+    /// written.
+    ///
+    /// # Errors
+    /// A client error when the version or the caller is refused; I/O, git or render errors.
+    pub fn publish<E: From<RegistryError>>(
+        &mut self,
+        staged: Staged,
+        inspected: &Inspected,
+        release: &Release,
+        publisher: &Author,
+        now: OffsetDateTime,
+        authorize: impl FnOnce(Option<&PackageRecord>) -> Result<(), E>,
+    ) -> Result<Published, E> {
         let manifest = &inspected.manifest;
         let (name, version) = (
             manifest.name.as_str().to_owned(),
             manifest.version.to_string(),
         );
         let canonical = manifest.name.canonical();
-        let mut record = self
-            .index
-            .read(&canonical)?
-            .unwrap_or(PackageRecord { lines: Vec::new() });
-        if let Some(existing) = record.name().filter(|n| *n != name) {
-            return Err(RegistryError::NameTaken {
-                name,
-                existing: existing.to_owned(),
-            });
+        let existing = self.index.read(&canonical).map_err(RegistryError::from)?;
+        if let Some(record) = &existing {
+            check_new_version(record, &name, &manifest.version)?;
         }
-        if let Some(line) = record.find(&manifest.version) {
-            return Err(if line.is_live() {
-                RegistryError::VersionExists { name, version }
-            } else {
-                RegistryError::VersionDeleted { name, version }
-            });
-        }
+        authorize(existing.as_ref())?;
+        let mut record = existing.unwrap_or(PackageRecord { lines: Vec::new() });
 
         let (sha256, size) = (staged.sha256.clone(), staged.size);
-        self.blobs.commit(staged)?;
+        self.blobs.commit(staged).map_err(RegistryError::from)?;
+        let or = |own: &str, given: &str| {
+            if own.is_empty() {
+                given.to_owned()
+            } else {
+                own.to_owned()
+            }
+        };
+        let or_list = |own: &[String], given: &[String]| {
+            if own.is_empty() {
+                given.to_vec()
+            } else {
+                own.to_vec()
+            }
+        };
+        let (readme, readme_truncated) = match &release.readme {
+            Some(text) if !text.is_empty() => cap_readme(text),
+            _ => (inspected.readme.clone(), inspected.readme_truncated),
+        };
         record.lines.push(IndexLine {
             v: LINE_FORMAT,
             name: name.clone(),
             version: version.clone(),
             kind: manifest.kind.as_str().to_owned(),
-            description: manifest.description.clone(),
-            home: manifest.home.clone(),
-            provider: manifest.provider.clone(),
-            tags: manifest.tags.clone(),
+            description: or(&manifest.description, &release.description),
+            home: or(&manifest.home, &release.home),
+            provider: or_list(&manifest.provider, &release.provider),
+            tags: or_list(&manifest.tags, &release.tags),
             category: manifest.category.clone(),
             edition: manifest.edition.clone(),
             sha256: sha256.clone(),
             size,
             created_at: clock::rfc3339(now),
-            body: notes.to_owned(),
-            readme: inspected.readme.clone(),
-            readme_truncated: inspected.readme_truncated,
-            service: manifest.service.clone(),
-            commands: manifest.commands.clone(),
-            properties: manifest.properties.clone(),
+            body: release.notes.clone(),
+            readme,
+            readme_truncated,
+            service: or_map(&manifest.service, &release.service),
+            commands: or_map(&manifest.commands, &release.commands),
+            properties: or_map(&manifest.properties, &release.properties),
             parameters: manifest.parameters.clone(),
             dependencies: manifest.dependencies.clone(),
             yanked: false,
@@ -317,14 +377,17 @@ impl Registry {
             deleted_at: None,
             extra: serde_json::Map::new(),
         });
-        let commit = self.index.write(
-            &canonical,
-            &record,
-            &format!("Publish {name}@{version}"),
-            publisher,
-        )?;
+        let commit = self
+            .index
+            .write(
+                &canonical,
+                &record,
+                &format!("Publish {name}@{version}"),
+                publisher,
+            )
+            .map_err(RegistryError::from)?;
         let stats = self.regenerate(&[record])?;
-        let config = self.index.config()?;
+        let config = self.index.config().map_err(RegistryError::from)?;
         Ok(Published {
             release_url: config.url(&format!("{name}/releases/tags/{version}")),
             zipball_url: config.zipball_url(&name, &version),
@@ -336,6 +399,20 @@ impl Registry {
             commit: commit.to_string(),
             stats,
         })
+    }
+
+    /// The blob store (for staging uploads outside the writer).
+    #[must_use]
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    /// Whether a package with this name (any spelling) has ever been published: its record.
+    ///
+    /// # Errors
+    /// Index errors.
+    pub fn record(&self, name: &PackageName) -> Result<Option<PackageRecord>, RegistryError> {
+        Ok(self.index.read(&name.canonical())?)
     }
 
     /// Yanks (`yanked = true`) or un-yanks a version. Returns `false`, committing nothing,
@@ -449,8 +526,17 @@ impl Registry {
             .ok_or_else(|| RegistryError::PackageNotFound(name.to_owned()))
     }
 
+    /// The catalog, shared: the API answers `/search` from it while this registry updates it.
+    ///
+    /// # Errors
+    /// Index errors while loading it the first time.
+    pub fn catalog(&mut self) -> Result<Catalog, RegistryError> {
+        self.load_catalog()?;
+        Ok(self.catalog.clone())
+    }
+
     fn load_catalog(&mut self) -> Result<(), RegistryError> {
-        if self.catalog.is_some() {
+        if self.catalog.is_loaded() {
             return Ok(());
         }
         let mut catalog = BTreeMap::new();
@@ -464,7 +550,7 @@ impl Registry {
                 catalog.insert(entry.name.clone(), entry);
             }
         }
-        self.catalog = Some(catalog);
+        self.catalog.replace(catalog);
         Ok(())
     }
 
@@ -486,17 +572,13 @@ impl Registry {
         };
         let writer = Writer::new(&*self.target, self.layout);
         let mut stats = SyncStats::default();
-        let catalog = self.catalog.get_or_insert_with(BTreeMap::new);
         for record in records {
             let Some(name) = record.name() else { continue };
             let files = plan::package_files(record, &cx)?;
             stats.absorb(writer.sync_scope(&package_prefixes(name), files)?);
-            match docs::search_entry(record) {
-                Some(entry) => catalog.insert(name.to_owned(), entry),
-                None => catalog.remove(name),
-            };
+            self.catalog.set(name, docs::search_entry(record));
         }
-        let entries: Vec<SearchEntry> = catalog.values().cloned().collect();
+        let entries = self.catalog.entries();
         stats.absorb(writer.sync_scope(
             &plan::registry_scope(),
             plan::registry_files(&entries, &cx)?,
@@ -535,8 +617,88 @@ impl Registry {
             keep.insert(writer.write_one(file, &mut stats)?);
         }
         stats.removed = writer.remove_except("", &keep)?;
-        self.catalog = Some(catalog);
+        self.catalog.replace(catalog);
         self.needs_full_build = false;
         Ok(stats)
     }
+}
+
+/// What a publisher says about a release besides the zip: notes, and values for fields the
+/// zip's `publish.yaml` leaves empty (the zip wins where it has a value).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Release {
+    /// Release notes (`body`).
+    pub notes: String,
+    /// A readme to use instead of the zip's.
+    pub readme: Option<String>,
+    /// Description, when publish.yaml has none.
+    pub description: String,
+    /// Home page, when publish.yaml has none.
+    pub home: String,
+    /// Tags, when publish.yaml has none.
+    pub tags: Vec<String>,
+    /// Providers, when publish.yaml has none.
+    pub provider: Vec<String>,
+    /// `Service`, when publish.yaml has none.
+    pub service: serde_json::Map<String, serde_json::Value>,
+    /// `Commands`, when publish.yaml has none.
+    pub commands: serde_json::Map<String, serde_json::Value>,
+    /// `Properties`, when publish.yaml has none.
+    pub properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Runs the zip checks on a staged upload.
+///
+/// # Errors
+/// [`RegistryError::Archive`] naming the problem, or I/O errors reading the staged file.
+pub fn inspect_staged(staged: &Staged, limits: &Limits) -> Result<Inspected, RegistryError> {
+    Ok(archive::inspect(BufReader::new(staged.open()?), limits)?)
+}
+
+fn or_map(
+    own: &serde_json::Map<String, serde_json::Value>,
+    given: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    if own.is_empty() {
+        given.clone()
+    } else {
+        own.clone()
+    }
+}
+
+fn check_new_version(
+    record: &PackageRecord,
+    name: &str,
+    version: &Version,
+) -> Result<(), RegistryError> {
+    if let Some(existing) = record.name().filter(|n| *n != name) {
+        return Err(RegistryError::NameTaken {
+            name: name.to_owned(),
+            existing: existing.to_owned(),
+        });
+    }
+    match record.find(version) {
+        Some(line) if line.is_live() => Err(RegistryError::VersionExists {
+            name: name.to_owned(),
+            version: version.to_string(),
+        }),
+        Some(_) => Err(RegistryError::VersionDeleted {
+            name: name.to_owned(),
+            version: version.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Cuts a readme to [`crate::index::README_CAP`] bytes at a character boundary.
+fn cap_readme(text: &str) -> (String, bool) {
+    let cap = crate::index::README_CAP;
+    if text.len() <= cap {
+        return (text.to_owned(), false);
+    }
+    let mut end = cap;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (text[..end].to_owned(), true)
 }

@@ -1,0 +1,532 @@
+//! Accounts: `POST /register`, `/login`, `/logout`, `/refresh_token`, `/change_password`,
+//! with the spec's bodies, statuses and messages.
+//!
+//! Login makes a session token (scopes `["*"]`, lifetime `settings.token_ttl`); only its
+//! hash is stored. Every attempt, successful or not, lands in the audit log. Password
+//! hashing is slow on purpose, so it runs on a blocking thread, and at most
+//! [`MAX_CONCURRENT_HASHES`] at once.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use axum::{
+    Json, Router,
+    body::Body,
+    extract::State,
+    http::{StatusCode, request::Parts},
+    routing::post,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{
+    App,
+    app::Registration,
+    auth::{Authed, Credential, INVALID_TOKEN},
+    error::ApiError,
+    extract::{parse_json, read_limited},
+    limits::{Limit, client_ip},
+};
+use crate::{
+    auth::{
+        account::{self, AccountError},
+        password::{self, PasswordError},
+        token::{self, Secret},
+    },
+    clock,
+    db::{audit, tokens, users},
+};
+
+/// The longest lifetime any token or key can be given, in days.
+pub const MAX_LIFETIME_DAYS: i64 = 365;
+
+/// How many password hashes may run at once. Each Argon2 hash holds 19 MiB for tens of
+/// milliseconds; without a bound, a flood of logins from many addresses would hold that
+/// much per blocking thread (hundreds of them).
+pub const MAX_CONCURRENT_HASHES: usize = 16;
+
+/// The routes of this group.
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/register", post(register))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/refresh_token", post(refresh_token))
+        .route("/change_password", post(change_password))
+}
+
+/// `POST /register` body. Fields are optional so that a missing one gets the spec's
+/// message rather than a parser's.
+#[derive(Debug, Deserialize)]
+struct RegisterRequest {
+    /// Login name (the package-name rules).
+    username: Option<String>,
+    /// At least [`password::MIN_LEN`] characters.
+    password: Option<String>,
+    /// Contact address; unique regardless of case.
+    email: Option<String>,
+}
+
+/// `POST /login` body.
+#[derive(Debug, Deserialize)]
+struct LoginRequest {
+    /// Login name.
+    username: Option<String>,
+    /// Password.
+    password: Option<String>,
+}
+
+/// `POST /change_password` body.
+#[derive(Debug, Deserialize)]
+struct ChangePasswordRequest {
+    /// The current password.
+    old_password: Option<String>,
+    /// The new one, at least [`password::MIN_LEN`] characters.
+    new_password: Option<String>,
+}
+
+/// A `{"message": "…"}` answer.
+#[derive(Debug, Serialize)]
+pub struct Message {
+    /// What happened.
+    pub message: &'static str,
+}
+
+/// The answer of `/login` and `/refresh_token`.
+#[derive(Debug, Serialize)]
+pub struct Session {
+    /// The bearer token (`shelf_…`), shown this once.
+    pub token: String,
+    /// When it stops working, RFC 3339.
+    pub expires: String,
+}
+
+/// A field that is present and not empty.
+fn present(field: Option<String>) -> Option<String> {
+    field.filter(|value| !value.is_empty())
+}
+
+/// `text` with its first letter in upper case, for library messages shown as API errors.
+pub(super) fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The instant `seconds` after `now` (Unix seconds) and its RFC 3339 form, capped at the
+/// last second RFC 3339 can write.
+pub(super) fn expiry(now: i64, seconds: u64) -> (i64, String) {
+    const LAST_RFC3339_SECOND: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let at = now
+        .saturating_add(i64::try_from(seconds).unwrap_or(i64::MAX))
+        .min(LAST_RFC3339_SECOND);
+    (at, format_unix(at))
+}
+
+/// Unix seconds as RFC 3339 (`""` for an instant outside its range, which [`expiry`] never
+/// makes).
+pub(super) fn format_unix(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .map(clock::rfc3339)
+        .unwrap_or_default()
+}
+
+/// Runs CPU-heavy work (password hashing) on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let slot = HashSlot::take()?;
+    let result = tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::internal(&e));
+    drop(slot);
+    result
+}
+
+/// Password hashes running now.
+static HASHES_RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// One of the [`MAX_CONCURRENT_HASHES`] slots, given back when dropped.
+struct HashSlot;
+
+impl HashSlot {
+    fn take() -> Result<Self, ApiError> {
+        let previous = HASHES_RUNNING.fetch_add(1, Ordering::AcqRel);
+        if previous >= MAX_CONCURRENT_HASHES {
+            HASHES_RUNNING.fetch_sub(1, Ordering::AcqRel);
+            return Err(ApiError::retry(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The server is busy; try again shortly",
+                1,
+            ));
+        }
+        Ok(HashSlot)
+    }
+}
+
+impl Drop for HashSlot {
+    fn drop(&mut self) {
+        HASHES_RUNNING.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The API's answer to a password that cannot be hashed.
+fn password_error(error: &PasswordError) -> ApiError {
+    match error {
+        PasswordError::TooShort => ApiError::bad_request(sentence(&error.to_string())),
+        PasswordError::Hash(_) => ApiError::internal(error),
+    }
+}
+
+/// Hashes a password on a blocking thread.
+async fn hash_password(password: String) -> Result<String, ApiError> {
+    blocking(move || password::hash(&password))
+        .await?
+        .map_err(|e| password_error(&e))
+}
+
+/// Reads and parses the JSON body of an unauthenticated request.
+async fn json_body<T: serde::de::DeserializeOwned>(
+    app: &App,
+    parts: &Parts,
+    body: Body,
+) -> Result<T, ApiError> {
+    let bytes = read_limited(&parts.headers, body, app.settings.max_json_bytes).await?;
+    parse_json(&parts.headers, &bytes)
+}
+
+async fn register(
+    State(app): State<Arc<App>>,
+    parts: Parts,
+    body: Body,
+) -> Result<Json<Message>, ApiError> {
+    match app.settings.registration {
+        Registration::Open => {}
+        Registration::Closed => return Err(ApiError::forbidden("Registration is closed")),
+    }
+    let ip = client_ip(&parts);
+    app.limits.check(Limit::Register, &ip)?;
+    let body: RegisterRequest = json_body(&app, &parts, body).await?;
+    let (Some(username), Some(password), Some(email)) = (
+        present(body.username),
+        present(body.password),
+        present(body.email),
+    ) else {
+        return Err(ApiError::bad_request("Missing required fields"));
+    };
+    account::check_username(&username)
+        .and_then(|()| account::check_email(&email))
+        .map_err(|e| match e {
+            AccountError::Username(_) | AccountError::Email(_) => {
+                ApiError::bad_request(sentence(&e.to_string()))
+            }
+        })?;
+    let phc = hash_password(password).await?;
+    let now = app.now().unix_timestamp();
+    let created = app
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            let created = users::create(&tx, &username, &email, &phc, false, now)?;
+            if let Ok(user) = &created {
+                audit::record(&tx, now, Some(user), "register", &username, &json!({}), &ip)?;
+            }
+            tx.commit()?;
+            Ok(created)
+        })
+        .await?;
+    match created {
+        Ok(_) => Ok(Json(Message {
+            message: "User registered successfully",
+        })),
+        Err(users::Taken) => Err(ApiError::conflict("Username or email already exists")),
+    }
+}
+
+async fn login(
+    State(app): State<Arc<App>>,
+    parts: Parts,
+    body: Body,
+) -> Result<Json<Session>, ApiError> {
+    let ip = client_ip(&parts);
+    app.limits.check(Limit::Login, &ip)?;
+    let body: LoginRequest = json_body(&app, &parts, body).await?;
+    let (Some(username), Some(password)) = (present(body.username), present(body.password)) else {
+        return Err(ApiError::bad_request("Missing username or password"));
+    };
+    app.limits
+        .check(Limit::Login, &format!("user:{username}"))?;
+
+    let name = username.clone();
+    let found = app
+        .db
+        .run(move |conn| {
+            let Some(user) = users::find_by_name(conn, &name)? else {
+                return Ok(None);
+            };
+            Ok(users::password_hash(conn, user.id)?.map(|phc| (user, phc)))
+        })
+        .await?;
+    let (found, verified) = blocking(move || {
+        let verified = match &found {
+            Some((_, phc)) => password::verify(&password, phc),
+            None => {
+                password::verify_decoy(&password);
+                false
+            }
+        };
+        (found.map(|(user, _)| user), verified)
+    })
+    .await?;
+
+    let now = app.now().unix_timestamp();
+    let Some(user) = found.filter(|_| verified) else {
+        app.db
+            .run(move |conn| {
+                // The user is recorded when the account exists, so its owner's history
+                // shows attempts on it; the target is always the name tried.
+                let user = users::find_by_name(conn, &username)?;
+                audit::record(
+                    conn,
+                    now,
+                    user.as_ref(),
+                    "login_failed",
+                    &username,
+                    &json!({}),
+                    &ip,
+                )
+            })
+            .await?;
+        return Err(ApiError::unauthorized("Invalid username or password"));
+    };
+
+    let secret = token::new_token();
+    let (expires_at, expires) = expiry(now, app.settings.token_ttl.as_secs());
+    let hash = token::hash_token(secret.expose());
+    app.db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            let scopes = vec!["*".to_owned()];
+            let id = tokens::insert(&tx, user.id, &hash, "", &scopes, true, now, expires_at)?;
+            users::set_last_login(&tx, user.id, now)?;
+            audit::record(
+                &tx,
+                now,
+                Some(&user),
+                "login",
+                &user.username,
+                &json!({ "token_id": id }),
+                &ip,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(Json(Session {
+        token: Secret::into_exposed(secret),
+        expires,
+    }))
+}
+
+/// The calling token's id, or 400 for a signed request (keys are revoked by id).
+fn calling_token(credential: Credential) -> Result<i64, ApiError> {
+    match credential {
+        Credential::Token { id, .. } => Ok(id),
+        Credential::Key { .. } => Err(ApiError::bad_request(
+            "This endpoint acts on the calling bearer token; an API key is revoked with \
+             DELETE /keys/{key_id}",
+        )),
+    }
+}
+
+async fn logout(State(app): State<Arc<App>>, authed: Authed) -> Result<Json<Message>, ApiError> {
+    let token_id = calling_token(authed.caller.credential)?;
+    let ip = client_ip(&authed.parts);
+    let user = authed.caller.user;
+    let now = app.now().unix_timestamp();
+    let revoked = app
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            let revoked = tokens::revoke_own(&tx, user.id, token_id, now)?;
+            if revoked {
+                let details = json!({ "token_id": token_id });
+                audit::record(
+                    &tx,
+                    now,
+                    Some(&user),
+                    "logout",
+                    &user.username,
+                    &details,
+                    &ip,
+                )?;
+            }
+            tx.commit()?;
+            Ok(revoked)
+        })
+        .await?;
+    if !revoked {
+        // Revoked by a concurrent request after this one was authenticated.
+        return Err(ApiError::unauthorized(INVALID_TOKEN));
+    }
+    Ok(Json(Message {
+        message: "Logged out successfully",
+    }))
+}
+
+async fn refresh_token(
+    State(app): State<Arc<App>>,
+    authed: Authed,
+) -> Result<Json<Session>, ApiError> {
+    let old_id = calling_token(authed.caller.credential)?;
+    let ip = client_ip(&authed.parts);
+    let user = authed.caller.user;
+    let now = app.now().unix_timestamp();
+    let secret = token::new_token();
+    let hash = token::hash_token(secret.expose());
+    let session_ttl = app.settings.token_ttl.as_secs();
+    let max_ttl = MAX_LIFETIME_DAYS.unsigned_abs() * 86_400;
+    let refreshed = app
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            let Some(old) = tokens::get(&tx, old_id)? else {
+                return Ok(None);
+            };
+            // Revoking first, and only if nobody else did, makes two refreshes racing with
+            // one token yield one new token, not two.
+            if !tokens::revoke_own(&tx, user.id, old_id, now)? {
+                return Ok(None);
+            }
+            // The new token is the old one again: same name, scopes and kind, so a narrow
+            // CI token cannot be refreshed into a login token. A created token keeps the
+            // lifetime it was given; a session token gets the configured one.
+            let ttl = if old.is_session {
+                session_ttl
+            } else {
+                old.expires_at
+                    .saturating_sub(old.created_at)
+                    .unsigned_abs()
+                    .min(max_ttl)
+            };
+            let (expires_at, expires) = expiry(now, ttl);
+            let new_id = tokens::insert(
+                &tx,
+                user.id,
+                &hash,
+                &old.name,
+                &old.scopes,
+                old.is_session,
+                now,
+                expires_at,
+            )?;
+            let details = json!({ "old_token_id": old_id, "token_id": new_id });
+            audit::record(
+                &tx,
+                now,
+                Some(&user),
+                "token_refresh",
+                &user.username,
+                &details,
+                &ip,
+            )?;
+            tx.commit()?;
+            Ok(Some(expires))
+        })
+        .await?;
+    let expires = refreshed.ok_or_else(|| ApiError::unauthorized(INVALID_TOKEN))?;
+    Ok(Json(Session {
+        token: secret.into_exposed(),
+        expires,
+    }))
+}
+
+async fn change_password(
+    State(app): State<Arc<App>>,
+    authed: Authed,
+) -> Result<Json<Message>, ApiError> {
+    let Authed {
+        caller,
+        body,
+        parts,
+    } = authed;
+    let ip = client_ip(&parts);
+    let request: ChangePasswordRequest = parse_json(&parts.headers, &body)?;
+    let (Some(old_password), Some(new_password)) =
+        (present(request.old_password), present(request.new_password))
+    else {
+        return Err(ApiError::bad_request("Missing old or new password"));
+    };
+    // A narrow token (say, CI's) must not be able to take over the account.
+    if !caller.is_full() {
+        return Err(ApiError::forbidden(
+            "Only a login token can change the password",
+        ));
+    }
+    // Guessing the old password through this endpoint counts against the same allowance as
+    // guessing it through /login.
+    let user = caller.user;
+    app.limits
+        .check(Limit::Login, &format!("user:{}", user.username))?;
+    password::check(&new_password).map_err(|e| password_error(&e))?;
+
+    let user_id = user.id;
+    let phc = app
+        .db
+        .run(move |conn| users::password_hash(conn, user_id))
+        .await?
+        .unwrap_or_default();
+    let old_ok = blocking(move || password::verify(&old_password, &phc)).await?;
+    let now = app.now().unix_timestamp();
+    if !old_ok {
+        let (user, ip) = (user.clone(), ip.clone());
+        app.db
+            .run(move |conn| {
+                audit::record(
+                    conn,
+                    now,
+                    Some(&user),
+                    "password_change_failed",
+                    &user.username,
+                    &json!({}),
+                    &ip,
+                )
+            })
+            .await?;
+        return Err(ApiError::unauthorized("Invalid old password"));
+    }
+
+    let new_phc = hash_password(new_password).await?;
+    let keep = match caller.credential {
+        Credential::Token { id, .. } => Some(id),
+        Credential::Key { .. } => None,
+    };
+    app.db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            users::set_password_hash(&tx, user.id, &new_phc)?;
+            // Whoever knew the old password may hold a token made with it; only the one
+            // making this change keeps working.
+            let revoked = tokens::revoke_all_except(&tx, user.id, keep, now)?;
+            let details = json!({ "revoked_tokens": revoked });
+            audit::record(
+                &tx,
+                now,
+                Some(&user),
+                "password_change",
+                &user.username,
+                &details,
+                &ip,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(Json(Message {
+        message: "Password changed successfully",
+    }))
+}

@@ -1,0 +1,178 @@
+//! The state every handler shares, and the server's settings.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use time::OffsetDateTime;
+
+use super::{limits::RateLimits, signature::NonceCache};
+use crate::{
+    blob::BlobStore,
+    db::Db,
+    index::IndexConfig,
+    package::archive::Limits,
+    registry::{Catalog, Options, Registry, worker::WriterHandle},
+};
+
+/// Whether anyone may create an account over the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Registration {
+    /// `POST /register` is open to everyone.
+    #[default]
+    Open,
+    /// Accounts are made by `shelf user add` only; `POST /register` answers 403.
+    Closed,
+}
+
+/// Request quotas: how many requests of a kind one client may make per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Requests allowed per period.
+    pub count: u32,
+    /// The period.
+    pub per: Duration,
+}
+
+/// The rate limits, per client IP and per account. Defaults are the spec's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateSettings {
+    /// `POST /register`, per IP: 10 an hour.
+    pub register: Quota,
+    /// `POST /login`, per IP and per username: 5 a minute.
+    pub login: Quota,
+    /// `POST /releases` and uploads, per account: 20 an hour.
+    pub publish: Quota,
+    /// `GET /search`, per IP: 100 a minute.
+    pub search: Quota,
+}
+
+impl Default for RateSettings {
+    fn default() -> Self {
+        let minute = Duration::from_secs(60);
+        let hour = Duration::from_secs(3600);
+        RateSettings {
+            register: Quota {
+                count: 10,
+                per: hour,
+            },
+            login: Quota {
+                count: 5,
+                per: minute,
+            },
+            publish: Quota {
+                count: 20,
+                per: hour,
+            },
+            search: Quota {
+                count: 100,
+                per: minute,
+            },
+        }
+    }
+}
+
+/// The server's settings (everything else comes from the registry's options).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Open or closed registration.
+    pub registration: Registration,
+    /// Lifetime of a login token (default 30 days).
+    pub token_ttl: Duration,
+    /// How far a signed request's timestamp may be from the server's clock, and how long its
+    /// nonce is remembered (default 10 s).
+    pub signature_window: Duration,
+    /// How long an upload URL from `POST /releases` stays valid (default 1 hour).
+    pub upload_ttl: Duration,
+    /// Largest JSON request body (default 1 MiB); zips have their own limit.
+    pub max_json_bytes: usize,
+    /// Most nonces remembered at once; past it, signed requests are refused with 503 until
+    /// old ones expire, because forgetting an unexpired nonce would allow a replay.
+    pub nonce_capacity: usize,
+    /// Request quotas.
+    pub rates: RateSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            registration: Registration::Open,
+            token_ttl: Duration::from_secs(30 * 24 * 3600),
+            signature_window: Duration::from_secs(10),
+            upload_ttl: Duration::from_secs(3600),
+            max_json_bytes: 1 << 20,
+            nonce_capacity: 100_000,
+            rates: RateSettings::default(),
+        }
+    }
+}
+
+/// Where the current time comes from: the system clock, or a test's.
+pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// What every handler shares (behind an `Arc`).
+pub struct App {
+    /// Server settings.
+    pub settings: Settings,
+    /// Accounts, tokens, keys, uploads, maintainers, audit log.
+    pub db: Db,
+    /// The one writer of the index and the site.
+    pub writer: WriterHandle,
+    /// Every package's summary, kept current by the writer; `/search` reads it.
+    pub catalog: Catalog,
+    /// Nonces of signed requests seen within the window.
+    pub nonces: NonceCache,
+    /// Rate limiters.
+    pub limits: RateLimits,
+    /// The generated site (dir layout), served for every GET no route takes.
+    pub site: PathBuf,
+    /// The index's settings: base URL, zipball URL template, API URL.
+    pub config: IndexConfig,
+    /// The blob store, where uploads are staged while they stream in (outside the writer,
+    /// so a slow upload holds up no one).
+    pub blobs: BlobStore,
+    /// Limits on incoming zips.
+    pub zip_limits: Limits,
+    /// The clock.
+    pub clock: Clock,
+}
+
+/// The system clock.
+#[must_use]
+pub fn system_clock() -> Clock {
+    Arc::new(crate::clock::now)
+}
+
+impl App {
+    /// Opens everything the server needs: the registry (whose site is first brought up to
+    /// date, repairing any drift), the database at `DATA/shelf.db`, and the writer thread.
+    ///
+    /// # Errors
+    /// The registry or database cannot be opened, or the site cannot be built.
+    pub fn open(options: &Options, settings: Settings, clock: Clock) -> anyhow::Result<Arc<App>> {
+        let mut registry = Registry::open(options)?;
+        registry.build(None)?;
+        let catalog = registry.catalog()?;
+        let config = registry.config()?;
+        let blobs = registry.blobs().clone();
+        let db = Db::open(&options.data.join("shelf.db"))?;
+        let writer = WriterHandle::spawn(registry)?;
+        Ok(Arc::new(App {
+            nonces: NonceCache::new(settings.nonce_capacity),
+            limits: RateLimits::new(&settings.rates),
+            settings,
+            db,
+            writer,
+            catalog,
+            site: options.site_dir(),
+            config,
+            blobs,
+            zip_limits: options.limits.clone(),
+            clock,
+        }))
+    }
+
+    /// The current time.
+    #[must_use]
+    pub fn now(&self) -> OffsetDateTime {
+        (self.clock)()
+    }
+}

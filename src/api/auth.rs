@@ -1,0 +1,303 @@
+//! Who is calling: bearer tokens and signed requests, turned into a [`Caller`].
+//!
+//! A request authenticates one of two ways:
+//! - `Authorization: Bearer <token>` (or the bare token): the token's SHA-256 is looked up;
+//!   it must exist, be unrevoked and unexpired.
+//! - `X-Api-Key`, `X-Timestamp`, `X-Nonce`, `X-Signature` (PROTOCOL.md section 4): the key
+//!   must exist; the timestamp must be within the window; the nonce is recorded at once (so
+//!   a replay racing the original is refused too); the signature covers the body, which is
+//!   hashed as it is read — whole for JSON bodies ([`Authed`]), chunk by chunk for uploads
+//!   ([`AuthedStream`] and [`PendingSignature`]).
+//!
+//! Authentication happens before the body is read, so an anonymous client cannot make the
+//! server read a large body.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    extract::{FromRequest, Request},
+    http::{StatusCode, header, request::Parts},
+};
+use bytes::Bytes;
+
+use super::{
+    App,
+    error::ApiError,
+    extract::read_limited,
+    signature::{HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, NonceError, Signer},
+};
+use crate::{
+    auth::{
+        scope::{Action, Scopes},
+        token::hash_token,
+    },
+    db::{keys, tokens, users::User},
+};
+
+/// The spec's answer to a missing, unknown, revoked or expired token.
+pub const INVALID_TOKEN: &str = "Invalid or expired token";
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account.
+    pub user: User,
+    /// What the credential allows (a login token allows everything the account may do).
+    pub scopes: Scopes,
+    /// The credential used.
+    pub credential: Credential,
+}
+
+/// Which credential authenticated a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// A bearer token; `session` when it came from `/login` or `/refresh_token`.
+    Token { id: i64, session: bool },
+    /// An API key (signed request).
+    Key { id: i64 },
+}
+
+impl Caller {
+    /// Checks the credential's scopes allow `action` on `package` (canonical name; `""`
+    /// for [`Action::Admin`]).
+    ///
+    /// # Errors
+    /// 403 naming the missing scope.
+    pub fn require(&self, action: Action, package: &str) -> Result<(), ApiError> {
+        if self.scopes.allows(action, package) {
+            return Ok(());
+        }
+        let what = match action {
+            Action::Publish => "publish",
+            Action::Yank => "yank",
+            Action::Delete => "delete",
+            Action::Maintainers => "maintainers",
+            Action::Admin => "admin",
+        };
+        let target = if package.is_empty() {
+            String::new()
+        } else {
+            format!(" on {package}")
+        };
+        Err(ApiError::forbidden(format!(
+            "This credential's scopes do not allow {what}{target}"
+        )))
+    }
+
+    /// Whether the credential carries every right of the account (a login token).
+    #[must_use]
+    pub fn is_full(&self) -> bool {
+        self.scopes.is_all()
+    }
+
+    /// Whether the account is an administrator and the credential allows admin actions.
+    #[must_use]
+    pub fn is_admin(&self) -> bool {
+        self.user.is_admin && self.scopes.allows(Action::Admin, "")
+    }
+}
+
+/// A signed request's signature, still waiting for the body.
+pub struct PendingSignature {
+    signer: Signer,
+    provided: String,
+}
+
+impl PendingSignature {
+    /// Feeds the next piece of the body.
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.signer.update(chunk);
+    }
+
+    /// Checks the signature over everything fed, in constant time.
+    ///
+    /// # Errors
+    /// 401 "Invalid signature".
+    pub fn verify(self) -> Result<(), ApiError> {
+        if self.signer.verify(&self.provided) {
+            Ok(())
+        } else {
+            Err(ApiError::unauthorized("Invalid signature"))
+        }
+    }
+}
+
+fn header_str<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Authenticates a request from its headers. Signed requests also return the signature
+/// the body must match.
+///
+/// # Errors
+/// 401 with a message saying what is wrong; 503 when the nonce memory is full.
+pub async fn authenticate(
+    app: &App,
+    parts: &Parts,
+) -> Result<(Caller, Option<PendingSignature>), ApiError> {
+    if let Some(key_id) = header_str(parts, HEADER_KEY) {
+        return authenticate_signed(app, parts, key_id.to_owned()).await;
+    }
+    let token = header_str(parts, header::AUTHORIZATION.as_str())
+        .map(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+                .unwrap_or(v)
+                .trim()
+                .to_owned()
+        })
+        .ok_or_else(|| ApiError::unauthorized(INVALID_TOKEN))?;
+    let now = app.now().unix_timestamp();
+    let hash = hash_token(&token);
+    let found = app.db.run(move |c| tokens::lookup(c, &hash, now)).await?;
+    let (row, user) = found.ok_or_else(|| ApiError::unauthorized(INVALID_TOKEN))?;
+    let scopes = Scopes::parse(&row.scopes).map_err(|_| ApiError::unauthorized(INVALID_TOKEN))?;
+    Ok((
+        Caller {
+            user,
+            scopes,
+            credential: Credential::Token {
+                id: row.id,
+                session: row.is_session,
+            },
+        },
+        None,
+    ))
+}
+
+async fn authenticate_signed(
+    app: &App,
+    parts: &Parts,
+    key_id: String,
+) -> Result<(Caller, Option<PendingSignature>), ApiError> {
+    let window = i64::try_from(app.settings.signature_window.as_secs()).unwrap_or(i64::MAX);
+    let timestamp_raw = header_str(parts, HEADER_TIMESTAMP)
+        .ok_or_else(|| ApiError::unauthorized("Missing X-Timestamp header"))?;
+    let timestamp: i64 = timestamp_raw
+        .parse()
+        .map_err(|_| ApiError::unauthorized("X-Timestamp must be Unix time in seconds"))?;
+    let nonce = header_str(parts, HEADER_NONCE)
+        .ok_or_else(|| ApiError::unauthorized("Missing X-Nonce header"))?;
+    if nonce.len() > 128 {
+        return Err(ApiError::unauthorized(
+            "X-Nonce is longer than 128 characters",
+        ));
+    }
+    let provided = header_str(parts, HEADER_SIGNATURE)
+        .ok_or_else(|| ApiError::unauthorized("Missing X-Signature header"))?;
+    let now = app.now().unix_timestamp();
+    if timestamp.abs_diff(now) > window.unsigned_abs() {
+        return Err(ApiError::unauthorized(format!(
+            "Request timestamp is more than {window} seconds away from the server's clock"
+        )));
+    }
+    let found = app.db.run(move |c| keys::lookup(c, &key_id, now)).await?;
+    let (row, secret, user) =
+        found.ok_or_else(|| ApiError::unauthorized("Unknown, revoked or expired API key"))?;
+    // Remembered until the timestamp leaves the window, after which the timestamp check
+    // refuses a replay by itself.
+    match app
+        .nonces
+        .check_and_insert(nonce, timestamp.saturating_add(window), now)
+    {
+        Ok(()) => {}
+        Err(NonceError::Replayed) => {
+            return Err(ApiError::unauthorized(
+                "Nonce already used (replayed request)",
+            ));
+        }
+        Err(NonceError::Full) => {
+            return Err(ApiError::retry(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Too many signed requests; retry shortly",
+                1,
+            ));
+        }
+    }
+    let scopes = Scopes::parse(&row.scopes)
+        .map_err(|_| ApiError::unauthorized("Unknown, revoked or expired API key"))?;
+    let signer = Signer::new(
+        secret.as_bytes(),
+        parts.method.as_str(),
+        parts.uri.path(),
+        timestamp_raw,
+        nonce,
+    );
+    let caller = Caller {
+        user,
+        scopes,
+        credential: Credential::Key { id: row.id },
+    };
+    Ok((
+        caller,
+        Some(PendingSignature {
+            signer,
+            provided: provided.to_owned(),
+        }),
+    ))
+}
+
+/// An authenticated request whose body (at most `max_json_bytes`) has been read and, for a
+/// signed request, verified.
+pub struct Authed {
+    /// Who is calling.
+    pub caller: Caller,
+    /// The body.
+    pub body: Bytes,
+    /// The request's method, URI, headers and extensions.
+    pub parts: Parts,
+}
+
+impl FromRequest<Arc<App>> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let (caller, pending) = authenticate(app, &parts).await?;
+        let body = read_limited(&parts.headers, body, app.settings.max_json_bytes).await?;
+        if let Some(mut pending) = pending {
+            pending.update(&body);
+            pending.verify()?;
+        }
+        Ok(Authed {
+            caller,
+            body,
+            parts,
+        })
+    }
+}
+
+/// An authenticated request whose body has not been read: for uploads, which stream it. A
+/// signed request's `pending` signature must be fed every byte of the body and verified
+/// before anything is acted on.
+pub struct AuthedStream {
+    /// Who is calling.
+    pub caller: Caller,
+    /// The request's method, URI, headers and extensions.
+    pub parts: Parts,
+    /// The unread body.
+    pub body: Body,
+    /// For signed requests, the signature the body must match.
+    pub pending: Option<PendingSignature>,
+}
+
+impl FromRequest<Arc<App>> for AuthedStream {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let (caller, pending) = authenticate(app, &parts).await?;
+        Ok(AuthedStream {
+            caller,
+            parts,
+            body,
+            pending,
+        })
+    }
+}

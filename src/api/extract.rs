@@ -1,0 +1,148 @@
+//! Reading request bodies safely: bounded, typed, and every failure a JSON 4xx.
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, StatusCode, header},
+};
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// Reads a body of at most `limit` bytes. A body that announces or sends more is refused
+/// with 413 as soon as that is known, without reading the rest.
+///
+/// # Errors
+/// 413 past the limit; 400 when the body cannot be read.
+pub async fn read_limited(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Request body is larger than {limit} bytes"),
+        )
+    };
+    if content_length(headers).is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut stream = body.into_data_stream();
+    let mut out = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|e| ApiError::bad_request(format!("Could not read the request body: {e}")))?;
+        if out.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out.freeze())
+}
+
+/// The declared `Content-Length`, if any and valid.
+#[must_use]
+pub fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// Parses a JSON body. The content type must be JSON (415 otherwise); the error names what
+/// is wrong with the document (400).
+///
+/// # Errors
+/// 415 for another content type, 400 for invalid JSON or a document of the wrong shape.
+pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        });
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Expected a JSON body (Content-Type: application/json)",
+        ));
+    }
+    // serde_json refuses nesting deeper than 128 levels, so a hostile document cannot
+    // exhaust the stack.
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("Invalid JSON body: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json_headers() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            "application/json; charset=utf-8".parse().expect("header"),
+        );
+        headers
+    }
+
+    #[test]
+    fn json_is_typed_and_errors_are_4xx() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Login {
+            #[expect(dead_code, reason = "only the shape matters here")]
+            username: String,
+        }
+        assert!(parse_json::<Login>(&json_headers(), br#"{"username":"a"}"#).is_ok());
+        assert_eq!(
+            parse_json::<Login>(&HeaderMap::new(), b"{}")
+                .expect_err("415")
+                .status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert_eq!(
+            parse_json::<Login>(&json_headers(), b"{")
+                .expect_err("400")
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            parse_json::<Login>(&json_headers(), b"[]")
+                .expect_err("400")
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(
+            parse_json::<serde_json::Value>(&json_headers(), deep.as_bytes())
+                .expect_err("400")
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[tokio::test]
+    async fn bodies_are_bounded() {
+        let ok = read_limited(&HeaderMap::new(), Body::from("12345"), 5)
+            .await
+            .expect("fits");
+        assert_eq!(&ok[..], b"12345");
+        let err = read_limited(&HeaderMap::new(), Body::from("123456"), 5)
+            .await
+            .expect_err("too large");
+        assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_LENGTH, "999999".parse().expect("header"));
+        let err = read_limited(&headers, Body::empty(), 5)
+            .await
+            .expect_err("announced too large");
+        assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+}

@@ -1,0 +1,128 @@
+//! What a valid account looks like: the username and email rules shared by
+//! `POST /register` and `shelf user add`.
+
+use crate::package::name::MAX_NAME_LEN;
+
+/// The longest email accepted, in bytes (the SMTP path limit).
+pub const MAX_EMAIL_LEN: usize = 254;
+
+/// Why a username or email was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    /// The username breaks the naming rules (those of package names, without the reserved
+    /// list: maintainers are named in the same places packages are).
+    #[error(
+        "invalid username {0:?}: use 1 to {MAX_NAME_LEN} lowercase letters, digits, '-' and \
+         '_', starting with a letter"
+    )]
+    Username(String),
+    /// The email is not of the form `someone@somewhere`.
+    #[error("invalid email address {0:?}")]
+    Email(String),
+}
+
+/// Checks a username: lowercase ASCII letters, digits, `-` and `_`, starting with a letter,
+/// at most [`MAX_NAME_LEN`] bytes.
+///
+/// # Errors
+/// [`AccountError::Username`].
+pub fn check_username(username: &str) -> Result<(), AccountError> {
+    let starts_with_letter = username
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase());
+    let allowed = username
+        .bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_');
+    if starts_with_letter && allowed && username.len() <= MAX_NAME_LEN {
+        Ok(())
+    } else {
+        Err(AccountError::Username(username.to_owned()))
+    }
+}
+
+/// Checks an email is plausible: one `@` with text on both sides, no whitespace or control
+/// characters, at most [`MAX_EMAIL_LEN`] bytes. Whether it receives mail is not checked.
+///
+/// # Errors
+/// [`AccountError::Email`].
+pub fn check_email(email: &str) -> Result<(), AccountError> {
+    let plausible = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && email.len() <= MAX_EMAIL_LEN
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    if plausible {
+        Ok(())
+    } else {
+        Err(AccountError::Email(email.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_the_package_name_rules_without_reservations() {
+        let long = "a".repeat(MAX_NAME_LEN);
+        for ok in [
+            "a",
+            "alice",
+            "bob-2",
+            "c_d",
+            "search",
+            "admin",
+            long.as_str(),
+        ] {
+            assert_eq!(check_username(ok), Ok(()), "{ok}");
+        }
+        let too_long = "a".repeat(MAX_NAME_LEN + 1);
+        for bad in [
+            "",
+            "1abc",
+            "-abc",
+            "Alice",
+            "al ice",
+            "al.ice",
+            "ali/ce",
+            "é",
+            too_long.as_str(),
+        ] {
+            assert_eq!(
+                check_username(bad),
+                Err(AccountError::Username(bad.to_owned())),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn emails_are_plausible() {
+        for ok in ["a@b", "alice@example.com", "Alice.Smith+x@mail.example.org"] {
+            assert_eq!(check_email(ok), Ok(()), "{ok}");
+        }
+        let too_long = format!("{}@example.com", "a".repeat(MAX_EMAIL_LEN));
+        for bad in [
+            "",
+            "alice",
+            "@example.com",
+            "alice@",
+            "a@b@c",
+            "al ice@example.com",
+            "alice@exa\nmple.com",
+            too_long.as_str(),
+        ] {
+            assert_eq!(
+                check_email(bad),
+                Err(AccountError::Email(bad.to_owned())),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Who may change a package (owners and maintainers) and the uploads announced by
+//! `POST /releases`. Package names here are canonical (`_` written as `-`).
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::DbError;
+
+/// A person's standing on a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// May publish, yank, delete, and manage maintainers.
+    Owner,
+    /// May publish, yank and delete.
+    Maintainer,
+}
+
+impl Role {
+    /// The spelling stored and accepted in requests.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Maintainer => "maintainer",
+        }
+    }
+
+    /// Parses `owner` or `maintainer`.
+    #[must_use]
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "owner" => Some(Role::Owner),
+            "maintainer" => Some(Role::Maintainer),
+            _ => None,
+        }
+    }
+}
+
+/// The user's role on the package, if any.
+///
+/// # Errors
+/// SQLite errors.
+pub fn role(conn: &Connection, package: &str, user_id: i64) -> Result<Option<Role>, DbError> {
+    let raw: Option<String> = conn
+        .query_row(
+            "SELECT role FROM maintainers WHERE package = ?1 AND user_id = ?2",
+            params![package, user_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(raw.as_deref().and_then(Role::parse))
+}
+
+/// Gives the user a role on the package (replacing any role they had).
+///
+/// # Errors
+/// SQLite errors.
+pub fn set_role(
+    conn: &Connection,
+    package: &str,
+    user_id: i64,
+    role: Role,
+    now: i64,
+    added_by: Option<i64>,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO maintainers (package, user_id, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (package, user_id) DO UPDATE SET role = excluded.role",
+        params![package, user_id, role.as_str(), now, added_by],
+    )?;
+    Ok(())
+}
+
+/// Removes the user's role; `false` when they had none.
+///
+/// # Errors
+/// SQLite errors.
+pub fn remove(conn: &Connection, package: &str, user_id: i64) -> Result<bool, DbError> {
+    Ok(conn.execute(
+        "DELETE FROM maintainers WHERE package = ?1 AND user_id = ?2",
+        params![package, user_id],
+    )? > 0)
+}
+
+/// How many owners the package has.
+///
+/// # Errors
+/// SQLite errors.
+pub fn owner_count(conn: &Connection, package: &str) -> Result<i64, DbError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM maintainers WHERE package = ?1 AND role = 'owner'",
+        params![package],
+        |r| r.get(0),
+    )?)
+}
+
+/// An upload announced by `POST /releases`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    /// The random id in the upload URL.
+    pub id: String,
+    /// Who announced it (only they may upload).
+    pub user_id: i64,
+    /// Package name as given.
+    pub name: String,
+    /// Version as given.
+    pub version: String,
+    /// The `POST /releases` body.
+    pub release: serde_json::Value,
+    /// Unix seconds after which it is no longer accepted.
+    pub expires_at: i64,
+    /// When it was used, if it was.
+    pub used_at: Option<i64>,
+}
+
+/// Records an announced upload.
+///
+/// # Errors
+/// SQLite errors.
+pub fn create_upload(conn: &Connection, upload: &Upload, now: i64) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO uploads (id, user_id, name, version, release, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![upload.id, upload.user_id, upload.name, upload.version, upload.release.to_string(), now, upload.expires_at],
+    )?;
+    Ok(())
+}
+
+/// The upload with this id, used or not.
+///
+/// # Errors
+/// SQLite errors.
+pub fn upload(conn: &Connection, id: &str) -> Result<Option<Upload>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, user_id, name, version, release, expires_at, used_at FROM uploads WHERE id = ?1",
+            params![id],
+            |r| {
+                let release: String = r.get(4)?;
+                Ok(Upload {
+                    id: r.get(0)?,
+                    user_id: r.get(1)?,
+                    name: r.get(2)?,
+                    version: r.get(3)?,
+                    release: serde_json::from_str(&release).unwrap_or(serde_json::Value::Null),
+                    expires_at: r.get(5)?,
+                    used_at: r.get(6)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Marks an upload used; `false` when it already was (so it is used once).
+///
+/// # Errors
+/// SQLite errors.
+pub fn mark_used(conn: &Connection, id: &str, now: i64) -> Result<bool, DbError> {
+    Ok(conn.execute(
+        "UPDATE uploads SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
+        params![id, now],
+    )? == 1)
+}
+
+/// Forgets uploads that expired before `now`, used or not.
+///
+/// # Errors
+/// SQLite errors.
+pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize, DbError> {
+    Ok(conn.execute("DELETE FROM uploads WHERE expires_at < ?1", params![now])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    #[test]
+    fn roles_and_uploads() {
+        let db = Db::open_in_memory().expect("db");
+        db.with(|c| {
+            c.execute("INSERT INTO users (username, email, password_hash, created_at) VALUES ('a', 'a@x', 'h', 0)", [])?;
+            assert_eq!(role(c, "hello", 1)?, None);
+            set_role(c, "hello", 1, Role::Maintainer, 1, None)?;
+            set_role(c, "hello", 1, Role::Owner, 2, None)?;
+            assert_eq!(role(c, "hello", 1)?, Some(Role::Owner));
+            assert_eq!(owner_count(c, "hello")?, 1);
+            assert!(remove(c, "hello", 1)?);
+            assert!(!remove(c, "hello", 1)?);
+            let up = Upload {
+                id: "u1".into(),
+                user_id: 1,
+                name: "hello".into(),
+                version: "1.0.0".into(),
+                release: serde_json::json!({"name": "hello"}),
+                expires_at: 100,
+                used_at: None,
+            };
+            create_upload(c, &up, 10)?;
+            assert_eq!(upload(c, "u1")?, Some(up));
+            assert!(mark_used(c, "u1", 20)?);
+            assert!(!mark_used(c, "u1", 21)?, "used once");
+            assert_eq!(purge_expired(c, 101)?, 1);
+            assert_eq!(upload(c, "u1")?, None);
+            Ok(())
+        })
+        .expect("db ops");
+    }
+}
