@@ -33,7 +33,7 @@ use crate::{
     auth::{
         account::{self, AccountError},
         password::{self, PasswordError},
-        token::{self, Secret},
+        token,
     },
     clock,
     db::{audit, tokens, users},
@@ -140,11 +140,14 @@ async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
     let slot = HashSlot::take()?;
-    let result = tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ApiError::internal(&e));
-    drop(slot);
-    result
+    // The slot travels with the work, so it is held until the hash is done even when the
+    // client goes away first.
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        work()
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))
 }
 
 /// Password hashes running now.
@@ -327,7 +330,7 @@ async fn login(
         })
         .await?;
     Ok(Json(Session {
-        token: Secret::into_exposed(secret),
+        token: secret.into_exposed(),
         expires,
     }))
 }

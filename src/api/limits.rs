@@ -12,7 +12,7 @@ use std::{
 };
 
 use axum::{
-    extract::ConnectInfo,
+    extract::{ConnectInfo, connect_info::MockConnectInfo},
     http::{StatusCode, request::Parts},
 };
 use governor::{
@@ -104,17 +104,23 @@ impl RateLimits {
     }
 }
 
-/// The client's address, from the connection (`ConnectInfo`); `unknown` when the server was
-/// not started with connection info (router tests without it).
+/// The client's address, from the connection (`ConnectInfo`, or the `MockConnectInfo` a
+/// router test sets); `unknown` when there is neither.
 #[must_use]
 pub fn client_ip(parts: &Parts) -> String {
-    parts
+    let connected = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(
-            || "unknown".to_owned(),
-            |ConnectInfo(addr)| addr.ip().to_string(),
-        )
+        .map(|ConnectInfo(addr)| *addr);
+    let mocked = || {
+        parts
+            .extensions
+            .get::<MockConnectInfo<SocketAddr>>()
+            .map(|MockConnectInfo(addr)| *addr)
+    };
+    connected
+        .or_else(mocked)
+        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
 }
 
 #[cfg(test)]

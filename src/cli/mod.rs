@@ -136,7 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Add(args) => add::run(&options, &args),
         Command::Yank(args) => yank::run(&options, &args),
         Command::Delete(args) => delete::run(&options, &args),
-        Command::Publish(args) => publish::run(&args),
+        Command::Publish(args) => publish::run(&args, &options.limits),
         Command::Login(args) => login::run(&args),
         Command::Token(command) => token::run(&command),
         Command::Key(command) => key::run(&command),

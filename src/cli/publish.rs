@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::{
     client::{
-        CredentialsFile, HttpTransport, RegistryClient, RegistryUrl, auth,
+        Auth, ClientError, CredentialsFile, HttpTransport, RegistryClient, RegistryUrl, auth,
         bodies::NewRelease,
         env::{ENV_API_KEY, ENV_REGISTRY},
         pack::{self, PackOptions, SkipReason},
@@ -51,7 +51,7 @@ pub struct Args {
 /// # Errors
 /// Unreadable input, a zip the registry would refuse (with the validator's message), missing
 /// credentials, or the registry's refusal (with its message and status).
-pub fn run(args: &Args) -> anyhow::Result<()> {
+pub fn run(args: &Args, limits: &Limits) -> anyhow::Result<()> {
     let registry = RegistryUrl::parse(&args.registry)?;
     let notes = match &args.notes {
         Some(path) => std::fs::read_to_string(path)
@@ -72,7 +72,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         )?)
     };
 
-    let limits = Limits::default();
+    // The same limits as the global flags give `add` and `serve`, so a zip the registry
+    // would refuse is refused before it is uploaded.
+    let limits = limits.clone();
     let mut zip = open_or_pack(&args.path, args.include_node_modules, &limits)?;
     let inspected = inspect(&mut zip, &limits)
         .with_context(|| format!("{} cannot be published", args.path.display()))?;
@@ -94,16 +96,17 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         eprintln!("Dry run: {what} is valid and was not uploaded");
         return Ok(());
     };
-    let stored_token = matches!(auth, crate::client::Auth::Token(_));
+    let uses_token = matches!(auth, Auth::Token(_));
 
     let client = RegistryClient::new(registry.clone(), auth, HttpTransport::new());
     eprintln!("Publishing {what} to {registry}");
-    let hint = |error: crate::client::ClientError| {
-        let relogin = stored_token && error.status() == Some(401);
+    let hint = |error: ClientError| {
+        let relogin = uses_token && error.status() == Some(401);
         let error = anyhow::Error::new(error);
         if relogin {
             error.context(format!(
-                "the token was refused; run `shelf login --registry {registry}` for a new one"
+                "the token was refused (expired or revoked?); run `shelf login --registry {registry}` \
+                 for a new one"
             ))
         } else {
             error

@@ -28,9 +28,9 @@ pub struct GrantArgs {
     /// What it may do, e.g. `publish:hello*`; repeat the flag or list several.
     #[arg(long = "scope", value_name = "SCOPE", required = true, num_args = 1..)]
     pub scopes: Vec<String>,
-    /// Lifetime in days.
-    #[arg(long, default_value_t = 30)]
-    pub expires_in_days: u32,
+    /// Lifetime in days (default: the registry's, 30 days for tokens; keys never expire).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub expires_in_days: Option<u32>,
 }
 
 impl GrantArgs {

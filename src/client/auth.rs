@@ -50,7 +50,7 @@ impl Supplied {
 }
 
 /// Why no credentials could be chosen.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     #[error("not logged in to {registry}: run `shelf login --registry {registry}`")]
     NotLoggedIn { registry: String },

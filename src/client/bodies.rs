@@ -140,8 +140,10 @@ pub struct NewToken {
     pub name: String,
     /// What it may do, e.g. `publish:hello*`.
     pub scopes: Vec<String>,
-    /// Lifetime in days.
-    pub expires_in_days: u32,
+    /// Lifetime in days; left out for the registry's default (tokens 30 days, keys never
+    /// expire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<u32>,
 }
 
 /// Answer to `POST /tokens` (201).

@@ -151,13 +151,16 @@ impl CredentialsFile {
                     .context(format!("cannot read {}", self.path.display())));
             }
         };
-        // serde_json's messages give a line and column, never the text around it, so a
-        // malformed file cannot leak a secret into the error.
+        // Only the position is reported: serde_json's messages quote the offending value
+        // ("invalid type: string \"shelf_…\""), which may be a secret.
         serde_json::from_slice(&bytes).map_err(|error| {
-            anyhow::Error::new(error).context(format!(
-                "{} is not a valid credentials file; fix or delete it",
-                self.path.display()
-            ))
+            anyhow::anyhow!(
+                "{} is not a valid credentials file (error at line {}, column {}); fix or \
+                 delete it",
+                self.path.display(),
+                error.line(),
+                error.column()
+            )
         })
     }
 

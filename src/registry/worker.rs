@@ -36,7 +36,14 @@ impl WriterHandle {
             .spawn(move || {
                 let mut registry = registry;
                 for job in queue {
-                    job(&mut registry);
+                    // A job that panics (a bug) fails alone: its caller sees `WriterGone`,
+                    // and the thread goes on with the jobs behind it.
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        job(&mut registry)
+                    }));
+                    if outcome.is_err() {
+                        tracing::error!("a registry job panicked; continuing with the next one");
+                    }
                 }
             })?;
         Ok(WriterHandle { jobs })
@@ -59,5 +66,24 @@ impl WriterHandle {
         });
         self.jobs.send(boxed).map_err(|_| WriterGone)?;
         answer.await.map_err(|_| WriterGone)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Options;
+
+    #[tokio::test]
+    async fn jobs_run_in_order_and_a_panic_fails_only_its_job() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let registry = Registry::open(&Options::new(dir.path())).expect("open");
+        let writer = WriterHandle::spawn(registry).expect("spawn");
+        let first = writer.run(|r| r.config().map(|c| c.v).unwrap_or(0));
+        let second = writer.run(|_| -> u32 { panic!("a bug") });
+        let third = writer.run(|_| 3);
+        assert_eq!(first.await.expect("ran"), 1);
+        assert!(second.await.is_err());
+        assert_eq!(third.await.expect("still running"), 3);
     }
 }

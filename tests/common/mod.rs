@@ -1,6 +1,7 @@
 //! Shared test support: a data directory in a temp dir, the real `shelf` binary, real git.
 #![allow(
     dead_code,
+    unused_imports,
     reason = "each test file uses a different part of this module"
 )]
 
