@@ -850,3 +850,78 @@ async fn rate_limits_answer_429_with_retry_after() {
     }
     assert_eq!(t.call("GET", "/search?search=x", None).await.status, 429);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ratings_one_per_account() {
+    let w = world().await;
+    let t = &w.t;
+    let rate = |token: String, body: serde_json::Value| async move {
+        t.json("PUT", "/hello/rating", Some(&token), &body).await
+    };
+    assert_eq!(
+        t.json("PUT", "/hello/rating", None, &json!({ "rating": 5 }))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        rate(w.eve.token.clone(), json!({ "rating": 9 }))
+            .await
+            .status,
+        400
+    );
+    assert_eq!(rate(w.eve.token.clone(), json!({})).await.status, 400);
+    assert_eq!(
+        t.json(
+            "PUT",
+            "/nosuch/rating",
+            Some(&w.eve.token),
+            &json!({ "rating": 3 })
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        rate(w.eve.token.clone(), json!({ "rating": 2 }))
+            .await
+            .json()["message"],
+        "Rated hello 2/5"
+    );
+    assert_eq!(
+        rate(
+            w.eve.token.clone(),
+            json!({ "rating": 4, "comment": "better now" })
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        rate(w.bob.token.clone(), json!({ "rating": 5 }))
+            .await
+            .status,
+        200
+    );
+    let summary = t.call("GET", "/hello/rating", None).await.json();
+    assert_eq!(
+        summary,
+        json!({ "name": "hello", "count": 2, "average": 4.5 })
+    );
+    assert_eq!(
+        t.call("DELETE", "/hello/rating", Some(&w.eve.token))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        t.call("DELETE", "/hello/rating", Some(&w.eve.token))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        t.call("GET", "/hello/rating", None).await.json()["count"],
+        1
+    );
+}

@@ -6,10 +6,7 @@
 //! hashing is slow on purpose, so it runs on a blocking thread, and at most
 //! [`MAX_CONCURRENT_HASHES`] at once.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
-};
+use std::sync::Arc;
 
 use axum::{
     Json, Router,
@@ -135,11 +132,23 @@ pub(super) fn format_unix(at: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Runs CPU-heavy work (password hashing) on a blocking thread.
+/// Runs CPU-heavy work (password hashing) on a blocking thread, holding one of the
+/// app's [`MAX_CONCURRENT_HASHES`] slots; with none free, 503 with `Retry-After`.
 async fn blocking<T: Send + 'static>(
+    app: &App,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let slot = HashSlot::take()?;
+    let slot = app
+        .password_hashing
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| {
+            ApiError::retry(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The server is busy; try again shortly",
+                1,
+            )
+        })?;
     // The slot travels with the work, so it is held until the hash is done even when the
     // client goes away first.
     tokio::task::spawn_blocking(move || {
@@ -148,33 +157,6 @@ async fn blocking<T: Send + 'static>(
     })
     .await
     .map_err(|e| ApiError::internal(&e))
-}
-
-/// Password hashes running now.
-static HASHES_RUNNING: AtomicUsize = AtomicUsize::new(0);
-
-/// One of the [`MAX_CONCURRENT_HASHES`] slots, given back when dropped.
-struct HashSlot;
-
-impl HashSlot {
-    fn take() -> Result<Self, ApiError> {
-        let previous = HASHES_RUNNING.fetch_add(1, Ordering::AcqRel);
-        if previous >= MAX_CONCURRENT_HASHES {
-            HASHES_RUNNING.fetch_sub(1, Ordering::AcqRel);
-            return Err(ApiError::retry(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The server is busy; try again shortly",
-                1,
-            ));
-        }
-        Ok(HashSlot)
-    }
-}
-
-impl Drop for HashSlot {
-    fn drop(&mut self) {
-        HASHES_RUNNING.fetch_sub(1, Ordering::AcqRel);
-    }
 }
 
 /// The API's answer to a password that cannot be hashed.
@@ -186,8 +168,8 @@ fn password_error(error: &PasswordError) -> ApiError {
 }
 
 /// Hashes a password on a blocking thread.
-async fn hash_password(password: String) -> Result<String, ApiError> {
-    blocking(move || password::hash(&password))
+async fn hash_password(app: &App, password: String) -> Result<String, ApiError> {
+    blocking(app, move || password::hash(&password))
         .await?
         .map_err(|e| password_error(&e))
 }
@@ -228,7 +210,7 @@ async fn register(
                 ApiError::bad_request(sentence(&e.to_string()))
             }
         })?;
-    let phc = hash_password(password).await?;
+    let phc = hash_password(&app, password).await?;
     let now = app.now().unix_timestamp();
     let created = app
         .db
@@ -274,7 +256,7 @@ async fn login(
             Ok(users::password_hash(conn, user.id)?.map(|phc| (user, phc)))
         })
         .await?;
-    let (found, verified) = blocking(move || {
+    let (found, verified) = blocking(&app, move || {
         let verified = match &found {
             Some((_, phc)) => password::verify(&password, phc),
             None => {
@@ -483,7 +465,7 @@ async fn change_password(
         .run(move |conn| users::password_hash(conn, user_id))
         .await?
         .unwrap_or_default();
-    let old_ok = blocking(move || password::verify(&old_password, &phc)).await?;
+    let old_ok = blocking(&app, move || password::verify(&old_password, &phc)).await?;
     let now = app.now().unix_timestamp();
     if !old_ok {
         let (user, ip) = (user.clone(), ip.clone());
@@ -503,7 +485,7 @@ async fn change_password(
         return Err(ApiError::unauthorized("Invalid old password"));
     }
 
-    let new_phc = hash_password(new_password).await?;
+    let new_phc = hash_password(&app, new_password).await?;
     let keep = match caller.credential {
         Credential::Token { id, .. } => Some(id),
         Credential::Key { .. } => None,

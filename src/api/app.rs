@@ -131,6 +131,9 @@ pub struct App {
     pub blobs: BlobStore,
     /// Limits on incoming zips.
     pub zip_limits: Limits,
+    /// Slots for password hashing ([`super::accounts::MAX_CONCURRENT_HASHES`]): each Argon2
+    /// hash holds 19 MiB, so a flood of logins must queue rather than exhaust memory.
+    pub password_hashing: Arc<tokio::sync::Semaphore>,
     /// The clock.
     pub clock: Clock,
 }
@@ -166,6 +169,9 @@ impl App {
             config,
             blobs,
             zip_limits: options.limits.clone(),
+            password_hashing: Arc::new(tokio::sync::Semaphore::new(
+                super::accounts::MAX_CONCURRENT_HASHES,
+            )),
             clock,
         }))
     }

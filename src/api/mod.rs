@@ -18,6 +18,7 @@ pub mod extract;
 pub mod files;
 pub mod limits;
 pub mod packages;
+pub mod ratings;
 pub mod search;
 pub mod signature;
 pub mod testing;
@@ -41,6 +42,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(accounts::routes())
         .merge(tokens::routes())
         .merge(packages::routes())
+        .merge(ratings::routes())
         .merge(search::routes())
         .fallback(files::serve)
         .with_state(app)

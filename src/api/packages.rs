@@ -616,13 +616,7 @@ async fn may_manage(
 ) -> Result<String, ApiError> {
     let parsed = PackageName::parse(name).map_err(|_| ApiError::not_found("Package not found"))?;
     let canonical = parsed.canonical();
-    let exists = app.catalog.read(|entries| {
-        let mut found = false;
-        for entry in entries {
-            found |= entry.name.replace('_', "-") == canonical;
-        }
-        found
-    });
+    let exists = app.catalog.contains_canonical(&canonical);
     if !exists {
         return Err(ApiError::not_found("Package not found"));
     }

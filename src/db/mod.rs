@@ -7,6 +7,7 @@
 //! SQLite's `user_version`.
 
 pub mod packages;
+pub mod ratings;
 
 pub mod audit;
 pub mod keys;

@@ -42,6 +42,15 @@ impl Catalog {
         };
     }
 
+    /// Whether a package with this canonical name (`_` written as `-`) is in the catalog.
+    #[must_use]
+    pub fn contains_canonical(&self, canonical: &str) -> bool {
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        inner
+            .as_ref()
+            .is_some_and(|map| map.keys().any(|name| name.replace('_', "-") == canonical))
+    }
+
     /// Every entry, sorted by name.
     #[must_use]
     pub fn entries(&self) -> Vec<SearchEntry> {
