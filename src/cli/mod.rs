@@ -5,10 +5,12 @@ pub mod build;
 pub mod delete;
 pub mod key;
 pub mod login;
+pub mod mirror;
 pub mod publish;
 pub mod serve;
 pub mod token;
 pub mod user;
+pub mod watch;
 pub mod yank;
 
 use std::path::PathBuf;
@@ -47,6 +49,22 @@ pub struct Cli {
     /// Folder of site assets overriding the embedded ones (same file names).
     #[arg(long, global = true)]
     pub assets: Option<PathBuf>,
+    /// Write the site to an object store instead of a directory: `s3://BUCKET/PREFIX`
+    /// (credentials, region and endpoint from the standard AWS environment and files).
+    #[arg(long, global = true, env = "SHELF_TARGET")]
+    pub target: Option<String>,
+    /// Endpoint of an S3-compatible store (SeaweedFS, MinIO, R2…); implies path-style URLs.
+    #[arg(long, global = true, env = "SHELF_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// After each write, POST the changed paths (JSON) to this URL, e.g. a CDN purge hook.
+    #[arg(long, global = true, env = "SHELF_PURGE_URL")]
+    pub purge_url: Option<String>,
+    /// After each write, run this command with the changed paths, one per line, on stdin.
+    #[arg(long, global = true, env = "SHELF_PURGE_COMMAND")]
+    pub purge_command: Option<String>,
+    /// After each commit, push the index to this git remote (retried; never loses a commit).
+    #[arg(long, global = true, env = "SHELF_INDEX_REMOTE")]
+    pub index_remote: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(subcommand)]
@@ -96,6 +114,10 @@ pub enum Command {
     /// Manage accounts of the local registry's database (offline).
     #[command(subcommand)]
     User(user::Command),
+    /// Watch the index (and templates/assets) and regenerate what changes outside the API.
+    Watch(watch::Args),
+    /// Copy a remote Shelf registry from its static files, and keep the copy current.
+    Mirror(mirror::Args),
 }
 
 impl Cli {
@@ -120,6 +142,11 @@ impl Cli {
                 max_ratio: l.max_ratio.unwrap_or(defaults.max_ratio),
                 ..defaults
             },
+            target: self.target.clone(),
+            s3_endpoint: self.s3_endpoint.clone(),
+            purge_url: self.purge_url.clone(),
+            purge_command: self.purge_command.clone(),
+            index_remote: self.index_remote.clone(),
         }
     }
 }
@@ -141,6 +168,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(command) => token::run(&command),
         Command::Key(command) => key::run(&command),
         Command::User(command) => user::run(&options, &command),
+        Command::Watch(args) => watch::run(&options, &args),
+        Command::Mirror(args) => mirror::run(&args),
     }
 }
 

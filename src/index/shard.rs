@@ -5,7 +5,13 @@
 /// git and every filesystem at any registry size.
 #[must_use]
 pub fn shard_path(canonical: &str) -> String {
+    // Valid names are ASCII; anything else (a stray file in a hand-edited index) gets a path
+    // no package file can have, rather than a slice through a multi-byte character.
+    if !canonical.is_ascii() {
+        return format!("!invalid/{canonical}");
+    }
     match canonical.len() {
+        0 => "!invalid/".to_owned(),
         1 => format!("1/{canonical}"),
         2 => format!("2/{canonical}"),
         3 => format!("3/{}/{canonical}", &canonical[..1]),
@@ -24,5 +30,6 @@ mod tests {
         assert_eq!(shard_path("abc"), "3/a/abc");
         assert_eq!(shard_path("abcd"), "ab/cd/abcd");
         assert_eq!(shard_path("fc-http"), "fc/-h/fc-http");
+        assert!(shard_path("éé").starts_with('!'), "non-ASCII never panics");
     }
 }

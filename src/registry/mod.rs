@@ -7,9 +7,12 @@
 //! [`worker`] runs all of it on one thread, in order, for the server.
 
 pub mod catalog;
+pub mod history;
+pub mod hooks;
 pub mod worker;
 
 pub use catalog::Catalog;
+use hooks::Hooks;
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -61,6 +64,16 @@ pub struct Options {
     pub assets: Option<PathBuf>,
     /// Limits on incoming zips.
     pub limits: Limits,
+    /// Where the site goes instead of a directory: `s3://BUCKET/PREFIX`.
+    pub target: Option<String>,
+    /// Endpoint of an S3-compatible store (else the standard AWS configuration decides).
+    pub s3_endpoint: Option<String>,
+    /// A webhook given the changed paths after each write (CDN purges).
+    pub purge_url: Option<String>,
+    /// A command given the changed paths after each write (CDN purges).
+    pub purge_command: Option<String>,
+    /// A git remote the index is pushed to after each commit.
+    pub index_remote: Option<String>,
 }
 
 impl Options {
@@ -75,6 +88,11 @@ impl Options {
             templates: None,
             assets: None,
             limits: Limits::default(),
+            target: None,
+            s3_endpoint: None,
+            purge_url: None,
+            purge_command: None,
+            index_remote: None,
         }
     }
 
@@ -188,6 +206,12 @@ pub struct Registry {
     catalog: Catalog,
     /// Set when the base URL changed: every URL in the site is stale until a full build.
     needs_full_build: bool,
+    /// What runs after each write: CDN purges, pushing the index to a remote.
+    hooks: Hooks,
+    /// The data directory.
+    data: PathBuf,
+    /// The template and asset folders overriding the embedded ones, for reloading.
+    presentation: (Option<PathBuf>, Option<PathBuf>),
 }
 
 impl Registry {
@@ -197,6 +221,13 @@ impl Registry {
     /// # Errors
     /// I/O and git errors; [`RegistryError::KeysLayoutOnDirectory`].
     pub fn open(opts: &Options) -> Result<Self, RegistryError> {
+        if let Some(spec) = &opts.target {
+            let target = crate::target::open_remote(spec, opts)?;
+            let mut opts = opts.clone();
+            // Object stores hold a list and its folder as two keys.
+            opts.layout = Layout::Keys;
+            return Self::open_with_target(&opts, target);
+        }
         if opts.layout == Layout::Keys {
             return Err(RegistryError::KeysLayoutOnDirectory);
         }
@@ -238,7 +269,26 @@ impl Registry {
             limits: opts.limits.clone(),
             catalog: Catalog::default(),
             needs_full_build,
+            hooks: Hooks::from_options(opts),
+            data: opts.data.clone(),
+            presentation: (opts.templates.clone(), opts.assets.clone()),
         })
+    }
+
+    /// Reads the templates and site assets again (after they changed on disk) and rewrites
+    /// the site with them; only files whose bytes change are written.
+    ///
+    /// # Errors
+    /// Template errors (the site is left as it was), I/O errors.
+    pub fn reload_presentation(&mut self) -> Result<SyncStats, RegistryError> {
+        let (templates, assets_dir) = &self.presentation;
+        // Both are loaded before either replaces the current one: a broken template leaves
+        // the registry rendering with the last good set.
+        let renderer = Renderer::new(templates.as_deref())?;
+        let shipped = assets::assets(assets_dir.as_deref())?;
+        self.renderer = renderer;
+        self.assets = shipped;
+        self.build_all()
     }
 
     /// The index's settings.
@@ -583,6 +633,10 @@ impl Registry {
             &plan::registry_scope(),
             plan::registry_files(&entries, &cx)?,
         )?);
+        for history in history::files(&self.index, &self.data, &config, false)? {
+            stats.absorb(writer.sync_scope(&history.scope, history.files)?);
+        }
+        self.hooks.after_write(&stats);
         Ok(stats)
     }
 
@@ -616,9 +670,15 @@ impl Registry {
         for file in plan::registry_files(&entries, &cx)? {
             keep.insert(writer.write_one(file, &mut stats)?);
         }
+        for history in history::files(&self.index, &self.data, &config, true)? {
+            for file in history.files {
+                keep.insert(writer.write_one(file, &mut stats)?);
+            }
+        }
         stats.removed = writer.remove_except("", &keep)?;
         self.catalog.replace(catalog);
         self.needs_full_build = false;
+        self.hooks.after_write(&stats);
         Ok(stats)
     }
 }

@@ -50,6 +50,8 @@ pub enum Kind {
     Javascript,
     Svg,
     Text,
+    /// Opaque bytes (the git files under `-/index.git/`).
+    Binary,
 }
 
 impl Kind {
@@ -63,6 +65,8 @@ impl Kind {
         // publisher's readme as a page on the registry's origin.
         match parts.as_slice() {
             [_, "zipball", _] => return Kind::Zip,
+            // The git repository a static host serves for `git clone` (dumb HTTP).
+            ["-", "index.git", ..] => return Kind::Binary,
             [_, "releases", ..] | ["v3", "packages", _, "release", ..] => return Kind::Json,
             _ => {}
         }
@@ -88,6 +92,7 @@ impl Kind {
             Kind::Javascript => "text/javascript; charset=utf-8",
             Kind::Svg => "image/svg+xml",
             Kind::Text => "text/plain; charset=utf-8",
+            Kind::Binary => "application/octet-stream",
         }
     }
 }

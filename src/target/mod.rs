@@ -7,6 +7,8 @@
 
 pub mod dir;
 pub mod memory;
+pub mod purge;
+pub mod s3;
 
 use std::{io, path::Path};
 
@@ -49,6 +51,16 @@ pub trait Target: Send + Sync {
     /// # Errors
     /// I/O errors of the target.
     fn list(&self, prefix: &str) -> io::Result<Vec<String>>;
+}
+
+/// Opens the target a `--target` spec names (`s3://BUCKET/PREFIX`).
+///
+/// # Errors
+/// An unknown scheme, or the store cannot be configured.
+pub fn open_remote(spec: &str, _options: &crate::registry::Options) -> io::Result<Box<dyn Target>> {
+    Err(io::Error::other(format!(
+        "unsupported target {spec:?}: the S3 target is not built yet"
+    )))
 }
 
 /// A shared target is a target: the server and a test can hold the same one.

@@ -1,0 +1,36 @@
+//! Files derived from the index's git history rather than its current state: the change
+//! feed (`-/changes…`, [`crate::index::feed`]) and the copy of the index a static host
+//! serves to `git clone` (`-/index.git/`, [`crate::index::export`]). Each owns its key
+//! prefix, which the registry-wide files leave alone.
+
+use std::path::Path;
+
+use super::RegistryError;
+use crate::{
+    index::{IndexConfig, IndexRepo, export, feed},
+    site::plan::OutFile,
+};
+
+/// Files under one key prefix, which they are all of (stale keys under `scope` go).
+pub struct ScopedFiles {
+    /// Key prefixes these files own; empty when they only add (append-only files).
+    pub scope: Vec<String>,
+    /// The files.
+    pub files: Vec<OutFile>,
+}
+
+/// The history-derived files after a change (`full` for a full build).
+///
+/// # Errors
+/// Git and I/O errors.
+pub fn files(
+    index: &IndexRepo,
+    data: &Path,
+    config: &IndexConfig,
+    full: bool,
+) -> Result<Vec<ScopedFiles>, RegistryError> {
+    Ok(vec![
+        feed::files(index, config, full)?,
+        export::files(index, data, full)?,
+    ])
+}

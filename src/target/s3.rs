@@ -1,0 +1,1 @@
+//! Placeholder: the S3 target, being written.
