@@ -296,20 +296,50 @@ fn refuse_oversized(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn upload_raw(
-    State(app): State<Arc<App>>,
+/// An upload request, authenticated, its URL checked and its announced size within the
+/// limit; the body not yet read.
+struct IncomingUpload {
+    caller: Caller,
+    parts: axum::http::request::Parts,
+    body: axum::body::Body,
+    signature: SharedSignature,
+    upload: Upload,
+}
+
+async fn incoming(
+    app: &App,
     path: Result<Path<String>, PathRejection>,
     authed: AuthedStream,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<IncomingUpload, ApiError> {
     let AuthedStream {
         caller,
         parts,
         body,
         pending,
     } = authed;
-    let upload = pending_upload(&app, &caller, upload_id(path)?).await?;
-    refuse_oversized(&app, &parts.headers)?;
-    let signature: SharedSignature = Arc::new(Mutex::new(pending));
+    let upload = pending_upload(app, &caller, upload_id(path)?).await?;
+    refuse_oversized(app, &parts.headers)?;
+    Ok(IncomingUpload {
+        caller,
+        parts,
+        body,
+        signature: Arc::new(Mutex::new(pending)),
+        upload,
+    })
+}
+
+async fn upload_raw(
+    State(app): State<Arc<App>>,
+    path: Result<Path<String>, PathRejection>,
+    authed: AuthedStream,
+) -> Result<Json<Value>, ApiError> {
+    let IncomingUpload {
+        caller,
+        parts,
+        body,
+        signature,
+        upload,
+    } = incoming(&app, path, authed).await?;
     let staged = stage(
         &app,
         Box::pin(tap(body.into_data_stream(), signature.clone())),
@@ -324,14 +354,13 @@ async fn upload_multipart(
     path: Result<Path<String>, PathRejection>,
     authed: AuthedStream,
 ) -> Result<Json<Value>, ApiError> {
-    let AuthedStream {
+    let IncomingUpload {
         caller,
         parts,
         body,
-        pending,
-    } = authed;
-    let upload = pending_upload(&app, &caller, upload_id(path)?).await?;
-    refuse_oversized(&app, &parts.headers)?;
+        signature,
+        upload,
+    } = incoming(&app, path, authed).await?;
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -343,7 +372,6 @@ async fn upload_multipart(
             "Expected multipart/form-data with a file field named \"package\"",
         )
     })?;
-    let signature: SharedSignature = Arc::new(Mutex::new(pending));
     let mut multipart =
         multer::Multipart::new(tap(body.into_data_stream(), signature.clone()), boundary);
     let bad_form =
