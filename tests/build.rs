@@ -87,6 +87,8 @@ fn a_publish_touches_only_that_package_and_registry_files() {
             || k.starts_with("v3/packages/beta/")
             || k == "index.html"
             || k == "-/search.json"
+            || k == "-/changes.json"
+            || k.starts_with("-/index.git/")
     };
     assert!(
         changed.iter().all(|k| allowed(k)),

@@ -26,6 +26,7 @@ const SCHEMAS: &[&str] = &[
     "package-index",
     "search",
     "registry-config",
+    "changes",
 ];
 
 /// A live, unyanked line of a `Component` with every text field filled and a publish.yaml

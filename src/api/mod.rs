@@ -21,6 +21,7 @@ pub mod packages;
 pub mod ratings;
 pub mod search;
 pub mod signature;
+pub mod static_site;
 pub mod testing;
 pub mod tokens;
 

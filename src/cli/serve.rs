@@ -1,6 +1,6 @@
 //! `shelf serve`: the publish API and the static site on one port.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::Context as _;
 
@@ -40,6 +40,11 @@ pub struct Args {
     /// Searches allowed per IP per minute.
     #[arg(long, default_value_t = 100)]
     pub search_per_minute: u32,
+    /// Serve this site directory as it is (a mirror, a copied site) instead of a registry:
+    /// no index, no database, no API; every path answered as the registry's own server
+    /// answers it.
+    #[arg(long, value_name = "DIR")]
+    pub site: Option<PathBuf>,
 }
 
 impl Args {
@@ -84,7 +89,30 @@ impl Args {
 /// site cannot be built.
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(serve(options.clone(), args))
+    match &args.site {
+        Some(site) => runtime.block_on(serve_site(site.clone(), &args.listen)),
+        None => runtime.block_on(serve(options.clone(), args)),
+    }
+}
+
+/// `--site DIR`: the static files only.
+async fn serve_site(site: PathBuf, listen: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        site.is_dir(),
+        "{} is not a directory: --site serves a site folder",
+        site.display()
+    );
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let local = listener.local_addr()?;
+    println!("Shelf listening on http://{local}");
+    axum::serve(listener, api::static_site::static_router(site))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the server failed")
 }
 
 async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {

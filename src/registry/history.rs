@@ -30,7 +30,7 @@ pub fn files(
     full: bool,
 ) -> Result<Vec<ScopedFiles>, RegistryError> {
     Ok(vec![
-        feed::files(index, config, full)?,
+        feed::files(index, data, config, full)?,
         export::files(index, data, full)?,
     ])
 }

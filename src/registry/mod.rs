@@ -15,7 +15,7 @@ pub use catalog::Catalog;
 use hooks::Hooks;
 
 use std::{
-    collections::{BTreeMap, HashSet},
+    collections::BTreeMap,
     io::{self, BufReader, Read},
     path::{Path, PathBuf},
 };
@@ -652,30 +652,24 @@ impl Registry {
             assets: &self.assets,
         };
         let writer = Writer::new(&*self.target, self.layout);
-        let mut stats = SyncStats::default();
-        let mut keep = HashSet::new();
+        // The whole site is listed once and written in batches; what nothing wrote goes.
+        let mut sync = writer.begin(&[String::new()])?;
         let mut catalog = BTreeMap::new();
         for canonical in self.index.packages()? {
             let Some(record) = self.index.read(&canonical)? else {
                 continue;
             };
-            for file in plan::package_files(&record, &cx)? {
-                keep.insert(writer.write_one(file, &mut stats)?);
-            }
+            sync.write(plan::package_files(&record, &cx)?)?;
             if let Some(entry) = docs::search_entry(&record) {
                 catalog.insert(entry.name.clone(), entry);
             }
         }
         let entries: Vec<SearchEntry> = catalog.values().cloned().collect();
-        for file in plan::registry_files(&entries, &cx)? {
-            keep.insert(writer.write_one(file, &mut stats)?);
-        }
+        sync.write(plan::registry_files(&entries, &cx)?)?;
         for history in history::files(&self.index, &self.data, &config, true)? {
-            for file in history.files {
-                keep.insert(writer.write_one(file, &mut stats)?);
-            }
+            sync.write(history.files)?;
         }
-        stats.removed = writer.remove_except("", &keep)?;
+        let stats = sync.finish()?;
         self.catalog.replace(catalog);
         self.needs_full_build = false;
         self.hooks.after_write(&stats);

@@ -168,8 +168,20 @@ pub fn registry_files(
     Ok(files)
 }
 
-/// The key prefixes registry-wide files live under (for removing stale ones).
+/// The keys registry-wide files own (for removing stale ones). Exact keys and `-/assets/`
+/// only: `-/changes…` and `-/index.git/` under the same folder belong to the history
+/// files, which a registry-wide sync must never remove.
 #[must_use]
 pub fn registry_scope() -> Vec<String> {
-    vec!["index.html".into(), "-/".into()]
+    [
+        "index.html",
+        "-/config.json",
+        "-/search.json",
+        "-/404.json",
+        "-/nginx.conf",
+        "-/assets/",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
 }

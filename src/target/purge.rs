@@ -1,17 +1,287 @@
-//! Placeholder: CDN purge hooks, being written.
+//! CDN purge hooks: after each write, tell a CDN which URL paths changed.
+//!
+//! Two hooks, either or both: a webhook (`--purge-url`) that receives
+//! `{"paths": ["/hello/releases/latest", …]}` by POST, and a command (`--purge-command`,
+//! run by `sh -c`) that receives the same paths on stdin, one per line. Paths are URL paths
+//! relative to the site's base URL, with a leading slash. A hook runs after the write
+//! happened and cannot undo it: its failures are retried, then logged, never returned.
 
-use crate::registry::Options;
+use std::{
+    collections::BTreeSet,
+    io::Write,
+    process::{Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use crate::{
+    registry::Options,
+    site::layout::{LIST_FILE, is_list},
+};
+
+/// How long one webhook request may take, connecting included.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the purge command may run before it is killed.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many times a hook is tried: once, then one retry after [`RETRY_PAUSE`].
+const ATTEMPTS: u32 = 2;
+
+/// The pause before a retry.
+const RETRY_PAUSE: Duration = Duration::from_secs(1);
 
 /// The configured purge hooks.
-pub struct Purge;
+pub struct Purge {
+    /// The webhook's URL and the HTTP client that calls it.
+    webhook: Option<(String, ureq::Agent)>,
+    /// The shell command.
+    command: Option<String>,
+}
+
+/// The body POSTed to the webhook.
+#[derive(Debug, serde::Serialize)]
+struct WebhookBody<'a> {
+    /// The changed URL paths, each with a leading slash.
+    paths: &'a [String],
+}
 
 impl Purge {
     /// The hooks the options ask for, if any.
     #[must_use]
-    pub fn from_options(_options: &Options) -> Option<Self> {
-        None
+    pub fn from_options(options: &Options) -> Option<Self> {
+        let url = options.purge_url.clone().filter(|u| !u.trim().is_empty());
+        let command = options
+            .purge_command
+            .clone()
+            .filter(|c| !c.trim().is_empty());
+        if url.is_none() && command.is_none() {
+            return None;
+        }
+        let webhook = url.map(|url| {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .timeout_global(Some(WEBHOOK_TIMEOUT))
+                .build()
+                .into();
+            (url, agent)
+        });
+        Some(Purge { webhook, command })
     }
 
-    /// Tells the hooks which paths changed.
-    pub fn notify(&self, _paths: &[&str]) {}
+    /// Tells the hooks which keys changed (the writer's keys; they are turned into URL
+    /// paths with [`url_paths`]). Failures are logged.
+    pub fn notify(&self, keys: &[&str]) {
+        let paths = url_paths(keys);
+        if paths.is_empty() {
+            return;
+        }
+        if let Some((url, agent)) = &self.webhook {
+            retrying("webhook", || post(agent, url, &paths));
+        }
+        if let Some(command) = &self.command {
+            retrying("command", || run(command, &paths));
+        }
+    }
+}
+
+/// The URL paths a CDN caches for the changed `keys`, sorted and without duplicates.
+///
+/// A key is its logical path in the keys layout; in the dir layout a list document is stored
+/// as `…/releases/index.json` but requested as `…/releases`, so both are given. A page
+/// `…/index.html` is also requested as its folder (`/hello/`, `/`), so that is given too.
+#[must_use]
+pub fn url_paths(keys: &[&str]) -> Vec<String> {
+    let mut paths = BTreeSet::new();
+    for key in keys {
+        let key = key.trim_start_matches('/');
+        paths.insert(format!("/{key}"));
+        if let Some(list) = key.strip_suffix(&format!("/{LIST_FILE}"))
+            && is_list(list)
+        {
+            paths.insert(format!("/{list}"));
+        }
+        if let Some(folder) = key.strip_suffix("index.html")
+            && (folder.is_empty() || folder.ends_with('/'))
+        {
+            paths.insert(format!("/{folder}"));
+        }
+    }
+    paths.into_iter().collect()
+}
+
+/// Runs `attempt` up to [`ATTEMPTS`] times, logging each failure.
+fn retrying(hook: &str, mut attempt: impl FnMut() -> Result<(), String>) {
+    for n in 1..=ATTEMPTS {
+        match attempt() {
+            Ok(()) => return,
+            Err(error) if n < ATTEMPTS => {
+                tracing::warn!(hook, attempt = n, %error, "CDN purge failed; retrying");
+                thread::sleep(RETRY_PAUSE);
+            }
+            Err(error) => {
+                tracing::warn!(hook, attempt = n, %error, "CDN purge failed; giving up");
+            }
+        }
+    }
+}
+
+fn post(agent: &ureq::Agent, url: &str, paths: &[String]) -> Result<(), String> {
+    let body = serde_json::to_vec(&WebhookBody { paths }).map_err(|e| e.to_string())?;
+    agent
+        .post(url)
+        .header("Content-Type", "application/json")
+        .send(&body[..])
+        .map(drop)
+        .map_err(|e| format!("POST {url}: {e}"))
+}
+
+fn run(command: &str, paths: &[String]) -> Result<(), String> {
+    // Output goes to shelf's stderr (where logs go), never into its stdout.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot run sh: {e}"))?;
+    let mut input = String::new();
+    for path in paths {
+        input.push_str(path);
+        input.push('\n');
+    }
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that does not read its input may close it early; that is its choice.
+        if let Err(e) = stdin.write_all(input.as_bytes()) {
+            tracing::debug!(error = %e, "the purge command did not read all paths");
+        }
+    }
+    let deadline = Instant::now() + COMMAND_TIMEOUT;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("`{command}` exited with {status}")),
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`{command}` ran longer than {}s and was killed",
+                    COMMAND_TIMEOUT.as_secs()
+                ));
+            }
+            Err(e) => return Err(format!("waiting for `{command}`: {e}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        io::{BufRead, BufReader, Read},
+        net::TcpListener,
+    };
+
+    use super::*;
+
+    #[test]
+    fn keys_become_the_paths_clients_request() {
+        assert_eq!(
+            url_paths(&[
+                "hello/releases/latest",
+                "hello/releases",
+                "hello/releases/index.json",
+                "hello/index.html",
+                "index.html",
+                "-/search.json",
+                "hello/releases/latest",
+            ]),
+            [
+                "/",
+                "/-/search.json",
+                "/hello/",
+                "/hello/index.html",
+                "/hello/releases",
+                "/hello/releases/index.json",
+                "/hello/releases/latest",
+                "/index.html",
+            ]
+        );
+        // Not a list document: no shortened path.
+        assert_eq!(
+            url_paths(&["-/assets/index.json"]),
+            ["/-/assets/index.json"]
+        );
+    }
+
+    fn options() -> Options {
+        Options::new(std::path::Path::new("/nonexistent"))
+    }
+
+    #[test]
+    fn no_hook_without_options() {
+        assert!(Purge::from_options(&options()).is_none());
+    }
+
+    #[test]
+    fn the_command_gets_the_paths_on_stdin() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("paths");
+        let mut opts = options();
+        opts.purge_command = Some(format!("cat > '{}'", out.display()));
+        let purge = Purge::from_options(&opts).expect("a hook");
+        purge.notify(&["hello/releases/latest", "-/search.json"]);
+        assert_eq!(
+            std::fs::read_to_string(&out).expect("read"),
+            "/-/search.json\n/hello/releases/latest\n"
+        );
+    }
+
+    #[test]
+    fn a_failing_command_does_not_panic() {
+        let mut opts = options();
+        opts.purge_command = Some("exit 3".into());
+        Purge::from_options(&opts).expect("a hook").notify(&["a"]);
+    }
+
+    #[test]
+    fn the_webhook_gets_json_and_is_retried() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/purge", listener.local_addr().expect("addr"));
+        let server = thread::spawn(move || {
+            let mut bodies = Vec::new();
+            // The first request is refused with a 503, the retry accepted.
+            for status in ["503 Service Unavailable", "200 OK"] {
+                let (stream, _) = listener.accept().expect("accept");
+                let mut reader = BufReader::new(stream);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).expect("header");
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().expect("length");
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).expect("body");
+                bodies.push(String::from_utf8(body).expect("utf-8"));
+                let mut stream = reader.into_inner();
+                write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n").expect("answer");
+            }
+            bodies
+        });
+        let mut opts = options();
+        opts.purge_url = Some(url);
+        Purge::from_options(&opts)
+            .expect("a hook")
+            .notify(&["hello/releases/latest"]);
+        let bodies = server.join().expect("server");
+        assert_eq!(bodies.len(), 2);
+        for body in bodies {
+            assert_eq!(body, r#"{"paths":["/hello/releases/latest"]}"#);
+        }
+    }
 }

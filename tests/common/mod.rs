@@ -6,6 +6,7 @@
 )]
 
 pub mod schema;
+pub mod seaweed;
 
 use std::{
     collections::BTreeMap,

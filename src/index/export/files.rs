@@ -1,0 +1,218 @@
+//! Bringing the mirror up to date with the index, and listing the files of `-/index.git/`.
+
+use std::path::Path;
+
+use git2::{Oid, Repository};
+
+use super::{
+    mirror::{self, Mirror},
+    packing,
+    server_info::{self, Head},
+};
+use crate::{
+    index::{IndexError, IndexRepo},
+    registry::{RegistryError, history::ScopedFiles},
+    site::plan::{Content, OutFile},
+};
+
+/// The logical folder of the exported repository in the site.
+const PREFIX: &str = "-/index.git/";
+
+/// Past this many packs, the smaller ones are merged ([`packing::rollup`]). The limit
+/// weighs a first clone (a client fetches the `.idx` of every pack, about 1 KiB for each
+/// small one) against a pull (a pull downloads whole packs, so a small pack left alone is
+/// all a client that pulls after each publish ever fetches, while a merged one is fetched
+/// again whole). At 20, a merge runs at most once every 20 publishes.
+pub const MAX_PACKS: usize = 20;
+
+/// Updates the exported copy of the index (`DATA/index-export/`) and returns every file of
+/// `-/index.git/`: `HEAD`, `info/refs`, `objects/info/packs` and the packs.
+///
+/// The first export writes one pack of everything, which depends only on the index: the
+/// same index exported afresh (with `DATA/index-export/` removed) gives the same files.
+/// After that, a commit adds one pack with the objects it added, and the published packs
+/// are never rewritten except by a merge past [`MAX_PACKS`]. A full build (`full`) exports
+/// like a commit does, so a build with nothing new writes nothing (and a restart does not
+/// make every client download a fresh pack); only a mirror past the limit, which the
+/// publish path never leaves (an interrupted merge, an older Shelf), is repacked whole.
+///
+/// # Errors
+/// Git and I/O errors.
+pub fn files(index: &IndexRepo, data: &Path, full: bool) -> Result<ScopedFiles, RegistryError> {
+    Ok(export(index.root(), data, full)?)
+}
+
+pub(super) fn export(
+    index_root: &Path,
+    data: &Path,
+    full: bool,
+) -> Result<ScopedFiles, IndexError> {
+    let source = Repository::open(index_root)?;
+    let (mirror, mirror_repo) = Mirror::open(data)?;
+    let heads = mirror::branches(&source)?;
+    let new_tips = tips(&heads);
+    let mut packs = mirror.packs()?;
+    // The mirror's branches say what its packs cover; with no pack they cover nothing.
+    let exported = if packs.is_empty() {
+        Vec::new()
+    } else {
+        mirror::branches(&mirror_repo)?
+    };
+    let changed = exported != heads;
+
+    if packs.is_empty() || (full && packs.len() > MAX_PACKS) {
+        replace_all(&source, &mirror, &packs, &new_tips)?;
+    } else if changed {
+        let mut builder = source.packbuilder()?;
+        packing::insert_new(&source, &mut builder, &new_tips, &tips(&exported))?;
+        let staged = mirror.staging()?;
+        if let Some(name) = packing::write(&mut builder, staged.path())? {
+            mirror.install(staged.path(), &name)?;
+            tracing::debug!(
+                pack = %name,
+                objects = builder.object_count(),
+                "exported the index's new objects"
+            );
+        }
+        packs = mirror.packs()?;
+        if packs.len() > MAX_PACKS {
+            merge_small(&mirror, &packs)?;
+        }
+    }
+    if changed || full {
+        mirror::set_branches(&mirror_repo, &heads)?;
+    }
+    let head = match source.find_reference("HEAD")?.symbolic_target()? {
+        Some(branch) => {
+            // Best effort: the mirror's own HEAD only matters to someone cloning it directly.
+            if mirror_repo.set_head(branch).is_err() {
+                tracing::debug!(branch, "the export mirror has no such branch for HEAD");
+            }
+            Head::Branch(branch.to_owned())
+        }
+        None => Head::Detached(source.head()?.peel_to_commit()?.id()),
+    };
+    site_files(&mirror, &head, &heads)
+}
+
+/// Writes the full pack of `tips` and removes every other pack.
+fn replace_all(
+    source: &Repository,
+    mirror: &Mirror,
+    old: &[String],
+    tips: &[Oid],
+) -> Result<(), IndexError> {
+    let mut builder = source.packbuilder()?;
+    packing::insert_new(source, &mut builder, tips, &[])?;
+    let staged = mirror.staging()?;
+    let Some(name) = packing::write(&mut builder, staged.path())? else {
+        return Ok(());
+    };
+    mirror.install(staged.path(), &name)?;
+    for stale in old.iter().filter(|p| **p != name) {
+        mirror.remove(stale)?;
+    }
+    tracing::info!(
+        pack = %name,
+        objects = builder.object_count(),
+        replaced = old.len(),
+        "exported the index as one pack"
+    );
+    Ok(())
+}
+
+/// Merges the packs [`packing::rollup`] picks into one (objects read from the mirror).
+fn merge_small(mirror: &Mirror, packs: &[String]) -> Result<(), IndexError> {
+    let mut weighed = Vec::with_capacity(packs.len());
+    for name in packs {
+        weighed.push((
+            u64::from(packing::idx_object_count(&mirror.idx(name))?),
+            name.clone(),
+        ));
+    }
+    // Name breaks ties, so the choice depends only on the packs.
+    weighed.sort();
+    let weights: Vec<u64> = weighed.iter().map(|(w, _)| *w).collect();
+    // Past the limit something is merged even if the packs happen to form a progression.
+    let count = packing::rollup(&weights).max(packs.len() + 1 - MAX_PACKS);
+    let mut chosen: Vec<&String> = weighed.iter().take(count).map(|(_, n)| n).collect();
+    chosen.sort();
+
+    // A fresh handle: the mirror repository opened earlier has not seen the newest pack.
+    let repo = mirror.reopen()?;
+    let mut builder = repo.packbuilder()?;
+    for name in &chosen {
+        for id in packing::idx_object_ids(&mirror.idx(name))? {
+            builder.insert_object(id, None)?;
+        }
+    }
+    let staged = mirror.staging()?;
+    let Some(merged) = packing::write(&mut builder, staged.path())? else {
+        return Ok(());
+    };
+    mirror.install(staged.path(), &merged)?;
+    for name in chosen.into_iter().filter(|n| **n != merged) {
+        mirror.remove(name)?;
+    }
+    tracing::info!(
+        pack = %merged,
+        merged = count,
+        objects = builder.object_count(),
+        "merged small packs of the exported index"
+    );
+    Ok(())
+}
+
+/// Every file of `-/index.git/`.
+fn site_files(
+    mirror: &Mirror,
+    head: &Head,
+    heads: &[(String, Oid)],
+) -> Result<ScopedFiles, IndexError> {
+    let packs = mirror.packs()?;
+    let mut pack_files = Vec::with_capacity(packs.len() * 2);
+    let mut paths = Vec::with_capacity(packs.len() * 2);
+    for name in &packs {
+        for ext in ["pack", "idx"] {
+            let file = format!("{name}.{ext}");
+            paths.push(mirror.pack_dir().join(&file));
+            pack_files.push(format!("{PREFIX}objects/pack/{file}"));
+        }
+    }
+    let links = mirror.blob_links(&paths)?;
+    let mut files = vec![
+        OutFile {
+            path: format!("{PREFIX}HEAD"),
+            content: Content::Bytes(server_info::head(head)),
+        },
+        OutFile {
+            path: format!("{PREFIX}info/refs"),
+            content: Content::Bytes(server_info::info_refs(heads)),
+        },
+        OutFile {
+            path: format!("{PREFIX}objects/info/packs"),
+            content: Content::Bytes(server_info::info_packs(&packs)),
+        },
+    ];
+    files.extend(
+        pack_files
+            .into_iter()
+            .zip(links)
+            .map(|(path, link)| OutFile {
+                path,
+                content: Content::Blob(link),
+            }),
+    );
+    Ok(ScopedFiles {
+        scope: vec![PREFIX.to_owned()],
+        files,
+    })
+}
+
+/// The distinct commits of `refs`, sorted.
+fn tips(refs: &[(String, Oid)]) -> Vec<Oid> {
+    let mut ids: Vec<Oid> = refs.iter().map(|(_, id)| *id).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}

@@ -1,0 +1,35 @@
+//! The index as a repository a static host can serve to `git clone` (`-/index.git/`).
+//!
+//! Git's "dumb" HTTP protocol needs no git server: a client reads `HEAD`, `info/refs` and
+//! `objects/info/packs`, then downloads the `.idx` of every pack it lacks and the packs that
+//! hold the objects it needs. So a copy of the index made of those files, put on nginx, S3
+//! or GitHub Pages next to the rest of the site, is cloneable and pullable.
+//!
+//! The packs live in a bare mirror, `DATA/index-export/mirror.git`, whose branches record
+//! what has been exported. After each commit, [`files`] writes one small pack holding only
+//! the objects the new commits added (found by comparing each new commit's tree with its
+//! parent's, never by walking the whole tree), so a publish costs the same whatever the size
+//! of the registry; when there are more than [`MAX_PACKS`] packs the small ones are merged
+//! (a geometric roll-up, [`packing::rollup`]). The first export is one pack of everything,
+//! which depends only on the index. Everything is written with libgit2 rather than
+//! `git repack`/`git update-server-info`: publishing needs no `git` binary (an S3-only
+//! deployment has none), and one-threaded libgit2 packs are the same bytes for the same
+//! objects. The price is that libgit2 does not reuse deltas, so the rare whole repack costs
+//! more CPU than git's would (about 8 s for 5,000 commits on 2 cores).
+//!
+//! The pack files reach the site as blobs through hard links named by their SHA-256
+//! (`DATA/index-export/blobs/`), so every target recognises an unchanged pack without
+//! uploading or copying it again.
+//!
+//! This module reads the index repository and owns `DATA/index-export/`; it never writes
+//! the index, and the site files it returns go through the registry's one writer.
+
+mod files;
+mod mirror;
+mod packing;
+mod server_info;
+
+pub use files::{MAX_PACKS, files};
+
+#[cfg(test)]
+mod tests;

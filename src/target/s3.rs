@@ -1,1 +1,0 @@
-//! Placeholder: the S3 target, being written.
