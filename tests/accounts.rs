@@ -1,9 +1,10 @@
 //! Accounts, tokens, keys and the audit log through the real router (no port), on a clock
 //! the test controls; and `shelf user add` through the real binary.
 
+mod common;
+
 use std::{
-    io::Write,
-    process::{Command, Output, Stdio},
+    process::{Command, Output},
     time::Duration,
 };
 
@@ -842,22 +843,13 @@ async fn audit_log_is_for_administrators_and_pages_backwards() {
 
 /// Runs the real `shelf` binary on `data` with `stdin` piped in.
 fn shelf_with_stdin(data: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run shelf");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for shelf")
+    common::typed(
+        Command::new(env!("CARGO_BIN_EXE_shelf"))
+            .arg("--data")
+            .arg(data)
+            .args(args),
+        stdin,
+    )
 }
 
 #[test]

@@ -6,20 +6,8 @@ mod common;
 
 use std::{collections::BTreeSet, fs};
 
-use common::{Fixture, ZipBuilder, json, stamps, tree};
+use common::{Fixture, json, publish, stamps, tree};
 use shelf::{clock, index::Author, registry::Registry, site::Layout, target::MemoryTarget};
-
-fn publish(registry: &mut Registry, name: &str, version: &str) {
-    let zip = ZipBuilder::package(name, version).build();
-    registry
-        .add(
-            zip.as_slice(),
-            "notes",
-            &Author::named("alice"),
-            clock::now(),
-        )
-        .expect("publish");
-}
 
 /// A registry with a few packages, a yank, and deletions.
 fn populated() -> Fixture {

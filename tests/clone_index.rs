@@ -3,87 +3,15 @@
 
 mod common;
 
-use std::{
-    collections::BTreeMap,
-    fs,
-    io::{BufRead, BufReader},
-    os::unix::fs::MetadataExt,
-    path::Path,
-    process::{Child, Command, Stdio},
+use std::{collections::BTreeMap, fs, os::unix::fs::MetadataExt, path::Path};
+
+use common::{
+    Fixture, ZipBuilder, git_in,
+    server::{Server, shelf_serve},
 };
 
-use common::{Fixture, ZipBuilder, git_in};
-
-/// A running server (`shelf serve` or `python3 -m http.server`), killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `shelf serve` on `listen` (see tests/serve.rs).
-fn shelf_serve(fx: &Fixture, listen: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--data")
-        .arg(fx.data())
-        .args(["serve", "--listen", listen])
-        .env_remove("SHELF_BASE_URL")
-        .env_remove("SHELF_INDEX_REMOTE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start shelf serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the listening line");
-    let base = line
-        .trim()
-        .strip_prefix("Shelf listening on ")
-        .unwrap_or_else(|| panic!("unexpected: {line}"))
-        .to_owned();
-    Server { child, base }
-}
-
-/// Serves `dir` with Python's static file server: no git and no Shelf logic involved.
-fn static_server(dir: &Path) -> Server {
-    let mut child = Command::new("python3")
-        // Unbuffered, so the "Serving HTTP on …" line arrives at once.
-        .args([
-            "-u",
-            "-m",
-            "http.server",
-            "0",
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run python3 ({e}); install it with `apt-get install -y python3`")
-        });
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the serving line");
-    // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-    let base = line
-        .split_once("(http://")
-        .and_then(|(_, rest)| rest.split_once("/)"))
-        .map(|(address, _)| format!("http://{address}"))
-        .unwrap_or_else(|| panic!("unexpected: {line}"));
-    Server { child, base }
+fn shelf(fx: &Fixture, listen: &str) -> Server {
+    Server::shelf(&mut shelf_serve(&fx.data(), &["--listen", listen]))
 }
 
 fn add(fx: &Fixture, name: &str, version: &str) {
@@ -148,7 +76,7 @@ fn the_index_clones_and_pulls_from_shelf_serve() {
     let fx = Fixture::new();
     add(&fx, "hello", "1.0.0");
     add(&fx, "world", "0.1.0");
-    let server = shelf_serve(&fx, "127.0.0.1:0");
+    let server = shelf(&fx, "127.0.0.1:0");
     let address = server.base.trim_start_matches("http://").to_owned();
 
     let work = tempfile::tempdir().expect("tempdir");
@@ -164,7 +92,7 @@ fn the_index_clones_and_pulls_from_shelf_serve() {
 
     add(&fx, "hello", "1.1.0");
     fx.shelf_ok(&["yank", "hello", "1.0.0"]);
-    let server = shelf_serve(&fx, &address);
+    let server = shelf(&fx, &address);
     git_in(&clone, &["pull", "--quiet", "--ff-only"]);
     assert_same_as_index(&fx, &clone);
     let log = git_in(&clone, &["log", "--format=%s"]);
@@ -178,7 +106,7 @@ fn the_index_clones_and_pulls_from_a_plain_static_server() {
     let fx = Fixture::new();
     add(&fx, "hello", "1.0.0");
     add(&fx, "world", "0.1.0");
-    let server = static_server(&fx.site());
+    let server = Server::static_files(&fx.site());
     let work = tempfile::tempdir().expect("tempdir");
     let url = format!("{}/-/index.git", server.base);
     git_in(work.path(), &["clone", "--quiet", &url, "copy"]);

@@ -4,53 +4,12 @@
 
 mod common;
 
-use std::{
-    fs,
-    io::{BufRead, BufReader, Read, Write},
-    path::Path,
-    process::{Child, Command, Output, Stdio},
+use std::{fs, io::Read, path::Path};
+
+use common::{
+    Fixture,
+    server::{Server, agent, shelf_serve},
 };
-
-use common::Fixture;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Runs `shelf` with the fixture's data directory and config directory, feeding `stdin`.
-fn shelf(fx: &Fixture, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--data")
-        .arg(fx.data())
-        .args(args)
-        .env("SHELF_CONFIG_DIR", fx.dir.path().join("config"))
-        .env_remove("SHELF_API_KEY")
-        .env_remove("SHELF_API_SECRET")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run shelf");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
-    assert!(
-        out.status.success(),
-        "shelf {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn write_package(dir: &Path, version: &str) {
     fs::create_dir_all(dir.join("src")).expect("mkdir");
@@ -71,14 +30,6 @@ fn write_package(dir: &Path, version: &str) {
     fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").expect("write");
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
 fn get_json(url: &str) -> (u16, serde_json::Value) {
     let mut resp = agent().get(url).call().expect("GET");
     let status = resp.status().as_u16();
@@ -91,33 +42,15 @@ fn get_json(url: &str) -> (u16, serde_json::Value) {
 #[test]
 fn publish_a_directory_through_a_running_server() {
     let fx = Fixture::new();
-    shelf(
-        &fx,
+    fx.shelf_typed(
         &["user", "add", "alice", "--email", "alice@example.com"],
         "a long enough password\n",
     );
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--data")
-        .arg(fx.data())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start shelf serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("listening line");
-    let _server = Server(child);
-    let base = line
-        .trim()
-        .strip_prefix("Shelf listening on ")
-        .expect("listening line")
-        .to_owned();
+    let server = Server::shelf(&mut shelf_serve(&fx.data(), &["--listen", "127.0.0.1:0"]));
+    let base = server.base.clone();
 
-    shelf(
-        &fx,
+    fx.shelf_typed(
         &["login", "--registry", &base, "--username", "alice"],
         "a long enough password\n",
     );
@@ -136,8 +69,7 @@ fn publish_a_directory_through_a_running_server() {
     write_package(&pkg, "1.0.0");
     let notes = fx.dir.path().join("notes.md");
     fs::write(&notes, "The first release").expect("write");
-    let out = shelf(
-        &fx,
+    let out = fx.shelf_typed(
         &[
             "publish",
             pkg.to_str().expect("utf-8"),
@@ -193,8 +125,7 @@ fn publish_a_directory_through_a_running_server() {
     );
 
     // A second version, published with a signed API key.
-    let out = shelf(
-        &fx,
+    let out = fx.shelf_typed(
         &[
             "key",
             "create",
@@ -216,8 +147,7 @@ fn publish_a_directory_through_a_running_server() {
             .expect("saved key id")
             .to_owned();
     write_package(&pkg, "1.1.0");
-    shelf(
-        &fx,
+    fx.shelf_typed(
         &[
             "publish",
             pkg.to_str().expect("utf-8"),

@@ -7,58 +7,18 @@ mod common;
 use std::{
     collections::BTreeMap,
     fs,
-    io::{BufRead, BufReader},
     path::Path,
-    process::{Child, Command, Output, Stdio},
+    process::{Command, Output},
 };
 
-use common::{Fixture, ZipBuilder, stamps, tree};
-
-/// A running `shelf serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `shelf serve` with `args` and waits for its "listening" line.
-fn serve(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("serve")
-        .args(args)
-        .env_remove("SHELF_BASE_URL")
-        .env_remove("SHELF_OUT")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start shelf serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the listening line");
-    let base = line
-        .trim()
-        .strip_prefix("Shelf listening on ")
-        .unwrap_or_else(|| panic!("unexpected: {line}"))
-        .to_owned();
-    Server { child, base }
-}
+use common::{
+    Fixture, ZipBuilder,
+    server::{Server, shelf_serve},
+    stamps, tree,
+};
 
 fn origin(fx: &Fixture, listen: &str) -> Server {
-    let data = fx.data();
-    serve(&[
-        "--data",
-        data.to_str().expect("utf-8 path"),
-        "--listen",
-        listen,
-    ])
+    Server::shelf(&mut shelf_serve(&fx.data(), &["--listen", listen]))
 }
 
 fn mirror(base: &str, out: &Path) -> Output {
@@ -210,12 +170,16 @@ fn a_mirror_answers_like_the_origin_and_follows_it() {
         "the copy is the site, byte for byte"
     );
 
-    let copy = serve(&[
-        "--site",
-        out.to_str().expect("utf-8 path"),
-        "--listen",
-        "127.0.0.1:0",
-    ]);
+    // `--site` serves the copy alone; the data directory is never opened.
+    let copy = Server::shelf(&mut shelf_serve(
+        &fx.dir.path().join("unused"),
+        &[
+            "--site",
+            out.to_str().expect("utf-8 path"),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+    ));
     assert_answers_alike(&base, &copy.base, &fx.site());
 
     // Nothing changed: nothing is downloaded.

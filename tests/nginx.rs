@@ -1,5 +1,5 @@
 //! The shipped `-/nginx.conf` with a real nginx: the dir layout at the exact URLs, with
-//! the right content types and no redirects.
+//! the right content types and no redirects, and the index cloned with `git` from it.
 
 mod common;
 
@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use common::{Fixture, ZipBuilder};
+use common::{Fixture, ZipBuilder, git_in};
 
 struct Nginx(Child);
 
@@ -142,5 +142,25 @@ fn nginx_serves_the_dir_layout_at_exact_urls() {
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&body).expect("json")["error"],
         "Not found"
+    );
+
+    // The index clones from nginx too (dumb HTTP), its git files typed as opaque bytes.
+    let (status, ct, _) = get("-/index.git/info/refs");
+    assert_eq!((status, ct.as_str()), (200, "application/octet-stream"));
+    let work = tempfile::tempdir().expect("temp dir");
+    git_in(
+        work.path(),
+        &["clone", "--quiet", &format!("{base}/-/index.git"), "copy"],
+    );
+    let log = git_in(&work.path().join("copy"), &["log", "--format=%s"]);
+    assert_eq!(
+        log.lines().collect::<Vec<_>>(),
+        [
+            "Publish hello@1.2.0-x.html",
+            "Publish hello@1.1.0",
+            "Publish hello@1.0.0",
+            "Initialize index",
+        ],
+        "the clone has the index's history"
     );
 }

@@ -3,6 +3,8 @@
 //! and through the real HTTP transport against a small scripted HTTP server), and the
 //! `shelf` binary's early refusals.
 
+mod common;
+
 use std::{
     cell::RefCell,
     collections::VecDeque,
@@ -11,7 +13,7 @@ use std::{
     net::TcpListener,
     os::unix::fs::PermissionsExt as _,
     path::{Path, PathBuf},
-    process::{Command, Output, Stdio},
+    process::{Command, Output},
     thread,
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -1019,25 +1021,16 @@ fn scripted_server(script: Script) -> (String, thread::JoinHandle<Vec<Received>>
 /// Runs the `shelf` binary with its credentials in `config`, no ambient credentials, and
 /// `stdin` piped in.
 fn shelf(config: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .args(args)
-        .env("SHELF_CONFIG_DIR", config)
-        .env_remove("SHELF_TOKEN")
-        .env_remove("SHELF_API_KEY")
-        .env_remove("SHELF_API_SECRET")
-        .env_remove("SHELF_REGISTRY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run shelf");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
+    common::typed(
+        Command::new(env!("CARGO_BIN_EXE_shelf"))
+            .args(args)
+            .env("SHELF_CONFIG_DIR", config)
+            .env_remove("SHELF_TOKEN")
+            .env_remove("SHELF_API_KEY")
+            .env_remove("SHELF_API_SECRET")
+            .env_remove("SHELF_REGISTRY"),
+        stdin,
+    )
 }
 
 fn stderr(output: &Output) -> String {

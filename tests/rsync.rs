@@ -8,18 +8,17 @@ use std::{path::Path, process::Command};
 
 use common::{Fixture, ZipBuilder};
 
-/// Runs `rsync -a --delete --modify-window=-1 --itemize-changes SRC/ DEST/` and returns its
-/// itemized lines (`>f+++++++++ hello/releases/tags/1.2.0`, `*deleting x`, …). A missing
-/// rsync fails the test with how to install it.
+/// Runs `rsync -a --delete --itemize-changes SRC/ DEST/` and returns its itemized lines
+/// (`>f+++++++++ hello/releases/tags/1.2.0`, `*deleting x`, …). A missing rsync fails the
+/// test with how to install it.
 ///
-/// rsync skips a file whose size and mtime match, comparing mtimes in whole seconds by
-/// default: a document rewritten with the same size in the second of the last copy (here,
-/// `releases/latest` going from `1.0.0` to `1.2.0`) would be skipped. `--modify-window=-1`
-/// compares nanoseconds (rsync 3.1.3 or later on the receiving side), which the site's
-/// mtimes carry.
+/// Plain `-a`: rsync skips a file whose size and mtime match, comparing mtimes in whole
+/// seconds, so the site itself must never rewrite a file within the second of its last copy
+/// (`releases/latest` going from `1.0.0` to `1.2.0` right after a sync, same size); the dir
+/// target guarantees that (`target::dir::rewrite_mtime`).
 fn rsync(source: &Path, dest: &Path) -> Vec<String> {
     let out = Command::new("rsync")
-        .args(["-a", "--delete", "--modify-window=-1", "--itemize-changes"])
+        .args(["-a", "--delete", "--itemize-changes"])
         .arg(format!("{}/", source.display()))
         .arg(format!("{}/", dest.display()))
         .output()

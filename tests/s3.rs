@@ -11,17 +11,17 @@ mod common;
 use std::{
     collections::{BTreeMap, BTreeSet},
     fs,
-    io::{BufRead, BufReader, Write},
     path::Path,
-    process::{Child, Command, Output, Stdio},
+    process::{Command, Output},
     sync::Arc,
     thread,
     time::Duration,
 };
 
 use common::{
-    Fixture, ZipBuilder,
+    Fixture, ZipBuilder, publish,
     seaweed::{Bucket, ObjectInfo, Seaweed},
+    server::{Server, shelf_serve},
 };
 use shelf::{
     clock,
@@ -37,16 +37,22 @@ use shelf::{
 
 const PREFIX: &str = "reg/";
 
-fn publish(registry: &mut Registry, name: &str, version: &str) {
-    let zip = ZipBuilder::package(name, version).build();
-    registry
-        .add(
-            zip.as_slice(),
-            "notes",
-            &Author::named("alice"),
-            clock::now(),
-        )
-        .expect("publish");
+/// Gives `command` the server's credentials and nothing of the machine's own AWS setup.
+fn aws_env<'c>(command: &'c mut Command, fx: &Fixture, server: &Seaweed) -> &'c mut Command {
+    command
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_S3")
+        // No ~/.aws files of the machine running the tests.
+        .env("AWS_CONFIG_FILE", fx.dir.path().join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            fx.dir.path().join("no-aws-credentials"),
+        );
+    for (key, value) in server.env() {
+        command.env(key, value);
+    }
+    command
 }
 
 /// Runs the real `shelf` on the fixture with the server's credentials in its environment.
@@ -58,20 +64,10 @@ fn shelf(fx: &Fixture, server: &Seaweed, args: &[&str]) -> Output {
         .args(args)
         .env_remove("SHELF_BASE_URL")
         .env_remove("SHELF_TARGET")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_S3")
-        // No ~/.aws files of the machine running the tests.
-        .env("AWS_CONFIG_FILE", fx.dir.path().join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            fx.dir.path().join("no-aws-credentials"),
-        )
         .env("SHELF_PUBLISHER", "alice");
-    for (key, value) in server.env() {
-        command.env(key, value);
-    }
-    let out = command.output().expect("run shelf");
+    let out = aws_env(&mut command, fx, server)
+        .output()
+        .expect("run shelf");
     assert!(
         out.status.success(),
         "shelf {args:?} failed:\n{}\n{}",
@@ -394,16 +390,6 @@ fn the_target_sends_one_put_per_changed_object_and_none_for_a_no_op() {
     );
 }
 
-/// A running `shelf serve`, killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn write_package(dir: &Path, version: &str) {
     fs::create_dir_all(dir).expect("mkdir");
     fs::write(
@@ -423,73 +409,24 @@ fn serve_writes_each_publish_to_the_bucket() {
     let seaweed = Seaweed::start();
     let bucket = seaweed.bucket("served");
     let fx = Fixture::new();
-    let config_dir = fx.dir.path().join("config");
-    let with_input = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-            .arg("--data")
-            .arg(fx.data())
-            .args(args)
-            .env("SHELF_CONFIG_DIR", &config_dir)
-            .env_remove("SHELF_API_KEY")
-            .env_remove("SHELF_API_SECRET")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run shelf");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-        let out = child.wait_with_output().expect("wait");
-        assert!(
-            out.status.success(),
-            "shelf {args:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    with_input(
+    fx.shelf_typed(
         &["user", "add", "alice", "--email", "alice@example.com"],
         "a long enough password\n",
     );
 
-    let mut command = Command::new(env!("CARGO_BIN_EXE_shelf"));
-    command
-        .arg("--data")
-        .arg(fx.data())
-        .args([
-            "serve",
+    let mut command = shelf_serve(
+        &fx.data(),
+        &[
             "--listen",
             "127.0.0.1:0",
             "--target",
             "s3://served/reg",
             "--s3-endpoint",
             &seaweed.endpoint,
-        ])
-        .env("AWS_CONFIG_FILE", fx.dir.path().join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            fx.dir.path().join("no-aws-credentials"),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    for (key, value) in seaweed.env() {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().expect("start shelf serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let _server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("listening line");
-    let base = line
-        .trim()
-        .strip_prefix("Shelf listening on ")
-        .unwrap_or_else(|| panic!("unexpected: {line:?}"))
-        .to_owned();
+        ],
+    );
+    let server = Server::shelf(aws_env(&mut command, &fx, &seaweed));
+    let base = server.base.clone();
     // Opening the registry built the (empty) site into the bucket.
     assert!(
         bucket
@@ -497,13 +434,13 @@ fn serve_writes_each_publish_to_the_bucket() {
             .contains_key(&format!("{PREFIX}index.html"))
     );
 
-    with_input(
+    fx.shelf_typed(
         &["login", "--registry", &base, "--username", "alice"],
         "a long enough password\n",
     );
     let package = fx.dir.path().join("hello");
     write_package(&package, "1.0.0");
-    with_input(
+    fx.shelf_typed(
         &[
             "publish",
             package.to_str().expect("utf-8"),

@@ -2,56 +2,14 @@
 
 mod common;
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+use common::{
+    Fixture, ZipBuilder,
+    server::{Server, agent, shelf_serve},
 };
-
-use common::{Fixture, ZipBuilder};
 use ureq::http::{Response, StatusCode};
 
-/// A running `shelf serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start(fx: &Fixture, listen: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--data")
-        .arg(fx.data())
-        .args(["serve", "--listen", listen])
-        .env_remove("SHELF_BASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start shelf serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the listening line");
-    let base = line
-        .trim()
-        .strip_prefix("Shelf listening on ")
-        .unwrap_or_else(|| panic!("unexpected: {line}"))
-        .to_owned();
-    Server { child, base }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
+    Server::shelf(&mut shelf_serve(&fx.data(), &["--listen", listen]))
 }
 
 fn get(url: &str, headers: &[(&str, &str)]) -> (Response<ureq::Body>, Vec<u8>) {

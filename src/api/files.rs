@@ -17,6 +17,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use tokio_util::io::ReaderStream;
+use tower_http::compression::{
+    CompressionLayer,
+    predicate::{And, DefaultPredicate, NotForContentType, Predicate},
+};
 
 use super::{App, error::ApiError};
 use crate::site::Kind;
@@ -29,14 +33,35 @@ pub async fn serve(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    answer(&app.site, &method, &uri, &headers).await
+}
+
+/// Gzip for text answers. Zips are already compressed; gzipping them again only burns CPU.
+pub(crate) fn compression() -> CompressionLayer<And<DefaultPredicate, NotForContentType>> {
+    CompressionLayer::new()
+        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/zip")))
+}
+
+/// Names that are never content: a write's temporary files (`.shelf-tmp-…`) and a mirror's
+/// state (`.shelf-mirror.json`).
+const PRIVATE_PREFIX: &str = ".shelf-";
+
+/// Answers one request from the site directory `site` (dir layout). Shared by the registry's
+/// server and `shelf serve --site`, so a mirror answers exactly like its original.
+pub(crate) async fn answer(
+    site: &Path,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response();
     }
     let Some(segments) = segments(uri.path()) else {
         return ApiError::not_found("Not found").into_response();
     };
-    match resolve(&app.site, &segments).await {
-        Some(file) => send(file, &method, &headers).await,
+    match resolve(site, &segments).await {
+        Some(file) => send(file, method, headers).await,
         None => ApiError::not_found(not_found_message(&segments)).into_response(),
     }
 }
@@ -70,15 +95,14 @@ struct Found {
 }
 
 async fn resolve(site: &Path, segments: &[String]) -> Option<Found> {
+    // Private files are absent, answered with the same 404 as any other missing path.
+    if segments.iter().any(|s| s.starts_with(PRIVATE_PREFIX)) {
+        return None;
+    }
     let logical = segments.join("/");
     let path = site.join(&logical);
     let meta = tokio::fs::metadata(&path).await.ok()?;
     if meta.is_file() {
-        let name = path.file_name()?.to_string_lossy();
-        // Temporary files of an in-progress write are not content.
-        if name.starts_with(".shelf-tmp-") {
-            return None;
-        }
         return Some(Found {
             kind: Kind::of(&logical),
             path,

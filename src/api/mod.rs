@@ -28,17 +28,11 @@ pub mod tokens;
 use std::sync::Arc;
 
 use axum::Router;
-use tower_http::compression::{
-    CompressionLayer,
-    predicate::{DefaultPredicate, NotForContentType, Predicate},
-};
 
 pub use app::{App, Settings};
 
 /// The whole router: API routes, and the static site for everything else.
 pub fn router(app: Arc<App>) -> Router {
-    // Zips are already compressed; gzipping them again only burns CPU.
-    let compress = DefaultPredicate::new().and(NotForContentType::const_new("application/zip"));
     Router::new()
         .merge(accounts::routes())
         .merge(tokens::routes())
@@ -47,5 +41,5 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(search::routes())
         .fallback(files::serve)
         .with_state(app)
-        .layer(CompressionLayer::new().compress_when(compress))
+        .layer(files::compression())
 }

@@ -15,6 +15,16 @@ use std::{
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
+/// The lowercase hex SHA-256 of the file at `path` (a blob's address, a zipball's digest).
+///
+/// # Errors
+/// I/O errors opening or reading the file.
+pub fn sha256_of(path: &Path) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    io::copy(&mut File::open(path)?, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
 /// A blob store rooted at a directory (`data/blobs`).
 #[derive(Debug, Clone)]
 pub struct BlobStore {

@@ -51,5 +51,8 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         published.stats.written.len(),
         published.stats.removed.len()
     );
+    if let Some(requests) = registry.target_requests() {
+        println!("  store:   {requests}");
+    }
     Ok(())
 }

@@ -23,11 +23,17 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let stats = registry.build(only)?;
     println!(
         "Built {} in {:.2}s: {} written, {} unchanged, {} removed",
-        options.site_dir().display(),
+        options
+            .target
+            .clone()
+            .unwrap_or_else(|| options.site_dir().display().to_string()),
         started.elapsed().as_secs_f64(),
         stats.written.len(),
         stats.unchanged,
         stats.removed.len()
     );
+    if let Some(requests) = registry.target_requests() {
+        println!("Requests to the store: {requests}");
+    }
     Ok(())
 }

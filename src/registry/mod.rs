@@ -299,6 +299,13 @@ impl Registry {
         Ok(self.index.config()?)
     }
 
+    /// What the target has sent so far, when it is a remote one (see
+    /// [`Target::requests_sent`]).
+    #[must_use]
+    pub fn target_requests(&self) -> Option<String> {
+        self.target.requests_sent()
+    }
+
     /// The index repository.
     #[must_use]
     pub fn index(&self) -> &IndexRepo {

@@ -58,6 +58,12 @@ server {
         try_files /$pkg/index.html =404;
     }
 
+    # The index's git files (dumb HTTP: `git clone https://HOST/-/index.git`) are opaque.
+    location /-/index.git/ {
+        types { }
+        default_type application/octet-stream;
+    }
+
     location = / {
         try_files /index.html =404;
     }

@@ -1,13 +1,12 @@
 //! A directory as a target: the `dir` layout on a local filesystem.
 
 use std::{
-    fs::{self, File},
-    io::{self, Read, Write},
+    fs,
+    io::{self, Write},
     os::unix::fs::{MetadataExt, PermissionsExt},
     path::{Path, PathBuf},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
-
-use sha2::{Digest, Sha256};
 
 use super::{Outcome, Target};
 
@@ -55,34 +54,53 @@ impl DirTarget {
     }
 }
 
-fn same_bytes(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+/// What is at a key before a write: nothing, the same bytes, or other bytes last modified at
+/// `mtime`.
+enum Existing {
+    Absent,
+    Same,
+    Other { mtime: SystemTime },
+}
+
+fn existing(path: &Path, bytes: &[u8]) -> io::Result<Existing> {
     match fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            Ok(fs::read(path)? == bytes)
+        Ok(meta)
+            if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(path)? == bytes =>
+        {
+            Ok(Existing::Same)
         }
-        Ok(_) => Ok(false),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Ok(meta) => Ok(Existing::Other {
+            mtime: meta.modified()?,
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Existing::Absent),
         Err(e) => Err(e),
     }
 }
 
-fn sha256_of(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hex::encode(hasher.finalize()));
-        }
-        hasher.update(&buf[..n]);
+/// The mtime a rewritten file gets: now, or if now falls in the same whole second as the
+/// replaced file's mtime (or before it), the start of the next second.
+///
+/// `rsync -a` skips a file whose size and mtime match, comparing mtimes in whole seconds by
+/// default. A document rewritten with the same size within the second of the last copy
+/// (`releases/latest` going from `1.0.0` to `1.0.1`) would otherwise be skipped by a mirror.
+fn rewrite_mtime(previous: SystemTime, now: SystemTime) -> SystemTime {
+    let secs = |t: SystemTime| {
+        t.duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    };
+    if secs(now) > secs(previous) {
+        now
+    } else {
+        UNIX_EPOCH + Duration::from_secs(secs(previous) + 1)
     }
 }
 
 impl Target for DirTarget {
     fn put(&self, key: &str, bytes: &[u8]) -> io::Result<Outcome> {
         let dest = self.path(key);
-        if same_bytes(&dest, bytes)? {
+        let before = existing(&dest, bytes)?;
+        if matches!(before, Existing::Same) {
             return Ok(Outcome::Unchanged);
         }
         let mut temp = Self::temp_in(&dest)?;
@@ -90,6 +108,13 @@ impl Target for DirTarget {
         // Temporary files are created owner-only; the site is read by a web server's user.
         temp.as_file()
             .set_permissions(fs::Permissions::from_mode(0o644))?;
+        if let Existing::Other { mtime } = before {
+            let now = temp.as_file().metadata()?.modified()?;
+            let mtime = rewrite_mtime(mtime, now);
+            if mtime != now {
+                temp.as_file().set_modified(mtime)?;
+            }
+        }
         temp.persist(&dest).map_err(|e| e.error)?;
         Ok(Outcome::Written)
     }
@@ -105,7 +130,7 @@ impl Target for DirTarget {
             Ok(existing)
                 if existing.len() == source.len()
                     && blob.file_name().and_then(|n| n.to_str())
-                        == Some(sha256_of(&dest)?.as_str()) =>
+                        == Some(crate::blob::sha256_of(&dest)?.as_str()) =>
             {
                 return Ok(Outcome::Unchanged);
             }
@@ -210,6 +235,38 @@ mod tests {
         assert_eq!(target.list("a/").expect("list"), vec!["a/b.json"]);
         assert!(target.remove("a/b.json").expect("remove"));
         assert!(!dir.path().join("a").exists(), "empty folder pruned");
+    }
+
+    #[test]
+    fn a_rewrite_never_keeps_the_whole_second_of_the_file_it_replaces() {
+        let t = |secs: u64, nanos: u32| UNIX_EPOCH + Duration::new(secs, nanos);
+        for (previous, now, expected) in [
+            // A later second: the clock's time.
+            (t(100, 900), t(101, 5), t(101, 5)),
+            // The same second: the next one.
+            (t(100, 1), t(100, 999), t(101, 0)),
+            // A previous bump put the file ahead of the clock: one further.
+            (t(101, 0), t(100, 500), t(102, 0)),
+        ] {
+            assert_eq!(rewrite_mtime(previous, now), expected);
+        }
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = DirTarget::new(dir.path()).expect("target");
+        let whole = |key: &str| {
+            fs::metadata(dir.path().join(key))
+                .expect("meta")
+                .modified()
+                .expect("mtime")
+                .duration_since(UNIX_EPOCH)
+                .expect("after 1970")
+                .as_secs()
+        };
+        target.put("latest", b"1.0.0").expect("put");
+        let first = whole("latest");
+        // Same size, written at once: well inside the same second.
+        target.put("latest", b"1.0.1").expect("put");
+        assert!(whole("latest") > first, "rsync's quick check must see it");
     }
 
     #[test]

@@ -175,6 +175,12 @@ pub trait Target: Send + Sync {
     fn remove_many(&self, keys: &[String]) -> io::Result<Vec<bool>> {
         keys.iter().map(|key| self.remove(key)).collect()
     }
+
+    /// The requests a remote target has sent so far, for a report (`"16 PUT, 0 DELETE,
+    /// 9 LIST"`); `None` for local targets.
+    fn requests_sent(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Opens the target a `--target` spec names (`s3://BUCKET/PREFIX`).
@@ -216,5 +222,9 @@ impl<T: Target + ?Sized> Target for std::sync::Arc<T> {
 
     fn remove_many(&self, keys: &[String]) -> io::Result<Vec<bool>> {
         (**self).remove_many(keys)
+    }
+
+    fn requests_sent(&self) -> Option<String> {
+        (**self).requests_sent()
     }
 }

@@ -7,13 +7,15 @@
 
 pub mod schema;
 pub mod seaweed;
+pub mod server;
 
 use std::{
     collections::BTreeMap,
     fs,
+    io::Write as _,
     os::unix::fs::MetadataExt,
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::{Command, Output, Stdio},
 };
 
 pub use shelf::package::testing::ZipBuilder;
@@ -95,10 +97,63 @@ impl Fixture {
         String::from_utf8(out.stderr).expect("utf-8 stderr")
     }
 
+    /// Runs `shelf` as a user at a terminal would: with a config directory of its own
+    /// (`config/` in the temp dir), no API key from the environment, `stdin` typed in.
+    /// Asserts it succeeded.
+    pub fn shelf_typed(&self, args: &[&str], stdin: &str) -> Output {
+        let out = typed(
+            Command::new(env!("CARGO_BIN_EXE_shelf"))
+                .arg("--data")
+                .arg(self.data())
+                .args(args)
+                .env("SHELF_CONFIG_DIR", self.dir.path().join("config"))
+                .env_remove("SHELF_API_KEY")
+                .env_remove("SHELF_API_SECRET"),
+            stdin,
+        );
+        assert!(
+            out.status.success(),
+            "shelf {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
     /// Runs real git in the index.
     pub fn git(&self, args: &[&str]) -> String {
         git_in(&self.index(), args)
     }
+}
+
+/// Publishes a minimal package `name@version` as alice, in process.
+pub fn publish(registry: &mut Registry, name: &str, version: &str) {
+    let zip = ZipBuilder::package(name, version).build();
+    registry
+        .add(
+            zip.as_slice(),
+            "notes",
+            &shelf::index::Author::named("alice"),
+            shelf::clock::now(),
+        )
+        .expect("publish");
+}
+
+/// Runs `command` with `stdin` typed into it, capturing its output.
+pub fn typed(command: &mut Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
 }
 
 /// Runs real `git` in `dir`; a missing git fails the test with how to install it.

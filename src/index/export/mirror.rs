@@ -4,14 +4,12 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    fs::{self, File},
-    io::{self, Read},
+    fs, io,
     os::unix::fs::MetadataExt,
     path::{Path, PathBuf},
 };
 
 use git2::{Oid, Repository, RepositoryInitOptions};
-use sha2::{Digest, Sha256};
 
 use crate::index::IndexError;
 
@@ -159,7 +157,7 @@ impl Mirror {
             let link = match by_inode.get(&(meta.dev(), meta.ino())) {
                 Some(link) => link.clone(),
                 None => {
-                    let link = self.blobs.join(sha256_of(file)?);
+                    let link = self.blobs.join(crate::blob::sha256_of(file)?);
                     match fs::remove_file(&link) {
                         Ok(()) => {}
                         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -214,17 +212,4 @@ pub fn set_branches(mirror: &Repository, refs: &[(String, Oid)]) -> Result<(), g
         }
     }
     Ok(())
-}
-
-fn sha256_of(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hex::encode(hasher.finalize()));
-        }
-        hasher.update(&buf[..n]);
-    }
 }

@@ -2,9 +2,10 @@
 //!
 //! Two classes. Content that can never change at its URL is cached for a year and marked
 //! `immutable`: zipballs, the per-version release documents (`{name}/releases/tags/{v}`,
-//! `v3/packages/{name}/release/tags/{v}`; a version number is never reused), and the packs
-//! of the exported git index (named by their hash). Everything else (latest, lists, search,
-//! config, HTML, assets, the change feed, git refs) may change with any publish, so caches
+//! `v3/packages/{name}/release/tags/{v}`; a version number is never reused), the full pages
+//! of the change feed (`-/changes/{n}.json`, append-only), and the packs of the exported git
+//! index (named by their hash). Everything else (latest, lists, search, config, HTML,
+//! assets, the feed's head, git refs) may change with any publish, so caches
 //! keep it a minute and then must revalidate; the purge hook tells a CDN sooner.
 //!
 //! A yank or a base-URL change does rewrite a release document. A CDN learns of it through
@@ -29,6 +30,7 @@ pub fn cache_control(key: &str) -> &'static str {
     match parts.as_slice() {
         [_, "releases", "tags", _]
         | ["v3", "packages", _, "release", "tags", _]
+        | ["-", "changes", _]
         | ["-", "index.git", "objects", "pack", _] => IMMUTABLE,
         _ => SHORT,
     }
@@ -46,6 +48,7 @@ mod tests {
             "hello/releases/tags/1.0.0-rc.1",
             "v3/packages/hello/release/tags/1.0.0",
             "-/index.git/objects/pack/pack-0123abcd.pack",
+            "-/changes/0.json",
         ] {
             assert_eq!(cache_control(key), IMMUTABLE, "{key}");
         }

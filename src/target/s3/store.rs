@@ -363,7 +363,21 @@ impl S3Target {
     }
 }
 
+impl std::fmt::Display for Requests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} PUT, {} DELETE, {} LIST, {} HEAD",
+            self.puts, self.deletes, self.lists, self.heads
+        )
+    }
+}
+
 impl Target for S3Target {
+    fn requests_sent(&self) -> Option<String> {
+        Some(self.requests().to_string())
+    }
+
     fn put(&self, key: &str, bytes: &[u8]) -> io::Result<Outcome> {
         let item = Put {
             key,
