@@ -21,7 +21,7 @@ use std::{
 use common::{
     Fixture, ZipBuilder, publish,
     seaweed::{Bucket, ObjectInfo, Seaweed},
-    server::{Server, shelf_serve},
+    server::{Server, agent, shelf_serve},
 };
 use shelf::{
     clock,
@@ -467,4 +467,19 @@ fn serve_writes_each_publish_to_the_bucket() {
         serde_json::from_slice(&bucket.fetch(&format!("{PREFIX}hello/releases/latest")).body)
             .expect("json");
     assert_eq!(latest["tag_name"], "1.0.0");
+
+    // The server itself serves no reads: its local folder is not the published site.
+    let mut answer = agent()
+        .get(&format!("{base}/hello/releases/latest"))
+        .call()
+        .expect("GET");
+    assert_eq!(answer.status().as_u16(), 404);
+    let error: serde_json::Value =
+        serde_json::from_slice(&answer.body_mut().read_to_vec().expect("body")).expect("json");
+    assert!(
+        error["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("only takes writes")),
+        "{error}"
+    );
 }

@@ -122,8 +122,9 @@ pub struct App {
     pub nonces: NonceCache,
     /// Rate limiters.
     pub limits: RateLimits,
-    /// The generated site (dir layout), served for every GET no route takes.
-    pub site: PathBuf,
+    /// The generated site (dir layout), served for every GET no route takes; `None` when
+    /// the site is written to a remote target (`--target s3://…`), which serves the reads.
+    pub site: Option<PathBuf>,
     /// The index's settings: base URL, zipball URL template, API URL.
     pub config: IndexConfig,
     /// The blob store, where uploads are staged while they stream in (outside the writer,
@@ -165,7 +166,7 @@ impl App {
             db,
             writer,
             catalog,
-            site: options.site_dir(),
+            site: options.target.is_none().then(|| options.site_dir()),
             config,
             blobs,
             zip_limits: options.limits.clone(),

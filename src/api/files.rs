@@ -33,7 +33,15 @@ pub async fn serve(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    answer(&app.site, &method, &uri, &headers).await
+    match &app.site {
+        Some(site) => answer(site, &method, &uri, &headers).await,
+        // The local folder is not written, so anything read from it would be stale.
+        None => ApiError::not_found(format!(
+            "This server only takes writes; the registry is read from {}",
+            app.config.base_url
+        ))
+        .into_response(),
+    }
 }
 
 /// Gzip for text answers. Zips are already compressed; gzipping them again only burns CPU.
