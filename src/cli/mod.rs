@@ -2,6 +2,7 @@
 
 pub mod add;
 pub mod build;
+pub mod check;
 pub mod delete;
 pub mod key;
 pub mod login;
@@ -95,6 +96,8 @@ pub enum Command {
     Serve(serve::Args),
     /// Regenerate the static site from the index and blobs.
     Build(build::Args),
+    /// Verify that the index, the blobs and the site agree (after a crash, say); change nothing.
+    Check(check::Args),
     /// Check a package zip and publish it.
     Add(add::Args),
     /// Yank a version (still downloadable, never latest), or un-yank it with --undo.
@@ -160,6 +163,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&options, &args),
         Command::Build(args) => build::run(&options, &args),
+        Command::Check(args) => check::run(&options, &args),
         Command::Add(args) => add::run(&options, &args),
         Command::Yank(args) => yank::run(&options, &args),
         Command::Delete(args) => delete::run(&options, &args),

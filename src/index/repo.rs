@@ -186,6 +186,26 @@ impl IndexRepo {
         Ok(names)
     }
 
+    /// Paths of the working tree that differ from `HEAD` (modified, added, deleted or
+    /// untracked, ignored files aside): empty when the tree is clean, as every command
+    /// leaves it.
+    ///
+    /// # Errors
+    /// Git errors.
+    pub fn dirty_paths(&self) -> Result<Vec<String>, IndexError> {
+        let mut options = git2::StatusOptions::new();
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false);
+        let statuses = self.repo.statuses(Some(&mut options))?;
+        Ok(statuses
+            .iter()
+            .filter(|s| s.status() != git2::Status::CURRENT)
+            .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+            .collect())
+    }
+
     /// The commit HEAD points at.
     ///
     /// # Errors

@@ -7,6 +7,7 @@
 //! [`worker`] runs all of it on one thread, in order, for the server.
 
 pub mod catalog;
+pub mod check;
 pub mod history;
 pub mod hooks;
 pub mod worker;

@@ -10,15 +10,20 @@ use std::{
 
 use super::{Outcome, Target};
 
-/// Prefix of temporary files; they are never listed as keys, so an interrupted write leaves
-/// nothing a later build would mistake for content (and the next full build removes it).
-const TEMP_PREFIX: &str = ".shelf-tmp-";
+/// Prefix of temporary files. They are never served, and a full build removes those an
+/// interrupted write left behind: they are listed like any key, and nothing produces them.
+pub const TEMP_PREFIX: &str = ".shelf-tmp-";
 
 /// Writes files under a root directory, atomically (temporary file + rename), leaving files
 /// whose bytes did not change untouched so their mtime and inode stay.
+///
+/// A *checking* target ([`DirTarget::checking`]) writes and removes nothing: it answers
+/// `Written` for each key whose bytes differ or are missing and `true` for each key it would
+/// remove, so a build through it reports exactly the drift between the folder and the index.
 #[derive(Debug, Clone)]
 pub struct DirTarget {
     root: PathBuf,
+    checking: bool,
 }
 
 impl DirTarget {
@@ -30,7 +35,18 @@ impl DirTarget {
         fs::create_dir_all(root)?;
         Ok(DirTarget {
             root: root.to_owned(),
+            checking: false,
         })
+    }
+
+    /// A target that compares against the folder at `root` and changes nothing (see the
+    /// type's documentation).
+    #[must_use]
+    pub fn checking(root: &Path) -> Self {
+        DirTarget {
+            root: root.to_owned(),
+            checking: true,
+        }
     }
 
     /// The directory written to.
@@ -103,6 +119,9 @@ impl Target for DirTarget {
         if matches!(before, Existing::Same) {
             return Ok(Outcome::Unchanged);
         }
+        if self.checking {
+            return Ok(Outcome::Written);
+        }
         let mut temp = Self::temp_in(&dest)?;
         temp.write_all(bytes)?;
         // Temporary files are created owner-only; the site is read by a web server's user.
@@ -138,6 +157,9 @@ impl Target for DirTarget {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
+        if self.checking {
+            return Ok(Outcome::Written);
+        }
         let dir = dest
             .parent()
             .ok_or_else(|| io::Error::other("key has no parent"))?;
@@ -159,6 +181,9 @@ impl Target for DirTarget {
 
     fn remove(&self, key: &str) -> io::Result<bool> {
         let path = self.path(key);
+        if self.checking {
+            return Ok(path.is_file());
+        }
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
@@ -194,8 +219,10 @@ impl Target for DirTarget {
                 continue;
             };
             let key = rel.to_string_lossy().replace('\\', "/");
-            let is_temp = entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
-            if key.starts_with(prefix) && !is_temp {
+            // Temporary files are listed too: only the one writer makes them, after listing,
+            // so one found here is left by an interrupted write and goes with the next sync
+            // of its scope.
+            if key.starts_with(prefix) {
                 keys.push(key);
             }
         }
