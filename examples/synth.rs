@@ -1,20 +1,18 @@
 //! Writes a synthetic registry for measurements: N packages × M versions with realistic
 //! metadata, readmes and zips, straight into a data directory's index (one commit per
 //! package) and blob store. Then `shelf --data DIR build` measures a full build.
+//! `cargo bench` makes and measures these registries itself; this is for measuring by hand.
 //!
 //! Usage: `cargo run --release --example synth -- DIR PACKAGES VERSIONS`
 
 use std::{env, path::PathBuf, process::ExitCode};
 
-use shelf::{
-    blob::BlobStore,
-    clock,
-    index::{Author, IndexLine, IndexRepo, PackageRecord, line::LINE_FORMAT},
-    package::{
-        PackageName,
-        testing::{self, ZipBuilder},
-    },
-};
+#[path = "../benches/registry/synth.rs"]
+#[allow(
+    dead_code,
+    reason = "the bench uses the naming helpers; this example only generates"
+)]
+mod synth;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -27,85 +25,18 @@ fn main() -> ExitCode {
         eprintln!("PACKAGES and VERSIONS are whole numbers");
         return ExitCode::FAILURE;
     };
-    match run(&PathBuf::from(dir), packages, versions) {
-        Ok(()) => ExitCode::SUCCESS,
+    let dir = PathBuf::from(dir);
+    match synth::generate(&dir, packages, versions) {
+        Ok(()) => {
+            println!(
+                "wrote {packages} packages x {versions} versions to {}",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
-}
-
-fn run(data: &std::path::Path, packages: usize, versions: usize) -> anyhow::Result<()> {
-    let index = IndexRepo::open_or_init(&data.join("index"), "http://127.0.0.1:8080")?;
-    let blobs = BlobStore::open(&data.join("blobs"))?;
-    let author = Author::named("synth");
-    let start = time::macros::datetime!(2025-01-01 00:00 UTC);
-    // About 4 KiB of Markdown, like a typical component's README.
-    let readme_body =
-        "Deploys an HTTP function with a custom domain, logging and tracing.\n\n".repeat(56);
-    for p in 0..packages {
-        let name = PackageName::parse(&format!("pkg-{p:06}"))?;
-        let mut record = PackageRecord { lines: Vec::new() };
-        for v in 0..versions {
-            let version = format!("1.{v}.0");
-            let readme = format!("# {name}\n\n{readme_body}");
-            // Distinct content per version (so distinct blobs), ~20 KiB compressed.
-            let code: String = (0..2_000)
-                .map(|i| format!("exports.f{i} = () => {};\n", p * 31 + v * 7 + i))
-                .collect();
-            let zip = ZipBuilder::new()
-                .file(
-                    "publish.yaml",
-                    testing::publish_yaml(name.as_str(), &version),
-                )
-                .file("README.md", readme.clone())
-                .file("src/index.js", code)
-                .build();
-            let staged = blobs.stage(zip.as_slice(), u64::MAX)?;
-            let (sha256, size) = (staged.sha256.clone(), staged.size);
-            blobs.commit(staged)?;
-            let at = start + time::Duration::minutes(i64::try_from(p * versions + v)?);
-            record.lines.push(IndexLine {
-                v: LINE_FORMAT,
-                name: name.to_string(),
-                version: version.clone(),
-                kind: "Component".into(),
-                description: format!("Synthetic component number {p} for measurements"),
-                home: format!("https://example.com/{name}"),
-                provider: vec!["alibaba".into()],
-                tags: vec!["http".into(), "synthetic".into()],
-                category: "web".into(),
-                edition: "3.0.0".into(),
-                sha256,
-                size,
-                created_at: clock::rfc3339(at),
-                body: format!("Release {version}: fixes and improvements."),
-                readme,
-                readme_truncated: false,
-                service: serde_json::from_str(r#"{"FC":{"Authorities":["AliyunFCFullAccess"]}}"#)?,
-                commands: serde_json::from_str(r#"{"deploy":"Deploy","remove":"Remove"}"#)?,
-                properties: serde_json::from_str(
-                    r#"{"region":{"type":"string","required":true}}"#,
-                )?,
-                parameters: serde_json::Map::new(),
-                dependencies: serde_json::Map::new(),
-                yanked: false,
-                publisher: "synth".into(),
-                deleted_at: None,
-                extra: serde_json::Map::new(),
-            });
-        }
-        index.write(
-            &name.canonical(),
-            &record,
-            &format!("Publish {name} ({versions} versions)"),
-            &author,
-        )?;
-    }
-    println!(
-        "wrote {packages} packages x {versions} versions to {}",
-        data.display()
-    );
-    Ok(())
 }

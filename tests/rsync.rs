@@ -44,10 +44,10 @@ fn moved(lines: &[String]) -> (Vec<String>, Vec<String>) {
     for line in lines {
         if let Some(path) = line.strip_prefix("*deleting ") {
             deleted.push(path.trim().to_owned());
-        } else if let Some((flags, path)) = line.split_once(' ') {
-            if flags.starts_with(">f") {
-                sent.push(path.to_owned());
-            }
+        } else if let Some((flags, path)) = line.split_once(' ')
+            && flags.starts_with(">f")
+        {
+            sent.push(path.to_owned());
         }
     }
     (sent, deleted)

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use axum::{
     body::Body,
     extract::{FromRequest, Request},
-    http::{StatusCode, header, request::Parts},
+    http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
 
@@ -123,13 +123,69 @@ impl PendingSignature {
     }
 }
 
-fn header_str<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|v| !v.is_empty())
+}
+
+/// The four headers of a signed request, read and checked before any database lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedHeaders<'a> {
+    /// `X-Api-Key`: the key's public id.
+    pub key_id: &'a str,
+    /// `X-Timestamp` as sent (trimmed): the text the signature covers.
+    pub timestamp_raw: &'a str,
+    /// `X-Timestamp` as Unix seconds, within `window` of the server's clock.
+    pub timestamp: i64,
+    /// `X-Nonce`, at most 128 bytes.
+    pub nonce: &'a str,
+    /// `X-Signature`, base64 as sent.
+    pub signature: &'a str,
+}
+
+/// Reads the signed-request headers: `None` when there is no `X-Api-Key` (the request uses
+/// a bearer token, or nothing). Pure, so that hostile header values can be fuzzed without
+/// a server.
+///
+/// # Errors
+/// 401 naming the header that is missing, malformed, too long or out of the time window.
+pub fn signed_headers(
+    headers: &HeaderMap,
+    now: i64,
+    window: i64,
+) -> Result<Option<SignedHeaders<'_>>, ApiError> {
+    let Some(key_id) = header_str(headers, HEADER_KEY) else {
+        return Ok(None);
+    };
+    let timestamp_raw = header_str(headers, HEADER_TIMESTAMP)
+        .ok_or_else(|| ApiError::unauthorized("Missing X-Timestamp header"))?;
+    let timestamp: i64 = timestamp_raw
+        .parse()
+        .map_err(|_| ApiError::unauthorized("X-Timestamp must be Unix time in seconds"))?;
+    let nonce = header_str(headers, HEADER_NONCE)
+        .ok_or_else(|| ApiError::unauthorized("Missing X-Nonce header"))?;
+    if nonce.len() > 128 {
+        return Err(ApiError::unauthorized(
+            "X-Nonce is longer than 128 characters",
+        ));
+    }
+    let signature = header_str(headers, HEADER_SIGNATURE)
+        .ok_or_else(|| ApiError::unauthorized("Missing X-Signature header"))?;
+    if timestamp.abs_diff(now) > window.unsigned_abs() {
+        return Err(ApiError::unauthorized(format!(
+            "Request timestamp is more than {window} seconds away from the server's clock"
+        )));
+    }
+    Ok(Some(SignedHeaders {
+        key_id,
+        timestamp_raw,
+        timestamp,
+        nonce,
+        signature,
+    }))
 }
 
 /// Authenticates a request from its headers. Signed requests also return the signature
@@ -141,10 +197,12 @@ pub async fn authenticate(
     app: &App,
     parts: &Parts,
 ) -> Result<(Caller, Option<PendingSignature>), ApiError> {
-    if let Some(key_id) = header_str(parts, HEADER_KEY) {
-        return authenticate_signed(app, parts, key_id.to_owned()).await;
+    let now = app.now().unix_timestamp();
+    let window = i64::try_from(app.settings.signature_window.as_secs()).unwrap_or(i64::MAX);
+    if let Some(signed) = signed_headers(&parts.headers, now, window)? {
+        return authenticate_signed(app, parts, signed, now, window).await;
     }
-    let token = header_str(parts, header::AUTHORIZATION.as_str())
+    let token = header_str(&parts.headers, header::AUTHORIZATION.as_str())
         .map(|v| {
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
@@ -153,7 +211,6 @@ pub async fn authenticate(
                 .to_owned()
         })
         .ok_or_else(|| ApiError::unauthorized(INVALID_TOKEN))?;
-    let now = app.now().unix_timestamp();
     let hash = hash_token(&token);
     let found = app.db.run(move |c| tokens::lookup(c, &hash, now)).await?;
     let (row, user) = found.ok_or_else(|| ApiError::unauthorized(INVALID_TOKEN))?;
@@ -174,29 +231,18 @@ pub async fn authenticate(
 async fn authenticate_signed(
     app: &App,
     parts: &Parts,
-    key_id: String,
+    signed: SignedHeaders<'_>,
+    now: i64,
+    window: i64,
 ) -> Result<(Caller, Option<PendingSignature>), ApiError> {
-    let window = i64::try_from(app.settings.signature_window.as_secs()).unwrap_or(i64::MAX);
-    let timestamp_raw = header_str(parts, HEADER_TIMESTAMP)
-        .ok_or_else(|| ApiError::unauthorized("Missing X-Timestamp header"))?;
-    let timestamp: i64 = timestamp_raw
-        .parse()
-        .map_err(|_| ApiError::unauthorized("X-Timestamp must be Unix time in seconds"))?;
-    let nonce = header_str(parts, HEADER_NONCE)
-        .ok_or_else(|| ApiError::unauthorized("Missing X-Nonce header"))?;
-    if nonce.len() > 128 {
-        return Err(ApiError::unauthorized(
-            "X-Nonce is longer than 128 characters",
-        ));
-    }
-    let provided = header_str(parts, HEADER_SIGNATURE)
-        .ok_or_else(|| ApiError::unauthorized("Missing X-Signature header"))?;
-    let now = app.now().unix_timestamp();
-    if timestamp.abs_diff(now) > window.unsigned_abs() {
-        return Err(ApiError::unauthorized(format!(
-            "Request timestamp is more than {window} seconds away from the server's clock"
-        )));
-    }
+    let SignedHeaders {
+        key_id,
+        timestamp_raw,
+        timestamp,
+        nonce,
+        signature: provided,
+    } = signed;
+    let key_id = key_id.to_owned();
     let found = app.db.run(move |c| keys::lookup(c, &key_id, now)).await?;
     let (row, secret, user) =
         found.ok_or_else(|| ApiError::unauthorized("Unknown, revoked or expired API key"))?;

@@ -4,11 +4,7 @@
 //! `{name}/releases` and answers with its `index.json`, directly, never with a redirect
 //! (the Serverless Devs client does not follow one for lists).
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Arc,
-    time::SystemTime,
-};
+use std::{path::Path, sync::Arc, time::SystemTime};
 
 use axum::{
     body::Body,
@@ -96,12 +92,27 @@ fn segments(path: &str) -> Option<Vec<String>> {
         .collect()
 }
 
-/// A file to send, with the logical path that decides its content type.
+/// A file to send: its content type (decided by its logical path), its metadata, and its
+/// bytes (read already when small) or the open file (streamed when large).
 struct Found {
-    path: PathBuf,
     kind: Kind,
+    len: u64,
+    modified: SystemTime,
+    content: Content,
 }
 
+enum Content {
+    Read(Vec<u8>),
+    Open(std::fs::File),
+}
+
+/// Files up to this size are read whole in the one blocking call that finds them; every
+/// document of the site is, only zips are streamed.
+const READ_WHOLE: u64 = 256 << 10;
+
+/// Finds and opens the file for `segments` in one blocking call. Each `tokio::fs` call is a
+/// trip to the blocking pool and back; doing stat, open and read as one trip is what lets a
+/// small document be served at a useful rate.
 async fn resolve(site: &Path, segments: &[String]) -> Option<Found> {
     // Private files are absent, answered with the same 404 as any other missing path.
     if segments.iter().any(|s| s.starts_with(PRIVATE_PREFIX)) {
@@ -109,27 +120,41 @@ async fn resolve(site: &Path, segments: &[String]) -> Option<Found> {
     }
     let logical = segments.join("/");
     let path = site.join(&logical);
-    let meta = tokio::fs::metadata(&path).await.ok()?;
-    if meta.is_file() {
-        return Some(Found {
-            kind: Kind::of(&logical),
-            path,
-        });
-    }
-    // A folder answers with its page, else its list document.
-    for file in ["index.html", "index.json"] {
-        let candidate = path.join(file);
-        if tokio::fs::metadata(&candidate)
-            .await
-            .is_ok_and(|m| m.is_file())
-        {
-            return Some(Found {
-                kind: Kind::of(file),
-                path: candidate,
-            });
+    tokio::task::spawn_blocking(move || {
+        if let Some(found) = open(&path, Kind::of(&logical)) {
+            return Some(found);
         }
+        // A folder answers with its page, else its list document.
+        ["index.html", "index.json"]
+            .into_iter()
+            .find_map(|file| open(&path.join(file), Kind::of(file)))
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+fn open(path: &Path, kind: Kind) -> Option<Found> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
     }
-    None
+    let len = meta.len();
+    let content = if len <= READ_WHOLE {
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        file.read_to_end(&mut bytes).ok()?;
+        Content::Read(bytes)
+    } else {
+        Content::Open(file)
+    };
+    Some(Found {
+        kind,
+        len,
+        modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+        content,
+    })
 }
 
 /// The SRM's 404 messages: "Package or version not found" for a version's path, "Package not
@@ -183,15 +208,14 @@ fn not_modified(headers: &HeaderMap, tag: &str, modified: SystemTime) -> bool {
 }
 
 async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
-    let Ok(file) = tokio::fs::File::open(&found.path).await else {
-        return ApiError::not_found("Not found").into_response();
-    };
-    let Ok(meta) = file.metadata().await else {
-        return ApiError::not_found("Not found").into_response();
-    };
-    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-    let tag = etag(meta.len(), modified);
-    let cache = if found.kind == Kind::Zip {
+    let Found {
+        kind,
+        len,
+        modified,
+        content,
+    } = found;
+    let tag = etag(len, modified);
+    let cache = if kind == Kind::Zip {
         // A version's zip never changes: its number is never reused.
         "public, max-age=31536000, immutable"
     } else {
@@ -212,13 +236,17 @@ async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
     builder = builder
         .header(
             header::CONTENT_TYPE,
-            HeaderValue::from_static(found.kind.content_type()),
+            HeaderValue::from_static(kind.content_type()),
         )
-        .header(header::CONTENT_LENGTH, meta.len());
-    let body = if method == Method::HEAD {
-        Body::empty()
-    } else {
-        Body::from_stream(ReaderStream::new(file))
+        .header(header::CONTENT_LENGTH, len);
+    let body = match content {
+        _ if method == Method::HEAD => Body::empty(),
+        Content::Read(bytes) => Body::from(bytes),
+        // The length sent is the length stat saw: a file replaced meanwhile is a new inode
+        // (writes are renames), so the open file still has exactly those bytes.
+        Content::Open(file) => {
+            Body::from_stream(ReaderStream::new(tokio::fs::File::from_std(file)))
+        }
     };
     builder
         .status(StatusCode::OK)

@@ -53,6 +53,9 @@ const REMOVE_MAINTAINER_DENIED: &str =
 const NOT_A_MAINTAINER: &str = "User is not a maintainer of this package or is the owner";
 const INVALID_UPLOAD: &str = "Invalid upload URL";
 const NO_FILE: &str = "No file uploaded";
+/// Room in a multipart form for the parts' headers and small fields beside the zip, so
+/// that the zip itself meets the staging cap (and its 413) first.
+const FORM_OVERHEAD: u64 = 64 << 10;
 
 /// The routes of this group. Paths shared with the static site answer GET from the site.
 pub fn routes() -> Router<Arc<App>> {
@@ -366,16 +369,33 @@ async fn upload_multipart(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let boundary = multer::parse_boundary(content_type).map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Expected multipart/form-data with a file field named \"package\"",
-        )
-    })?;
-    let mut multipart =
-        multer::Multipart::new(tap(body.into_data_stream(), signature.clone()), boundary);
-    let bad_form =
-        |e: multer::Error| ApiError::bad_request(format!("Malformed multipart body: {e}"));
+    // RFC 2046 boundaries are 1 to 70 characters: an empty one is no boundary at all.
+    let boundary = multer::parse_boundary(content_type)
+        .ok()
+        .filter(|boundary| !boundary.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Expected multipart/form-data with a file field named \"package\"",
+            )
+        })?;
+    // The package field is capped as it is staged, but other fields are read only to be
+    // dropped: without a cap on the whole form, a client could stream into one forever.
+    let form_limit = app.zip_limits.max_zip_bytes.saturating_add(FORM_OVERHEAD);
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(form_limit));
+    let mut multipart = multer::Multipart::with_constraints(
+        tap(body.into_data_stream(), signature.clone()),
+        boundary,
+        constraints,
+    );
+    let bad_form = |e: multer::Error| match e {
+        multer::Error::StreamSizeExceeded { limit } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the form is larger than the limit of {limit} bytes"),
+        ),
+        e => ApiError::bad_request(format!("Malformed multipart body: {e}")),
+    };
     let mut staged = None;
     while let Some(field) = multipart.next_field().await.map_err(bad_form)? {
         if field.name() == Some("package") && staged.is_none() {
@@ -442,21 +462,22 @@ async fn finish(
     let published = app
         .writer
         .run(move |registry: &mut Registry| -> Result<_, ApiError> {
-            let mut is_new = false;
-            let published = registry.publish(staged, &inspected, &release, &author, now, |record| {
-                is_new = record.is_none();
-                caller.require(Action::Publish, &canonical).map_err(|_| ApiError::forbidden(MODIFY_DENIED))?;
-                may_publish(&job_app, &caller, &canonical, record)
-            })?;
-            // Still on the writer thread: nothing can claim the name in between.
             let at = now.unix_timestamp();
+            let published = registry.publish(staged, &inspected, &release, &author, now, |record| {
+                caller.require(Action::Publish, &canonical).map_err(|_| ApiError::forbidden(MODIFY_DENIED))?;
+                may_publish(&job_app, &caller, &canonical, record)?;
+                // A new name is claimed before its commit, not after: a server killed
+                // between the two would leave a package nobody may publish to. On the
+                // writer thread, nothing can claim the name in between.
+                if record.is_none() {
+                    job_app.db.with(|c| owners::claim(c, &canonical, caller.user.id, at))?;
+                }
+                Ok::<(), ApiError>(())
+            })?;
             let target = format!("{}@{}", published.name, published.version);
             let details = json!({ "sha256": published.sha256, "size": published.size, "commit": published.commit });
             job_app.db.with(|c| {
                 owners::mark_used(c, &upload.id, at)?;
-                if is_new {
-                    owners::set_role(c, &canonical, caller.user.id, Role::Owner, at, Some(caller.user.id))?;
-                }
                 audit::record(c, at, Some(&caller.user), "publish", &target, &details, &ip)
             })?;
             Ok(published)

@@ -18,6 +18,11 @@ pub struct Args {
 /// Unknown packages, invalid index lines, failed writes.
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let started = Instant::now();
+    // As `serve` does on start: a killed writer's half-done work goes first (the data
+    // directory's lock, taken in `cli::run`, says no other process is writing).
+    for repaired in crate::registry::recover::recover(&options.data)? {
+        tracing::warn!("{repaired}");
+    }
     let mut registry = Registry::open(options)?;
     let only = (!args.packages.is_empty()).then_some(args.packages.as_slice());
     let stats = registry.build(only)?;

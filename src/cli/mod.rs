@@ -21,7 +21,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::{
     config::{DEFAULT_DATA, ENV_BASE_URL, ENV_DATA, ENV_OUT},
     package::archive::Limits,
-    registry::Options,
+    registry::{Options, lock::DataLock},
     site::Layout,
 };
 
@@ -160,6 +160,8 @@ impl Cli {
 /// Whatever the command failed with; the message names the problem.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let options = cli.options();
+    // Held until the command returns (for `serve`, until it stops).
+    let _lock = data_lock(&cli.command, &options)?;
     match cli.command {
         Command::Serve(args) => serve::run(&options, &args),
         Command::Build(args) => build::run(&options, &args),
@@ -175,6 +177,34 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Watch(args) => watch::run(&options, &args),
         Command::Mirror(args) => mirror::run(&args),
     }
+}
+
+/// Takes the data directory's lock for the commands that write to it (see
+/// [`crate::registry::lock`]); the others run alongside anything.
+fn data_lock(command: &Command, options: &Options) -> anyhow::Result<Option<DataLock>> {
+    let writes = match command {
+        Command::Serve(args) => args.site.is_none(),
+        Command::Build(_)
+        | Command::Add(_)
+        | Command::Yank(_)
+        | Command::Delete(_)
+        | Command::Watch(_) => true,
+        // A check of a registry being written would report its half-done writes as damage.
+        // (A missing data directory is the check's error to report, not one to create.)
+        Command::Check(_) => options.data.is_dir(),
+        // Accounts live in SQLite, which has locks of its own; the rest write elsewhere.
+        Command::Publish(_)
+        | Command::Login(_)
+        | Command::Token(_)
+        | Command::Key(_)
+        | Command::User(_)
+        | Command::Mirror(_) => false,
+    };
+    Ok(if writes {
+        Some(DataLock::acquire(&options.data)?)
+    } else {
+        None
+    })
 }
 
 /// The account name recorded for changes made from the command line.

@@ -8,7 +8,7 @@ use axum::serve::ListenerExt as _;
 use crate::{
     api::{self, App, Settings, app::Registration, app::system_clock},
     config::{DEFAULT_LISTEN, ENV_LISTEN},
-    registry::Options,
+    registry::{Options, recover},
 };
 
 /// Arguments of `shelf serve`.
@@ -141,9 +141,16 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
         options.base_url = Some(format!("http://{local}"));
     }
     let settings = args.settings();
-    // Opening builds the site first (a no-op when it is current, a repair when it is not).
-    let app = tokio::task::spawn_blocking(move || App::open(&options, settings, system_clock()))
-        .await??;
+    // A server killed mid-write left its half-done work; the data directory's lock (taken in
+    // `cli::run`) says no other process is writing. Opening then builds the site (a no-op
+    // when it is current, a repair when it is not).
+    let app = tokio::task::spawn_blocking(move || {
+        for repaired in recover::recover(&options.data)? {
+            tracing::warn!("{repaired}");
+        }
+        App::open(&options, settings, system_clock())
+    })
+    .await??;
     let router = api::router(app).into_make_service_with_connect_info::<SocketAddr>();
     println!("Shelf listening on http://{local}");
     axum::serve(no_delay(listener), router)

@@ -95,6 +95,23 @@ pub fn owner_count(conn: &Connection, package: &str) -> Result<i64, DbError> {
     )?)
 }
 
+/// Makes the user the only owner of a package that is not in the index yet, dropping any
+/// role left on the name: such rows can only come from a claim whose publish never landed
+/// (a refused or interrupted one), as a published name keeps its index file forever.
+///
+/// # Errors
+/// SQLite errors.
+pub fn claim(conn: &mut Connection, package: &str, user_id: i64, now: i64) -> Result<(), DbError> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "DELETE FROM maintainers WHERE package = ?1",
+        params![package],
+    )?;
+    set_role(&tx, package, user_id, Role::Owner, now, Some(user_id))?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// An upload announced by `POST /releases`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Upload {
@@ -202,6 +219,26 @@ mod tests {
             assert!(!mark_used(c, "u1", 21)?, "used once");
             assert_eq!(purge_expired(c, 101)?, 1);
             assert_eq!(upload(c, "u1")?, None);
+            Ok(())
+        })
+        .expect("db ops");
+    }
+
+    #[test]
+    fn a_claim_replaces_roles_left_by_a_publish_that_never_landed() {
+        let db = Db::open_in_memory().expect("db");
+        db.with(|c| {
+            for user in ["a", "b"] {
+                c.execute(
+                    "INSERT INTO users (username, email, password_hash, created_at) VALUES (?1, ?2, 'h', 0)",
+                    params![user, format!("{user}@x")],
+                )?;
+            }
+            claim(c, "hello", 1, 1)?;
+            claim(c, "hello", 2, 2)?;
+            assert_eq!(role(c, "hello", 1)?, None);
+            assert_eq!(role(c, "hello", 2)?, Some(Role::Owner));
+            assert_eq!(owner_count(c, "hello")?, 1);
             Ok(())
         })
         .expect("db ops");

@@ -427,8 +427,11 @@ fn write_state(path: &Path, state: &State) -> io::Result<()> {
         .map_or_else(|| PathBuf::from("."), Path::to_owned);
     fs::create_dir_all(&dir)?;
     let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
-    serde_json::to_writer(&mut temp, state)?;
-    temp.write_all(b"\n")?;
+    // Serialised in memory first: written straight to the file, serde_json makes one
+    // write(2) per token (thousands per publish).
+    let mut bytes = serde_json::to_vec(state)?;
+    bytes.push(b'\n');
+    temp.write_all(&bytes)?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -218,6 +218,10 @@ impl PackageRecord {
             .filter_map(|l| l.parsed_version().ok().map(|v| (v, l)))
             .collect();
         let best = version::latest(parsed.iter().map(|(v, l)| (v, l.yanked)))?;
-        parsed.iter().find(|(v, _)| v == best).map(|(_, l)| *l)
+        // Not yanked: a hand-edited file may hold the version twice, once yanked.
+        parsed
+            .iter()
+            .find(|(v, l)| v == best && !l.yanked)
+            .map(|(_, l)| *l)
     }
 }

@@ -231,12 +231,10 @@ impl IndexRepo {
         temp.as_file().sync_all()?;
         temp.persist(&path).map_err(|e| e.error)?;
 
+        // The staging area follows the working tree, so `git status` stays clean.
         let mut stage = self.repo.index()?;
         stage.add_path(Path::new(rel))?;
         stage.write()?;
-        let tree = self.repo.find_tree(stage.write_tree()?)?;
-        let committer = Signature::now("Shelf", "shelf@localhost")?;
-        let author = Signature::now(&author.name, &author.email)?;
         let parent = match self.repo.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(e)
@@ -247,6 +245,21 @@ impl IndexRepo {
             }
             Err(e) => return Err(e.into()),
         };
+        // The new tree is the parent's with one path replaced: only the trees along that path
+        // are written. (`Index::write_tree` rebuilds and checks every tree of the index when
+        // its tree cache is cold, which made one commit cost 157 ms at 10,000 packages.)
+        let blob = self.repo.blob(bytes)?;
+        let base = match &parent {
+            Some(commit) => commit.tree()?,
+            None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        update.upsert(rel, blob, git2::FileMode::Blob);
+        let tree = self
+            .repo
+            .find_tree(update.create_updated(&self.repo, &base)?)?;
+        let committer = Signature::now("Shelf", "shelf@localhost")?;
+        let author = Signature::now(&author.name, &author.email)?;
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         Ok(self
             .repo

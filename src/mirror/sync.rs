@@ -486,8 +486,10 @@ fn write_state(path: &Path, state: &State) -> io::Result<()> {
     let mut temp = tempfile::Builder::new()
         .prefix(".shelf-tmp-")
         .tempfile_in(dir)?;
-    serde_json::to_writer_pretty(&mut temp, state)?;
-    io::Write::write_all(&mut temp, b"\n")?;
+    // In memory first: straight to the file, serde_json makes one write(2) per token.
+    let mut bytes = serde_json::to_vec_pretty(state)?;
+    bytes.push(b'\n');
+    io::Write::write_all(&mut temp, &bytes)?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -2,7 +2,9 @@
 //!
 //! Parsing goes through a generic YAML value first so that every type error can name the key
 //! that is wrong; the YAML parser itself bounds nesting depth and alias expansion, which is
-//! what stops "billion laughs" and deeply nested documents.
+//! what stops "billion laughs" and deeply nested documents. Its tokenizer is quadratic in
+//! the nesting of flow collections, though, and runs before those bounds are consulted, so
+//! [`MAX_FLOW_WORK`] refuses such documents before they reach it.
 
 use serde_json::{Map, Value};
 use serde_yaml_ng::Value as Yaml;
@@ -99,6 +101,38 @@ pub enum ManifestError {
     Version(#[source] VersionError),
     #[error("publish.yaml field {field} has a key that is not a string")]
     NonStringKey { field: &'static str },
+    #[error(
+        "publish.yaml has too many '[' and '{{' for its size to be parsed safely; write nested \
+         lists and mappings in block style"
+    )]
+    TooManyFlowCollections,
+}
+
+/// The most work, in [`flow_work`] units, the YAML tokenizer may be given.
+///
+/// libyaml (under serde_yaml_ng) keeps one entry per open flow collection (`[`, `{`) and
+/// walks all of them for every token, so 100,000 nested brackets (200 KB) cost it 30 s before
+/// serde_yaml_ng's depth limit of 128 is ever checked. Limiting the nesting itself would need
+/// a second YAML tokenizer that agrees with libyaml about quotes and comments, and any
+/// disagreement would be a way past the check; instead this bounds the walk from above
+/// without tokenizing: every open flow collection starts at a `[` or `{` byte, so at any byte
+/// the walk is at most the number of those bytes before it. 2^26 units cost a fraction of a
+/// second; a manifest of 64 KiB may hold 1,000 brackets anywhere in it, so only documents
+/// built to be expensive (or megabytes of flow style) are refused.
+pub const MAX_FLOW_WORK: u64 = 1 << 26;
+
+/// An upper bound on the tokenizer's walk: the sum, over every byte, of the `[` and `{`
+/// bytes before it.
+fn flow_work(bytes: &[u8]) -> u64 {
+    let mut opened: u64 = 0;
+    let mut work: u64 = 0;
+    for &byte in bytes {
+        work = work.saturating_add(opened);
+        if byte == b'[' || byte == b'{' {
+            opened += 1;
+        }
+    }
+    work
 }
 
 /// Parses and checks a `publish.yaml`.
@@ -106,6 +140,9 @@ pub enum ManifestError {
 /// # Errors
 /// [`ManifestError`] naming the first field that is missing or of the wrong type.
 pub fn parse(bytes: &[u8]) -> Result<Manifest, ManifestError> {
+    if flow_work(bytes) > MAX_FLOW_WORK {
+        return Err(ManifestError::TooManyFlowCollections);
+    }
     let doc: Yaml = serde_yaml_ng::from_slice(bytes).map_err(ManifestError::Yaml)?;
     let Yaml::Mapping(map) = doc else {
         return Err(ManifestError::NotAMapping);
@@ -339,14 +376,32 @@ Properties:
             parse(bomb.as_bytes()),
             Err(ManifestError::Yaml(_))
         ));
-        let deep = format!(
-            "Name: a\nProperties: {}{}",
-            "[".repeat(10_000),
-            "]".repeat(10_000)
-        );
+        let deep = |depth: usize| {
+            format!(
+                "Name: a\nProperties: {}{}",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        // Past serde_yaml_ng's depth limit, within what the tokenizer may be given.
         assert!(matches!(
-            parse(deep.as_bytes()),
+            parse(deep(200).as_bytes()),
             Err(ManifestError::Yaml(_))
         ));
+        // Refused before the tokenizer, whose cost would grow with the square of the depth.
+        assert!(matches!(
+            parse(deep(10_000).as_bytes()),
+            Err(ManifestError::TooManyFlowCollections)
+        ));
+    }
+
+    #[test]
+    fn flow_work_bounds_open_brackets_times_bytes() {
+        assert_eq!(flow_work(b""), 0);
+        assert_eq!(flow_work(b"[]"), 1);
+        // Closing brackets (which may sit inside quotes) never lower the bound.
+        assert_eq!(flow_work(b"[a]]][b"), 7);
+        let legit = format!("{}{}", "Tags: [a, b]\n".repeat(1_000), "x".repeat(48 << 10));
+        assert!(flow_work(legit.as_bytes()) <= MAX_FLOW_WORK);
     }
 }

@@ -5,11 +5,15 @@
 //! ([`crate::site`]) → target ([`crate::target`]). Nothing is written before every check
 //! passed, and a call returns success only after the commit and the files exist.
 //! [`worker`] runs all of it on one thread, in order, for the server.
+//! One process writes a data directory at a time ([`lock`]), and a server starting after a
+//! crash first clears away what the killed one left ([`recover`]).
 
 pub mod catalog;
 pub mod check;
 pub mod history;
 pub mod hooks;
+pub mod lock;
+pub mod recover;
 pub mod worker;
 
 pub use catalog::Catalog;
@@ -213,6 +217,9 @@ pub struct Registry {
     data: PathBuf,
     /// The template and asset folders overriding the embedded ones, for reloading.
     presentation: (Option<PathBuf>, Option<PathBuf>),
+    /// Changed packages whose files wait for [`Registry::flush`]; `None` when every change
+    /// writes its files at once. The writer thread defers within a batch of queued jobs.
+    deferred: Option<Vec<PackageRecord>>,
 }
 
 impl Registry {
@@ -273,6 +280,7 @@ impl Registry {
             hooks: Hooks::from_options(opts),
             data: opts.data.clone(),
             presentation: (opts.templates.clone(), opts.assets.clone()),
+            deferred: None,
         })
     }
 
@@ -612,8 +620,55 @@ impl Registry {
         Ok(())
     }
 
-    /// Rewrites the files of `records` and the registry-wide files.
+    /// From now until [`Registry::flush`], changes commit to the index but leave writing
+    /// their files to the flush. The writer thread runs every job already queued this way:
+    /// each is still its own commit, and the package files, registry-wide files, change feed
+    /// and index export are written once for all of them. Under many concurrent publishers
+    /// that is what a publish costs most, and what the callers wait for anyway.
+    pub fn defer_writes(&mut self) {
+        self.deferred.get_or_insert_with(Vec::new);
+    }
+
+    /// How many changes wait for [`Registry::flush`].
+    #[must_use]
+    pub fn deferred_len(&self) -> usize {
+        self.deferred.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Writes the files of every change deferred since [`Registry::defer_writes`] (a package
+    /// changed twice is written once, as it is now) and stops deferring.
+    ///
+    /// # Errors
+    /// Those of the writes; the next change then rebuilds everything, so nothing committed
+    /// stays missing from the site.
+    pub fn flush(&mut self) -> Result<SyncStats, RegistryError> {
+        let Some(records) = self.deferred.take() else {
+            return Ok(SyncStats::default());
+        };
+        if records.is_empty() {
+            return Ok(SyncStats::default());
+        }
+        let mut latest: Vec<PackageRecord> = Vec::with_capacity(records.len());
+        for record in records.into_iter().rev() {
+            let same = |other: &PackageRecord| {
+                other.name().map(canonical_of) == record.name().map(canonical_of)
+            };
+            if !latest.iter().any(same) {
+                latest.push(record);
+            }
+        }
+        latest.reverse();
+        self.regenerate(&latest)
+            .inspect_err(|_| self.needs_full_build = true)
+    }
+
+    /// Rewrites the files of `records` and the registry-wide files (or defers that, see
+    /// [`Registry::defer_writes`]).
     fn regenerate(&mut self, records: &[PackageRecord]) -> Result<SyncStats, RegistryError> {
+        if let Some(deferred) = &mut self.deferred {
+            deferred.extend_from_slice(records);
+            return Ok(SyncStats::default());
+        }
         if self.needs_full_build {
             return self.build_all();
         }
@@ -763,4 +818,9 @@ fn cap_readme(text: &str) -> (String, bool) {
         end -= 1;
     }
     (text[..end].to_owned(), true)
+}
+
+/// The canonical form of a record's name, as its index file is named.
+fn canonical_of(name: &str) -> String {
+    PackageName::parse(name).map_or_else(|_| name.to_owned(), |n| n.canonical())
 }

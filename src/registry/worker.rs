@@ -4,6 +4,11 @@
 //! commits land in the order the jobs arrive and two racing publishes of one version are
 //! decided by whichever job runs first. The repository handle is not `Sync`, and a single
 //! owner is what makes "one commit per change, linear history" true by construction.
+//!
+//! Jobs that queue up while one runs form a batch: each is its own commit, then the site is
+//! written once for all of them ([`Registry::defer_writes`]), and only then does any of them
+//! get its answer. So a publish is still answered after its commit and its files exist, and
+//! many concurrent publishers share the cost of the registry-wide files.
 
 use std::{sync::mpsc, thread};
 
@@ -11,7 +16,12 @@ use tokio::sync::oneshot;
 
 use super::Registry;
 
-type Job = Box<dyn FnOnce(&mut Registry) + Send>;
+/// Sends a job's result to its caller; told whether the batch's files were written.
+type Delivery = Box<dyn FnOnce(bool) + Send>;
+type Job = Box<dyn FnOnce(&mut Registry) -> Delivery + Send>;
+
+/// Most jobs in one batch, so the first of them does not wait behind too many others.
+const MAX_BATCH: usize = 64;
 
 /// A cheap, cloneable handle to the writer thread.
 #[derive(Clone)]
@@ -19,7 +29,8 @@ pub struct WriterHandle {
     jobs: mpsc::Sender<Job>,
 }
 
-/// The writer thread has stopped (it panicked, or the server is shutting down).
+/// The writer thread has stopped (it panicked, or the server is shutting down), or the
+/// site could not be written after a change.
 #[derive(Debug, thiserror::Error)]
 #[error("the registry writer has stopped")]
 pub struct WriterGone;
@@ -35,25 +46,22 @@ impl WriterHandle {
             .name("shelf-writer".into())
             .spawn(move || {
                 let mut registry = registry;
-                for job in queue {
-                    // A job that panics (a bug) fails alone: its caller sees `WriterGone`,
-                    // and the thread goes on with the jobs behind it.
-                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        job(&mut registry)
-                    }));
-                    if outcome.is_err() {
-                        tracing::error!("a registry job panicked; continuing with the next one");
-                    }
+                while let Ok(first) = queue.recv() {
+                    let batch: Vec<Job> = std::iter::once(first)
+                        .chain(queue.try_iter().take(MAX_BATCH - 1))
+                        .collect();
+                    run_batch(&mut registry, batch);
                 }
             })?;
         Ok(WriterHandle { jobs })
     }
 
     /// Runs `job` on the writer thread after every job sent before it, and returns its
-    /// result.
+    /// result once the files of its change are written.
     ///
     /// # Errors
-    /// [`WriterGone`] when the thread has stopped.
+    /// [`WriterGone`] when the thread has stopped, or when the files of the batch the job
+    /// ran in could not be written (its commit stands; the next change rebuilds the site).
     pub async fn run<T, F>(&self, job: F) -> Result<T, WriterGone>
     where
         T: Send + 'static,
@@ -61,11 +69,49 @@ impl WriterHandle {
     {
         let (reply, answer) = oneshot::channel();
         let boxed: Job = Box::new(move |registry| {
-            // The caller may have gone away (client disconnected); the job still ran.
-            let _ = reply.send(job(registry));
+            let result = job(registry);
+            Box::new(move |written| {
+                // Without its files a change is not done: the caller hears `WriterGone`.
+                // The caller may also have gone away (client disconnected); the job ran.
+                if written {
+                    let _ = reply.send(result);
+                }
+            })
         });
         self.jobs.send(boxed).map_err(|_| WriterGone)?;
         answer.await.map_err(|_| WriterGone)
+    }
+}
+
+fn run_batch(registry: &mut Registry, batch: Vec<Job>) {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    registry.defer_writes();
+    let mut deliveries = Vec::with_capacity(batch.len());
+    for job in batch {
+        let before = registry.deferred_len();
+        // A job that panics (a bug) fails alone: its caller sees `WriterGone`, and the
+        // thread goes on with the jobs behind it.
+        match catch_unwind(AssertUnwindSafe(|| job(registry))) {
+            Ok(delivery) => deliveries.push((delivery, registry.deferred_len() > before)),
+            Err(_) => tracing::error!("a registry job panicked; continuing with the next one"),
+        }
+    }
+    let written = match catch_unwind(AssertUnwindSafe(|| registry.flush())) {
+        Ok(Ok(_)) => true,
+        Ok(Err(e)) => {
+            tracing::error!(
+                "writing the site after {} changes failed: {e}",
+                deliveries.len()
+            );
+            false
+        }
+        Err(_) => {
+            tracing::error!("writing the site panicked");
+            false
+        }
+    };
+    for (delivery, changed) in deliveries {
+        delivery(written || !changed);
     }
 }
 

@@ -75,21 +75,17 @@ pub fn package_files(
     };
     let name = index.name.clone();
     let list = docs::release_list(record, cx.config);
-    let mut files = vec![
-        OutFile::json(format!("{name}/releases"), &list),
-        OutFile::json(format!("v3/packages/{name}/release"), &V3 { body: &list }),
-    ];
-    if let Some(latest) = record.latest() {
-        let doc = docs::release(latest, cx.config);
-        files.push(OutFile::json(
-            format!("v3/packages/{name}/release/latest"),
-            &V3 { body: &doc },
-        ));
-        files.push(OutFile::json(format!("{name}/releases/latest"), &doc));
-    }
+    // Written in this order, each file a reader can get to names only files already there:
+    // a version's zip and documents first, then the lists, then `latest`. Readers never see
+    // a listed version answer 404 while a publish is being written.
+    let mut files = Vec::new();
     for line in record.live() {
         let doc = docs::release(line, cx.config);
         let version = &line.version;
+        files.push(OutFile {
+            path: format!("{name}/zipball/{version}"),
+            content: Content::Blob((cx.blob_path)(&line.sha256)),
+        });
         files.push(OutFile::json(
             format!("{name}/releases/tags/{version}"),
             &doc,
@@ -98,10 +94,19 @@ pub fn package_files(
             format!("v3/packages/{name}/release/tags/{version}"),
             &V3 { body: &doc },
         ));
-        files.push(OutFile {
-            path: format!("{name}/zipball/{version}"),
-            content: Content::Blob((cx.blob_path)(&line.sha256)),
-        });
+    }
+    files.push(OutFile::json(format!("{name}/releases"), &list));
+    files.push(OutFile::json(
+        format!("v3/packages/{name}/release"),
+        &V3 { body: &list },
+    ));
+    if let Some(latest) = record.latest() {
+        let doc = docs::release(latest, cx.config);
+        files.push(OutFile::json(
+            format!("v3/packages/{name}/release/latest"),
+            &V3 { body: &doc },
+        ));
+        files.push(OutFile::json(format!("{name}/releases/latest"), &doc));
     }
     // The page describes the latest version (the newest when none is latest), so its readme.
     let readme = record

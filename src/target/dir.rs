@@ -210,7 +210,25 @@ impl Target for DirTarget {
             return Ok(Vec::new());
         }
         let mut keys = Vec::new();
-        for entry in walkdir::WalkDir::new(&start).sort_by_file_name() {
+        // Folders that cannot hold a key under the prefix are not entered: a prefix naming a
+        // file at the root (`index.html`) must not walk the whole site, which would make every
+        // publish cost as much as the registry is large.
+        let root = &self.root;
+        let may_hold = |entry: &walkdir::DirEntry| {
+            if !entry.file_type().is_dir() {
+                return true;
+            }
+            let Ok(rel) = entry.path().strip_prefix(root) else {
+                return true;
+            };
+            let folder = format!("{}/", rel.to_string_lossy().replace('\\', "/"));
+            folder == "/" || folder.starts_with(prefix) || prefix.starts_with(&folder)
+        };
+        for entry in walkdir::WalkDir::new(&start)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(may_hold)
+        {
             let entry = entry.map_err(io::Error::other)?;
             if !entry.file_type().is_file() {
                 continue;
@@ -233,6 +251,31 @@ impl Target for DirTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_lists_only_its_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = DirTarget::new(dir.path()).expect("target");
+        for key in [
+            "index.html",
+            "index.htmlx",
+            "a/index.html",
+            "-/config.json",
+            "-/index.git/HEAD",
+            "-/assets/x.css",
+        ] {
+            target.put(key, b"x").expect("put");
+        }
+        let list = |prefix: &str| target.list(prefix).expect("list");
+        assert_eq!(list("index.html"), ["index.html", "index.htmlx"]);
+        assert_eq!(list("-/config.json"), ["-/config.json"]);
+        assert_eq!(list("-/assets/"), ["-/assets/x.css"]);
+        assert_eq!(list("a/"), ["a/index.html"]);
+        assert_eq!(
+            list("-/"),
+            ["-/assets/x.css", "-/config.json", "-/index.git/HEAD"]
+        );
+    }
 
     #[test]
     fn unchanged_bytes_keep_the_file() {

@@ -230,3 +230,169 @@ pub fn json(site: &Path, rel: &str) -> serde_json::Value {
     let bytes = fs::read(site.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"));
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("parse {rel}: {e}"))
 }
+
+/// An HTTP client for load and crash tests: every status as it is, no redirects, and a
+/// deadline on each request so a killed server fails a request instead of hanging it.
+pub fn patient_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(std::time::Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// Creates the account `username` on a running server (`POST /register`) and logs in
+/// (`POST /login`); returns the bearer token.
+pub fn sign_up(base: &str, username: &str) -> String {
+    let agent = patient_agent();
+    let account = serde_json::json!({
+        "username": username,
+        "password": "a long enough password",
+        "email": format!("{username}@example.com"),
+    });
+    for path in ["register", "login"] {
+        let mut resp = agent
+            .post(&format!("{base}/{path}"))
+            .content_type("application/json")
+            .send(account.to_string())
+            .unwrap_or_else(|e| panic!("POST /{path}: {e}"));
+        let body = resp.body_mut().read_to_vec().expect("body");
+        assert_eq!(
+            resp.status().as_u16(),
+            200,
+            "POST /{path}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        if path == "login" {
+            let session: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            return session["token"].as_str().expect("token").to_owned();
+        }
+    }
+    unreachable!("login answers the token")
+}
+
+/// What a publish through a running server's API came to.
+#[derive(Debug)]
+pub enum HttpPublish {
+    /// The upload answered 200; the server's answer.
+    Published(serde_json::Value),
+    /// The server answered with another status: what was sent, the status, the body.
+    Refused(String),
+    /// No answer (refused connection, reset, cut short): the server was down or died.
+    Unanswered(String),
+}
+
+/// Publishes `zip` as `name@version` the way a client does: `POST /releases`, then `PUT`
+/// of the zip to the upload URL. The upload URL's path is sent to `base`, so an upload
+/// announced by a server that has since restarted on another port still reaches it.
+pub fn publish_over_http(
+    agent: &ureq::Agent,
+    base: &str,
+    token: &str,
+    name: &str,
+    version: &str,
+    zip: &[u8],
+) -> HttpPublish {
+    let auth = format!("Bearer {token}");
+    let release = serde_json::json!({ "name": name, "version": version, "body": format!("notes for {version}") });
+    let answer = |resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>| {
+        let mut resp = resp.map_err(|e| e.to_string())?;
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((resp.status().as_u16(), body))
+    };
+    let created = answer(
+        agent
+            .post(&format!("{base}/releases"))
+            .header("Authorization", &auth)
+            .content_type("application/json")
+            .send(release.to_string()),
+    );
+    let (status, body) = match created {
+        Ok(answer) => answer,
+        Err(e) => return HttpPublish::Unanswered(format!("POST /releases: {e}")),
+    };
+    if status != 201 {
+        return HttpPublish::Refused(format!(
+            "POST /releases {name}@{version}: {status} {}",
+            String::from_utf8_lossy(&body)
+        ));
+    }
+    let created: serde_json::Value = serde_json::from_slice(&body).expect("release JSON");
+    let url = created["upload_url"].as_str().expect("upload_url");
+    let path = &url[url.find("/upload/").expect("an upload path")..];
+    let uploaded = answer(
+        agent
+            .put(&format!("{base}{path}"))
+            .header("Authorization", &auth)
+            .content_type("application/zip")
+            .send(zip),
+    );
+    match uploaded {
+        Ok((200, body)) => {
+            HttpPublish::Published(serde_json::from_slice(&body).expect("upload answer JSON"))
+        }
+        Ok((status, body)) => HttpPublish::Refused(format!(
+            "PUT {path} {name}@{version}: {status} {}",
+            String::from_utf8_lossy(&body)
+        )),
+        Err(e) => HttpPublish::Unanswered(format!("PUT {path}: {e}")),
+    }
+}
+
+/// A small deterministic generator (xorshift64*): reproducible "random" sizes, delays and
+/// bytes from a printed seed.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed` (any value; zero is moved off the fixed point).
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.max(1))
+    }
+
+    /// The next value.
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A value in `low..high`.
+    pub fn below(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next() % (high - low)
+    }
+
+    /// `len` bytes.
+    pub fn bytes(&mut self, len: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len + 8);
+        while out.len() < len {
+            out.extend_from_slice(&self.next().to_le_bytes());
+        }
+        out.truncate(len);
+        out
+    }
+}
+
+/// A seed from `variable` when set (to repeat a run), else from the clock; printed.
+pub fn seed(variable: &str) -> u64 {
+    let seed = std::env::var(variable)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        });
+    println!("seed {seed} ({variable}={seed} repeats this run)");
+    seed
+}

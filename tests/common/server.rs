@@ -89,6 +89,24 @@ pub fn shelf_serve(data: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// [`shelf_serve`] on a free port with rate limits far above what any test sends (the
+/// publish quota is per hour), for tests that publish a lot.
+pub fn unlimited_serve(data: &Path) -> Command {
+    shelf_serve(
+        data,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--publish-per-hour",
+            "1000000",
+            "--login-per-minute",
+            "1000",
+            "--register-per-hour",
+            "1000",
+        ],
+    )
+}
+
 /// An HTTP client that reports every status as it is and follows no redirect.
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()

@@ -27,7 +27,7 @@ mod records;
 
 use super::{Manifest, ManifestError, manifest};
 use crate::index::README_CAP;
-use records::{check_raw_records, count_record_signatures};
+use records::{check_raw_records, count_record_signatures, find_unlisted_header};
 
 /// Entries this size or smaller (uncompressed) are exempt from [`Limits::max_ratio`]: a small
 /// text file of repeated lines legitimately deflates 200:1 and can do no harm, since the sum
@@ -109,6 +109,8 @@ pub enum ArchiveError {
     NameNotUtf8 { name: String },
     #[error("entry name {name:?} contains a NUL byte")]
     NulInName { name: String },
+    #[error("entry name {name:?} contains a control character")]
+    ControlCharacter { name: String },
     #[error("entry name {name:?} contains a backslash; zip paths separate folders with '/'")]
     Backslash { name: String },
     #[error("entry {name:?} has an absolute path")]
@@ -123,6 +125,8 @@ pub enum ArchiveError {
     DuplicateName { name: String },
     #[error("entry {name:?} is a symlink; packages may hold only files and folders")]
     Symlink { name: String },
+    #[error("entry {name:?} has Unix file type {kind:o}; packages may hold only files and folders")]
+    SpecialFile { name: String, kind: u32 },
     #[error("entry {name:?} is encrypted; packages must not be encrypted")]
     Encrypted { name: String },
     #[error(
@@ -154,6 +158,11 @@ pub enum ArchiveError {
         "the zip's layout is inconsistent: entries overlap or are missing from the central directory"
     )]
     Inconsistent(#[source] ZipError),
+    #[error(
+        "the zip holds a local file header at byte {offset} that the central directory does \
+         not list"
+    )]
+    UnlistedHeader { offset: u64 },
     #[error("no publish.yaml at the root of the zip or in its single top-level folder")]
     NoManifest,
     #[error("{name} is {size} bytes, larger than the limit of {limit} bytes")]
@@ -294,8 +303,15 @@ fn check_entries(
         // Stops symlinks that point outside the unpack folder (`link -> /etc`, then
         // `link/passwd`). Read from the raw attributes whatever the "made by" system says,
         // because some extractors honour the Unix mode bits on any zip.
-        if (entry.external_attributes() >> 16) & S_IFMT == S_IFLNK {
+        // Any type whose bits include the link bits counts: the zip crate's extractor tests
+        // `mode & S_IFLNK == S_IFLNK`, so it unpacks the invalid type 0o170000 as a link.
+        let kind = (entry.external_attributes() >> 16) & S_IFMT;
+        if kind & S_IFLNK == S_IFLNK {
             return Err(ArchiveError::Symlink { name });
+        }
+        // Stops devices, FIFOs and sockets, which an extractor running as root may create.
+        if !matches!(kind, 0 | S_IFREG | S_IFDIR) {
+            return Err(ArchiveError::SpecialFile { name, kind });
         }
         // Stops content that cannot be checked: encrypted data cannot be inflated, so it could
         // hide anything. Checked on the flags, before any decompression is attempted.
@@ -353,13 +369,21 @@ fn verify_data<R: Read + Seek>(
     let mut archive = ZipArchive::new(reader).map_err(ArchiveError::NotAZip)?;
     // Stops parser differentials: a streaming extractor reads local headers, the checks so far
     // read the central directory, so both must say the same (name, sizes, flags, method).
+    let mut covered = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
         let options = ZipReadOptions::new().enforce_header_consistency(true);
-        if let Err(source) = archive.by_index_with_options(index, options) {
-            return Err(ArchiveError::HeaderMismatch {
-                name: entry.name.clone(),
-                source,
-            });
+        match archive.by_index_with_options(index, options) {
+            Ok(file) => {
+                let start = file.header_start();
+                let data = file.data_start().unwrap_or(start);
+                covered.push((start, data.saturating_add(file.compressed_size())));
+            }
+            Err(source) => {
+                return Err(ArchiveError::HeaderMismatch {
+                    name: entry.name.clone(),
+                    source,
+                });
+            }
         }
     }
     // Stops overlapping entries (the "non-recursive" zip bomb, many entries sharing one
@@ -380,11 +404,21 @@ fn verify_data<R: Read + Seek>(
             })?;
         drain(&mut file, entry, capture)?;
     }
-    Ok(())
+    // Stops what the zip crate's scan above misses: a local header in a gap whose name runs
+    // past the gap. A streaming extractor still meets it and reads its name from the bytes
+    // that follow, which the central directory's checks never saw.
+    let directory_start = archive.central_directory_start();
+    match find_unlisted_header(archive.into_inner(), covered, directory_start) {
+        Ok(None) => Ok(()),
+        Ok(Some(offset)) => Err(ArchiveError::UnlistedHeader { offset }),
+        Err(error) => Err(ArchiveError::Io(error)),
+    }
 }
 
 const S_IFMT: u32 = 0o170_000;
 const S_IFLNK: u32 = 0o120_000;
+const S_IFREG: u32 = 0o100_000;
+const S_IFDIR: u32 = 0o040_000;
 
 /// Checks a raw entry name and returns it as text. Works on the bytes in the zip, not on the
 /// zip crate's sanitised name, because extractors see the bytes.
@@ -401,6 +435,12 @@ fn check_name(raw: &[u8]) -> Result<String, ArchiveError> {
         return Err(ArchiveError::NameNotUtf8 { name: shown() });
     };
     let name = name.to_owned();
+    // Stops names no file system stores as written: Windows refuses U+0001–U+001F outright
+    // and extractors rewrite them differently, so one entry becomes different files (and a
+    // listing of the zip can carry terminal escape sequences).
+    if name.chars().any(char::is_control) {
+        return Err(ArchiveError::ControlCharacter { name });
+    }
     // Stops `..\..\x` path traversal on Windows, where a backslash separates folders.
     if name.contains('\\') {
         return Err(ArchiveError::Backslash { name });

@@ -131,3 +131,56 @@ fn read_record<R: Read + Seek>(reader: &mut R, position: u64) -> io::Result<RawR
         next,
     })
 }
+
+/// The offset of the first local header signature (`PK\x03\x04`) before `directory_start`
+/// outside every range in `covered` (each entry's local header and data), if any.
+pub(super) fn find_unlisted_header<R: Read + Seek>(
+    reader: &mut R,
+    mut covered: Vec<(u64, u64)>,
+    directory_start: u64,
+) -> io::Result<Option<u64>> {
+    covered.sort_unstable();
+    let mut cursor = 0;
+    for (start, end) in covered
+        .into_iter()
+        .chain([(directory_start, directory_start)])
+    {
+        if start > cursor
+            && let Some(found) = find_local_signature(reader, cursor, start.min(directory_start))?
+        {
+            return Ok(Some(found));
+        }
+        cursor = cursor.max(end);
+    }
+    Ok(None)
+}
+
+/// The offset of the first `PK\x03\x04` in `start..end` of the stream, read in chunks.
+fn find_local_signature<R: Read + Seek>(
+    reader: &mut R,
+    start: u64,
+    end: u64,
+) -> io::Result<Option<u64>> {
+    const SIGNATURE: &[u8; 4] = b"PK\x03\x04";
+    reader.seek(SeekFrom::Start(start))?;
+    let mut limited = (&mut *reader).take(end.saturating_sub(start));
+    // Three bytes carried over from the previous chunk, so a signature across chunks counts.
+    let mut buffer = vec![0u8; 3 + 64 * 1024];
+    let (mut carried, mut offset) = (0, start);
+    loop {
+        let read = match limited.read(&mut buffer[carried..]) {
+            Ok(0) => return Ok(None),
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        let filled = carried + read;
+        if let Some(at) = buffer[..filled].windows(4).position(|w| w == SIGNATURE) {
+            return Ok(Some(offset + at as u64));
+        }
+        let keep = filled.min(3);
+        buffer.copy_within(filled - keep..filled, 0);
+        offset += (filled - keep) as u64;
+        carried = keep;
+    }
+}

@@ -1,0 +1,238 @@
+//! Clearing away what a killed writer left in the data directory, before a server starts.
+//!
+//! A publish stages the upload in `blobs/tmp/`, names the blob, writes the package's index
+//! file (temporary file, then rename), stages and commits it, then writes the site; it is
+//! answered only after all of that. A kill (SIGKILL, a power cut) can stop it anywhere, and
+//! leave:
+//! - a staged upload in `blobs/tmp/`: deleted;
+//! - a blob no line names: kept (harmless, content-addressed, and `check` ignores it);
+//! - in the index, a temporary file, a package file written but not committed, a change
+//!   staged but not committed, or git's own lock files (`index.lock`, `refs/heads/main.lock`),
+//!   which would make every later commit fail: all taken back to `HEAD`. Nothing acknowledged
+//!   is lost that way, because a publish is acknowledged only after its commit;
+//! - site files from before the commit, or temporary ones: the full build every start runs
+//!   rewrites and removes them.
+//!
+//! Only files Shelf writes are touched (package files, `config.json`, temporary files); a
+//! person's uncommitted file is left, and `shelf check` names it. The caller holds the data
+//! directory's lock ([`super::lock`]), so no other Shelf process is half-way through a write.
+
+use std::{
+    fs, io,
+    path::{Path, PathBuf},
+};
+
+use git2::{Repository, StatusOptions};
+
+use super::RegistryError;
+use crate::index::{repo::CONFIG_FILE, shard_path};
+
+/// Prefix of the temporary files `tempfile` makes for the index and the blob stage.
+const TEMP_PREFIX: &str = ".tmp";
+
+/// Repairs the data directory `data`; returns one line per thing it removed or restored.
+///
+/// # Errors
+/// I/O and git errors.
+pub fn recover(data: &Path) -> Result<Vec<String>, RegistryError> {
+    let mut done = Vec::new();
+    let stage = data.join("blobs").join("tmp");
+    for path in files_in(&stage)? {
+        remove(&path)?;
+        done.push(format!(
+            "removed an upload staged when the server stopped: {}",
+            path.display()
+        ));
+    }
+    let index = data.join("index");
+    if index.join(".git").is_dir() {
+        recover_index(&index, &mut done)?;
+    }
+    Ok(done)
+}
+
+fn recover_index(root: &Path, done: &mut Vec<String>) -> Result<(), RegistryError> {
+    let git = root.join(".git");
+    let mut locks = files_in(&git)?;
+    for folder in ["refs", "logs"] {
+        locks.extend(
+            walkdir::WalkDir::new(git.join(folder))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(walkdir::DirEntry::into_path),
+        );
+    }
+    for lock in locks
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "lock"))
+    {
+        remove(lock)?;
+        done.push(format!("removed a stale git lock: {}", lock.display()));
+    }
+
+    let repo = Repository::open(root).map_err(index_error)?;
+    // An index whose first commit never landed has nothing to go back to; opening it again
+    // fails loudly instead.
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
+        return Ok(());
+    };
+    let tree = head.tree().map_err(index_error)?;
+    let mut options = StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    let dirty: Vec<String> = repo
+        .statuses(Some(&mut options))
+        .map_err(index_error)?
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT)
+        .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+        .filter(|rel| is_shelfs(rel))
+        .collect();
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    for rel in &dirty {
+        let path = root.join(rel);
+        match tree.get_path(Path::new(rel)) {
+            Ok(entry) => {
+                let blob = repo.find_blob(entry.id()).map_err(index_error)?;
+                fs::write(&path, blob.content())?;
+                done.push(format!("restored {rel} in the index to its last commit"));
+            }
+            Err(_) => {
+                remove(&path)?;
+                done.push(format!(
+                    "removed {rel} from the index: it was never committed"
+                ));
+            }
+        }
+    }
+    // The staging area too: a change added but not committed would ride along in the next
+    // commit, under another package's message.
+    repo.reset_default(Some(head.as_object()), dirty.iter().map(String::as_str))
+        .map_err(index_error)?;
+    Ok(())
+}
+
+/// Whether Shelf writes the index file at `rel`: a package's file, the settings, or a
+/// temporary file of either.
+fn is_shelfs(rel: &str) -> bool {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    rel == CONFIG_FILE || file.starts_with(TEMP_PREFIX) || shard_path(file) == rel
+}
+
+/// The files directly in `dir` (none when it does not exist).
+fn files_in(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn remove(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn index_error(e: git2::Error) -> RegistryError {
+    RegistryError::Index(e.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        index::{Author, IndexRepo},
+        registry::{Options, Registry},
+    };
+
+    /// The paths `git status` lists.
+    fn git_status(root: &Path) -> Vec<String> {
+        let repo = Repository::open(root).expect("repo");
+        let mut options = StatusOptions::new();
+        options.include_untracked(true).recurse_untracked_dirs(true);
+        repo.statuses(Some(&mut options))
+            .expect("status")
+            .iter()
+            .map(|s| s.path().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// The states a kill between "write the file" and "commit" leaves, each taken back to HEAD.
+    #[test]
+    fn uncommitted_work_of_a_killed_writer_goes_back_to_head() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path();
+        let zip = crate::package::testing::ZipBuilder::package("hello", "1.0.0").build();
+        let mut registry = Registry::open(&Options::new(data)).expect("open");
+        registry
+            .add(zip.as_slice(), "", &Author::named("a"), crate::clock::now())
+            .expect("publish");
+        drop(registry);
+        let root = data.join("index");
+        let committed = fs::read(root.join(shard_path("hello"))).expect("hello");
+
+        // A second version written but not committed; a new package staged but not
+        // committed; a temporary file; git's lock files; a staged upload.
+        fs::write(root.join(shard_path("hello")), b"{torn").expect("write");
+        let world = root.join(shard_path("world"));
+        fs::create_dir_all(world.parent().expect("parent")).expect("mkdir");
+        fs::write(&world, b"{}\n").expect("write");
+        let repo = Repository::open(&root).expect("repo");
+        let mut stage = repo.index().expect("index");
+        stage
+            .add_path(Path::new(&shard_path("world")))
+            .expect("add");
+        stage.write().expect("write index");
+        fs::write(root.join("he/.tmpAbC123"), b"half").expect("temp");
+        fs::write(root.join(".git/index.lock"), b"").expect("lock");
+        fs::create_dir_all(root.join(".git/refs/heads")).expect("mkdir");
+        fs::write(root.join(".git/refs/heads/main.lock"), b"").expect("lock");
+        fs::write(data.join("blobs/tmp/.tmpXyZ"), b"PK").expect("staged");
+        // A person's file is not Shelf's to remove.
+        fs::write(root.join("NOTES.txt"), b"mine").expect("notes");
+
+        let done = recover(data).expect("recover");
+        assert_eq!(done.len(), 6, "{done:#?}");
+        assert_eq!(
+            fs::read(root.join(shard_path("hello"))).expect("hello"),
+            committed
+        );
+        assert!(!world.exists() && !root.join("he/.tmpAbC123").exists());
+        assert!(!root.join(".git/index.lock").exists());
+        assert_eq!(
+            git_status(&root),
+            ["NOTES.txt"],
+            "only the person's file is left"
+        );
+        assert_eq!(
+            fs::read_dir(data.join("blobs/tmp")).expect("tmp").count(),
+            0
+        );
+        // And the next commit works.
+        let index = IndexRepo::open_or_init(&root, "").expect("open");
+        let record = index.read("hello").expect("read").expect("hello");
+        index
+            .write("hello", &record, "Again", &Author::named("a"))
+            .expect("commit after recovery");
+        assert!(
+            recover(data).expect("again").is_empty(),
+            "nothing left to do"
+        );
+    }
+}

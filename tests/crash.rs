@@ -1,0 +1,543 @@
+//! Crash consistency: publishers hammer a real `shelf serve` that is killed with SIGKILL at
+//! seeded pseudo-random moments and restarted on the same data directory. After every restart
+//! each publish answered 200 is in the index (its line and its commit), in the blobs and in
+//! the site (read from disk and over HTTP); the index's working tree is clean; nothing torn or
+//! temporary is left; `shelf check` passes and the site equals a full rebuild. Publishes that
+//! got no answer may or may not have landed, but one that landed is complete.
+//!
+//! Also: one writer per data directory. While a `shelf serve` holds `DATA/.shelf-lock`, other
+//! writing commands (and a second server) are refused with a message naming the lock and the
+//! process holding it, and write nothing; a SIGKILLed holder's lock is released by the
+//! kernel, so restarts work.
+//!
+//! `SHELF_CRASH_SEED=N` repeats a run.
+
+mod common;
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fs,
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Command, Stdio},
+    sync::{Arc, Condvar, Mutex, PoisonError},
+    thread,
+    time::Duration,
+};
+
+use common::{
+    Fixture, HttpPublish, Rng, ZipBuilder, git_in, patient_agent, publish_over_http,
+    server::{Server, shelf_serve},
+    sign_up, tree,
+};
+use shelf::{
+    blob::sha256_of,
+    index::{PackageRecord, shard_path},
+    site::Kind,
+};
+
+const PUBLISHERS: usize = 4;
+const PACKAGES_EACH: usize = 3;
+const ROUNDS: usize = 10;
+
+/// One publish the test sent: what it was, and the zip's bytes.
+#[derive(Debug, Clone)]
+struct Sent {
+    name: String,
+    version: String,
+    sha256: String,
+    zip: Vec<u8>,
+}
+
+/// Every publish by how it ended.
+#[derive(Debug, Default)]
+struct Ledger {
+    /// Answered 200: must be everywhere, forever.
+    acknowledged: Vec<Sent>,
+    /// No answer (the server died): may or may not have landed; complete if it did.
+    unanswered: Vec<Sent>,
+    /// Answered anything else: always a failure here (names and versions are all new).
+    refused: Vec<String>,
+}
+
+/// Whether publishers may send, and how many requests are out.
+#[derive(Debug, Default)]
+struct Control {
+    /// The running server's base URL; `None` pauses the publishers.
+    base: Option<String>,
+    /// Publishes begun and not yet ended.
+    in_flight: usize,
+    stop: bool,
+}
+
+#[derive(Default)]
+struct Shared {
+    control: Mutex<Control>,
+    changed: Condvar,
+    ledger: Mutex<Ledger>,
+}
+
+impl Shared {
+    fn control(&self) -> std::sync::MutexGuard<'_, Control> {
+        self.control.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until publishing is allowed and counts a publish in; `None` when stopping.
+    fn begin(&self) -> Option<String> {
+        let mut control = self.control();
+        loop {
+            if control.stop {
+                return None;
+            }
+            if let Some(base) = control.base.clone() {
+                control.in_flight += 1;
+                return Some(base);
+            }
+            control = self
+                .changed
+                .wait(control)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn end(&self) {
+        self.control().in_flight -= 1;
+        self.changed.notify_all();
+    }
+
+    fn set_base(&self, base: Option<String>) {
+        self.control().base = base;
+        self.changed.notify_all();
+    }
+
+    /// Waits until no publish is out (after a kill every one of them has failed).
+    fn wait_idle(&self) {
+        let mut control = self.control();
+        while control.in_flight > 0 {
+            control = self
+                .changed
+                .wait(control)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn stop(&self) {
+        self.control().stop = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits until `count` publishes have been acknowledged in all.
+    fn wait_for_acknowledged(&self, count: usize) {
+        for _ in 0..6000 {
+            if self.ledger().acknowledged.len() >= count {
+                return;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+        panic!(
+            "no publish was acknowledged in 30 s: {:#?}",
+            self.ledger().refused
+        );
+    }
+
+    fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Publisher `id`: new versions of its own packages, each zip 1–50 KiB of noise, never a
+/// version twice (an unanswered one is not retried).
+fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
+    let mut rng = Rng::new(seed);
+    let mut next_patch = [0u32; PACKAGES_EACH];
+    while let Some(base) = shared.begin() {
+        let package = rng.below(0, PACKAGES_EACH as u64) as usize;
+        let name = format!("crash-{id}-{package}");
+        let version = format!("1.0.{}", next_patch[package]);
+        next_patch[package] += 1;
+        let size = rng.below(1024, 50 * 1024) as usize;
+        let noise = rng.bytes(size);
+        let zip = ZipBuilder::package(&name, &version)
+            .stored("data.bin", noise)
+            .build();
+        let sent = Sent {
+            sha256: shelf_sha256(&zip),
+            name,
+            version,
+            zip,
+        };
+        let outcome = publish_over_http(
+            &patient_agent(),
+            &base,
+            &token,
+            &sent.name,
+            &sent.version,
+            &sent.zip,
+        );
+        {
+            let mut ledger = shared.ledger();
+            match outcome {
+                HttpPublish::Published(answer) => {
+                    assert_eq!(answer["sha256"], sent.sha256.as_str(), "{answer}");
+                    ledger.acknowledged.push(sent);
+                }
+                HttpPublish::Unanswered(_) => ledger.unanswered.push(sent),
+                HttpPublish::Refused(why) => ledger.refused.push(why),
+            }
+        }
+        shared.end();
+    }
+}
+
+fn shelf_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// `shelf serve` with limits far above what the test sends (the publish quota is per hour).
+fn serve(fx: &Fixture) -> Server {
+    Server::shelf(&mut common::server::unlimited_serve(&fx.data()))
+}
+
+#[test]
+fn acknowledged_publishes_survive_sigkill_and_restarts_repair_everything_else() {
+    let seed = common::seed("SHELF_CRASH_SEED");
+    let mut rng = Rng::new(seed);
+    let fx = Fixture::new();
+    let shared = Arc::new(Shared::default());
+
+    let mut server = serve(&fx);
+    let mut publishers = Vec::new();
+    for id in 0..PUBLISHERS {
+        let token = sign_up(&server.base, &format!("publisher{id}"));
+        let (shared, seed) = (shared.clone(), rng.next());
+        publishers.push(thread::spawn(move || publisher(id, token, seed, shared)));
+    }
+
+    for round in 0..ROUNDS {
+        // Hammer, then kill at a moment the seed picks, counted from the round's first
+        // acknowledged publish so that every round gets somewhere however slow the machine.
+        let before = shared.ledger().acknowledged.len();
+        shared.set_base(Some(server.base.clone()));
+        shared.wait_for_acknowledged(before + 1);
+        thread::sleep(Duration::from_millis(rng.below(0, 400)));
+        shared.set_base(None);
+        drop(server); // SIGKILL, then reap
+        shared.wait_idle();
+
+        // The restart repairs; everything acknowledged is there, and nothing else is broken.
+        server = serve(&fx);
+        verify(&fx, &server.base, &shared.ledger());
+        // Stopped while idle, the repaired registry passes the operator's check.
+        drop(server);
+        check_and_rebuild(&fx);
+        let ledger = shared.ledger();
+        println!(
+            "round {round}: {} acknowledged, {} unanswered so far",
+            ledger.acknowledged.len(),
+            ledger.unanswered.len()
+        );
+        drop(ledger);
+        server = serve(&fx);
+    }
+
+    shared.stop();
+    for handle in publishers {
+        handle.join().expect("publisher thread");
+    }
+    // A final clean restart.
+    drop(server);
+    let server = serve(&fx);
+    let ledger = shared.ledger();
+    verify(&fx, &server.base, &ledger);
+    drop(server);
+    check_and_rebuild(&fx);
+    git_in(&fx.index(), &["fsck", "--no-progress", "--strict"]);
+
+    let landed = ledger
+        .unanswered
+        .iter()
+        .filter(|s| line_of(&fx, s).is_some())
+        .count();
+    println!(
+        "{} publishes acknowledged, {} unanswered ({landed} of those landed), {} refused, {ROUNDS} kills",
+        ledger.acknowledged.len(),
+        ledger.unanswered.len(),
+        ledger.refused.len()
+    );
+    assert!(
+        ledger.refused.is_empty(),
+        "a live server refused publishes: {:#?}",
+        ledger.refused
+    );
+    assert!(
+        ledger.acknowledged.len() >= ROUNDS,
+        "too few publishes to say anything"
+    );
+    assert!(
+        !ledger.unanswered.is_empty(),
+        "no kill interrupted a publish: the test did not test crashes"
+    );
+}
+
+/// The index line of a publish, if it is in the package's file.
+fn line_of(fx: &Fixture, sent: &Sent) -> Option<shelf::index::IndexLine> {
+    let text = fs::read_to_string(fx.index().join(shard_path(&sent.name))).ok()?;
+    let record = PackageRecord::parse(&text).expect("the package's index file parses");
+    record
+        .lines
+        .into_iter()
+        .find(|line| line.version == sent.version)
+}
+
+/// Everything a restart must have made true (see the module documentation).
+fn verify(fx: &Fixture, base: &str, ledger: &Ledger) {
+    let index = fx.index();
+    assert_eq!(
+        git_in(&index, &["status", "--porcelain", "--untracked-files=all"]),
+        "",
+        "the index's working tree is clean"
+    );
+    git_in(
+        &index,
+        &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+    );
+    let subjects: BTreeSet<String> = git_in(&index, &["log", "--format=%s"])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+
+    let agent = patient_agent();
+    let mut landed = ledger.acknowledged.iter().collect::<Vec<_>>();
+    landed.extend(
+        ledger
+            .unanswered
+            .iter()
+            .filter(|sent| line_of(fx, sent).is_some()),
+    );
+    for sent in landed {
+        let what = format!("{}@{}", sent.name, sent.version);
+        let line = line_of(fx, sent).unwrap_or_else(|| panic!("{what} is in the index"));
+        assert_eq!(line.sha256, sent.sha256, "{what}: the index has its zip");
+        assert!(
+            subjects.contains(&format!("Publish {what}")),
+            "{what} has its commit"
+        );
+        let blob = shelf::blob::BlobStore::open(&fx.data().join("blobs"))
+            .expect("blobs")
+            .path(&sent.sha256);
+        assert_eq!(
+            sha256_of(&blob).expect("blob"),
+            sent.sha256,
+            "{what}'s blob"
+        );
+
+        let site = fx.site();
+        let tag = format!("{}/releases/tags/{}", sent.name, sent.version);
+        let document = common::json(&site, &tag);
+        assert_eq!(document["tag_name"], sent.version.as_str(), "{tag}");
+        assert_eq!(document["sha256"], sent.sha256.as_str(), "{tag}");
+        let zipball = format!("{}/zipball/{}", sent.name, sent.version);
+        assert!(
+            fs::read(site.join(&zipball)).expect("zipball file") == sent.zip,
+            "{zipball} on disk is the uploaded zip"
+        );
+        let (status, body) = get(&agent, &format!("{base}/{tag}"));
+        assert_eq!(status, 200, "GET {tag}");
+        let served: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(served["sha256"], sent.sha256.as_str(), "GET {tag}");
+        let (status, body) = get(&agent, &format!("{base}/{zipball}"));
+        assert!(
+            status == 200 && body == sent.zip,
+            "GET {zipball} serves the uploaded zip"
+        );
+    }
+    for sent in &ledger.unanswered {
+        if line_of(fx, sent).is_none() {
+            let tag = format!("{}/releases/tags/{}", sent.name, sent.version);
+            assert!(
+                !fx.site().join(&tag).exists(),
+                "{tag} is in the site but not in the index"
+            );
+        }
+    }
+    nothing_torn(fx);
+}
+
+/// Every JSON document parses, every zip opens and is what its document says, every blob is
+/// its hash, and no temporary or staged file is left anywhere in the data directory.
+fn nothing_torn(fx: &Fixture) {
+    let data = fx.data();
+    for (path, bytes) in tree(&data) {
+        let file = path.rsplit('/').next().unwrap_or(&path);
+        assert!(
+            !(file.starts_with(".shelf-tmp") || file.starts_with(".tmp")),
+            "a temporary file is left: {path}"
+        );
+        if path.starts_with("blobs/") {
+            assert!(
+                !path.starts_with("blobs/tmp/"),
+                "a staged upload is left: {path}"
+            );
+            assert_eq!(shelf_sha256(&bytes), file, "blob {path} is its hash");
+            zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("a blob opens as a zip");
+        }
+    }
+    let site = fx.site();
+    let mut documents = BTreeMap::new();
+    let mut zips = Vec::new();
+    for (path, bytes) in tree(&site) {
+        match Kind::of(&path) {
+            Kind::Json => {
+                let value: serde_json::Value = serde_json::from_slice(&bytes)
+                    .unwrap_or_else(|e| panic!("{path} is torn: {e}"));
+                documents.insert(path, value);
+            }
+            Kind::Zip => zips.push((path, bytes)),
+            Kind::Html | Kind::Css | Kind::Javascript | Kind::Svg | Kind::Text => {
+                String::from_utf8(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+            }
+            Kind::Binary => {}
+        }
+    }
+    for (path, bytes) in zips {
+        zip::ZipArchive::new(std::io::Cursor::new(&bytes))
+            .unwrap_or_else(|e| panic!("{path} does not open as a zip: {e}"));
+        let tag = path.replacen("/zipball/", "/releases/tags/", 1);
+        let listed = documents
+            .get(&tag)
+            .unwrap_or_else(|| panic!("{path} has no {tag}"));
+        assert_eq!(listed["sha256"], shelf_sha256(&bytes).as_str(), "{path}");
+    }
+}
+
+/// With the server stopped: `shelf check` is clean, and a full build of a copy of the data
+/// directory writes exactly the site there is.
+fn check_and_rebuild(fx: &Fixture) {
+    let out = fx.shelf(&["check"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains(" 0 differ, 0 extra") && text.contains(" 0 bad"),
+        "shelf check:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = fx.dir.path().join("copy");
+    let fresh = fx.dir.path().join("fresh");
+    for dir in [&copy, &fresh] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).expect("remove the last copy");
+        }
+    }
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(fx.data())
+        .arg(&copy)
+        .status()
+        .expect("cp");
+    assert!(status.success(), "cp -a of the data directory");
+    let out = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--data")
+        .arg(&copy)
+        .arg("--out")
+        .arg(&fresh)
+        .arg("build")
+        .env_remove("SHELF_BASE_URL")
+        .env_remove("SHELF_OUT")
+        .output()
+        .expect("run shelf build");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (site, rebuilt) = (tree(&fx.site()), tree(&fresh));
+    let differing: Vec<&String> = site
+        .keys()
+        .chain(rebuilt.keys())
+        .filter(|k| site.get(*k) != rebuilt.get(*k))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "the site equals a full rebuild; these differ: {differing:?}"
+    );
+}
+
+fn get(agent: &ureq::Agent, url: &str) -> (u16, Vec<u8>) {
+    let mut resp = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .expect("body");
+    (resp.status().as_u16(), body)
+}
+
+/// `shelf serve` spawned by hand, to know its process id.
+fn spawn_serve(data: &Path) -> (std::process::Child, String) {
+    let mut child = shelf_serve(data, &["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start shelf serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the listening line");
+    let base = line
+        .trim()
+        .strip_prefix("Shelf listening on ")
+        .unwrap_or_else(|| panic!("unexpected: {line:?}"))
+        .to_owned();
+    (child, base)
+}
+
+#[test]
+fn one_writer_per_data_directory_and_a_killed_one_leaves_no_stale_lock() {
+    let fx = Fixture::new();
+    let zip = fx.zip("p.zip", &ZipBuilder::package("hello", "1.0.0").build());
+    let zip = zip.to_str().expect("utf-8 path");
+    let (mut child, _base) = spawn_serve(&fx.data());
+    // The holder is named with its command line: `pid N (…/shelf --data … serve …)`.
+    let holder = format!("by pid {} (", child.id());
+
+    let before = tree(&fx.data());
+    for args in [
+        &["add", zip][..],
+        &["build"],
+        &["yank", "hello", "1.0.0"],
+        &["check"],
+    ] {
+        let err = fx.shelf_err(args);
+        assert!(
+            err.contains(".shelf-lock") && err.contains(&holder) && err.contains(" serve "),
+            "shelf {args:?} names the lock and its holder:\n{err}"
+        );
+    }
+    let second = shelf_serve(&fx.data(), &["--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run a second shelf serve");
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        !second.status.success() && err.contains(".shelf-lock") && err.contains(&holder),
+        "a second server on the same data directory is refused:\n{err}"
+    );
+    assert!(
+        tree(&fx.data()) == before,
+        "the refused commands wrote nothing"
+    );
+
+    // SIGKILL: the kernel drops the lock with the process.
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+    fx.shelf_ok(&["add", zip]);
+    let (mut child, base) = spawn_serve(&fx.data());
+    let (status, _) = get(&patient_agent(), &format!("{base}/hello/releases/latest"));
+    assert_eq!(status, 200, "the restarted server serves what was added");
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+    fx.shelf_ok(&["check"]);
+}

@@ -1,0 +1,749 @@
+//! Property tests: the shard layout and the name rules, version precedence and "latest", and
+//! "an incremental site equals a full build" over random publish / yank / unyank / delete
+//! sequences run through the real registry. Each property is checked against a small
+//! oracle written here from `index/README.md`, not against the code under test.
+
+mod common;
+
+use std::{
+    cmp::Ordering,
+    collections::BTreeMap,
+    path::{Component, Path},
+};
+
+use common::{Fixture, ZipBuilder, json, publish, tree};
+use proptest::{prelude::*, test_runner::FileFailurePersistence};
+use shelf::{
+    clock,
+    index::{Author, IndexLine, IndexRepo, PackageRecord, shard_path},
+    package::{NameError, PackageName, Version, VersionError, version},
+    registry::{Options, Registry, RegistryError, check},
+};
+
+/// `cases` cases, and a failing case written to `tests/properties.proptest-regressions`,
+/// which is replayed first on every later run.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Names and the shard layout (index/README.md 1.1 and 2.1)
+
+/// The reserved list of 1.1, copied from the spec rather than from the code.
+const RESERVED: &[&str] = &[
+    "-",
+    "api",
+    "assets",
+    "audit",
+    "change-password",
+    "favicon",
+    "index",
+    "keys",
+    "login",
+    "logout",
+    "maintainers",
+    "packages",
+    "refresh-token",
+    "register",
+    "releases",
+    "robots",
+    "search",
+    "shelf",
+    "static",
+    "tokens",
+    "upload",
+    "users",
+    "v1",
+    "v2",
+    "v3",
+    "zipball",
+];
+
+fn canonical(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// `^[a-z][a-z0-9_-]{0,63}$` and not reserved in canonical form.
+fn spec_valid_name(raw: &str) -> bool {
+    let mut chars = raw.chars();
+    let starts_right = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    starts_right
+        && raw.len() <= 64
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !RESERVED.contains(&canonical(raw).as_str())
+}
+
+/// The table of 2.1.
+fn spec_shard(c: &str) -> String {
+    let chars: Vec<char> = c.chars().collect();
+    match chars.as_slice() {
+        [_] => format!("1/{c}"),
+        [_, _] => format!("2/{c}"),
+        [first, _, _] => format!("3/{first}/{c}"),
+        [a, b, x, y, ..] => format!("{a}{b}/{x}{y}/{c}"),
+        [] => unreachable!("names are never empty"),
+    }
+}
+
+/// Valid names, mostly short: the four shard shapes are decided by lengths 1 to 4.
+fn valid_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z][a-z0-9_-]{0,4}",
+        1 => "[a-z][a-z0-9_-]{5,63}",
+    ]
+    .prop_filter("not reserved", |s| spec_valid_name(s))
+}
+
+/// `name` with `-` and `_` swapped where `flips` says so: the same package, spelt otherwise.
+fn respell(name: &str, flips: &[bool]) -> String {
+    name.chars()
+        .zip(flips.iter().chain(std::iter::repeat(&false)))
+        .map(|(c, flip)| match (c, flip) {
+            ('-', true) => '_',
+            ('_', true) => '-',
+            (c, _) => c,
+        })
+        .collect()
+}
+
+/// A valid name, another spelling of it, and an unrelated valid name.
+fn name_triple() -> impl Strategy<Value = (String, String, String)> {
+    (
+        valid_name(),
+        prop::collection::vec(any::<bool>(), 64),
+        valid_name(),
+    )
+        .prop_map(|(a, flips, b)| {
+            let respelt = respell(&a, &flips);
+            (a, respelt, b)
+        })
+}
+
+/// A line for `name@version` as the index stores it.
+fn line(name: &str, version: &str, yanked: bool, deleted: bool) -> IndexLine {
+    serde_json::from_value(serde_json::json!({
+        "v": 1,
+        "name": name,
+        "version": version,
+        "type": "Component",
+        "sha256": "0".repeat(64),
+        "size": 1,
+        "created_at": "2024-01-01T00:00:00Z",
+        "yanked": yanked,
+        "deleted_at": deleted.then_some("2024-01-02T00:00:00Z"),
+    }))
+    .expect("a well-formed index line")
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn names_follow_the_spelling_rules(
+        raw in prop_oneof![
+            "[a-z][a-z0-9_-]{0,5}",
+            "[a-zA-Z0-9_./-]{0,8}",
+            "[a-z][a-z0-9_-]{60,66}",
+            "\\PC{0,6}",
+            prop::sample::select(RESERVED).prop_map(|r| r.replace('-', "_")),
+        ]
+    ) {
+        let parsed = PackageName::parse(&raw);
+        prop_assert_eq!(parsed.is_ok(), spec_valid_name(&raw), "{:?}: {:?}", raw, parsed);
+        if let Ok(name) = parsed {
+            prop_assert_eq!(name.as_str(), raw.as_str());
+            prop_assert_eq!(name.canonical(), canonical(&raw));
+        }
+    }
+
+    #[test]
+    fn shard_paths_follow_the_spec_and_stay_inside_the_index(
+        (a, respelt, b) in name_triple()
+    ) {
+        let a = PackageName::parse(&a).expect("generated names are valid");
+        let respelt = PackageName::parse(&respelt).expect("respelling keeps a name valid");
+        let b = PackageName::parse(&b).expect("generated names are valid");
+        let path = shard_path(&a.canonical());
+        prop_assert_eq!(&path, &spec_shard(&canonical(a.as_str())));
+
+        // Canonical and lowercase: no `_`, nothing uppercase, the file named after the name.
+        prop_assert!(!path.contains('_') && path == path.to_ascii_lowercase(), "{}", path);
+        let file = a.canonical();
+        prop_assert_eq!(path.rsplit('/').next(), Some(file.as_str()));
+        // Inside the index: two or three plain components, nothing absolute or climbing.
+        let components: Vec<Component<'_>> = Path::new(&path).components().collect();
+        prop_assert!((2..=3).contains(&components.len()), "{}", path);
+        prop_assert!(
+            components.iter().all(|c| matches!(c, Component::Normal(_))),
+            "{}", path
+        );
+        prop_assert!(path.split('/').all(|s| !s.is_empty() && s != "." && s != ".."));
+        prop_assert!(!path.starts_with('/') && !path.starts_with('!'));
+        // Never inside git's own folder, which the index readers skip.
+        prop_assert!(!path.starts_with(".git"));
+
+        // Same path exactly when same package.
+        prop_assert_eq!(shard_path(&respelt.canonical()), path.clone());
+        prop_assert_eq!(
+            shard_path(&b.canonical()) == path,
+            b.canonical() == a.canonical(),
+            "{} vs {}", a, b
+        );
+    }
+
+    #[test]
+    fn reserved_names_are_refused_in_every_spelling(
+        reserved in prop::sample::select(RESERVED),
+        flips in prop::collection::vec(any::<bool>(), 16),
+    ) {
+        let raw = respell(reserved, &flips);
+        let refused = matches!(PackageName::parse(&raw), Err(NameError::Reserved(_)));
+        // `-` fails earlier, on its first character.
+        prop_assert!(refused || reserved == "-", "{raw}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// What the index writes for a name, it finds again by either spelling, and lists.
+    #[test]
+    fn the_index_reads_back_what_it_wrote_for_any_name(
+        (a, respelt, b) in name_triple()
+    ) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = IndexRepo::open_or_init(&dir.path().join("index"), "https://r.example")
+            .expect("init index");
+        let author = Author::named("alice");
+        let mut written = BTreeMap::new();
+        for name in [&a, &b] {
+            let c = canonical(name);
+            if written.contains_key(&c) {
+                continue;
+            }
+            let record = PackageRecord { lines: vec![line(name, "1.0.0", false, false)] };
+            index.write(&c, &record, &format!("Publish {name}@1.0.0"), &author)
+                .expect("write package file");
+            prop_assert!(dir.path().join("index").join(spec_shard(&c)).is_file());
+            written.insert(c, record);
+        }
+        for name in [&a, &respelt, &b] {
+            let c = PackageName::parse(name).expect("valid").canonical();
+            let found = index.read(&c).expect("read back");
+            prop_assert_eq!(found.as_ref(), written.get(&c));
+        }
+        let listed = index.packages().expect("list packages");
+        prop_assert_eq!(listed, written.keys().cloned().collect::<Vec<_>>());
+        prop_assert_eq!(index.dirty_paths().expect("status"), Vec::<String>::new());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(8))]
+
+    /// The whole publish path (publish.yaml, index, site) takes any valid name, and the
+    /// other spelling finds the package but cannot publish.
+    #[test]
+    fn the_registry_publishes_any_name(
+        (name, respelt, _) in name_triple()
+            // YAML reads an unquoted `null` as no value; a package called "null" must quote it.
+            .prop_filter("not YAML's null", |(n, _, _)| n != "null")
+    ) {
+        let fx = Fixture::new();
+        let mut registry = fx.registry();
+        publish(&mut registry, &name, "1.0.0");
+        prop_assert!(fx.index().join(spec_shard(&canonical(&name))).is_file());
+        let other = PackageName::parse(&respelt).expect("valid");
+        let record = registry.record(&other).expect("read").expect("found by either spelling");
+        prop_assert_eq!(record.name(), Some(name.as_str()));
+        prop_assert_eq!(&json(&fx.site(), &format!("{name}/releases/latest"))["tag_name"], "1.0.0");
+        if respelt != name {
+            let zip = ZipBuilder::package(&respelt, "2.0.0").build();
+            let refused = registry.add(zip.as_slice(), "", &Author::named("alice"), clock::now());
+            prop_assert!(matches!(refused, Err(RegistryError::NameTaken { .. })), "{:?}", refused);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Version precedence and "latest" (index/README.md 1.2 and 1.3)
+
+/// A pre-release identifier as SemVer 2.0.0 defines it.
+#[derive(Debug, Clone)]
+enum Ident {
+    Numeric(u64),
+    Alphanumeric(String),
+}
+
+/// A version's parts: `MAJOR.MINOR.PATCH[-PRE]`.
+#[derive(Debug, Clone)]
+struct Parts {
+    core: [u64; 3],
+    pre: Vec<Ident>,
+}
+
+impl Parts {
+    fn render(&self) -> String {
+        let [major, minor, patch] = self.core;
+        let mut out = format!("{major}.{minor}.{patch}");
+        for (i, ident) in self.pre.iter().enumerate() {
+            out.push(if i == 0 { '-' } else { '.' });
+            match ident {
+                Ident::Numeric(n) => out.push_str(&n.to_string()),
+                Ident::Alphanumeric(s) => out.push_str(s),
+            }
+        }
+        out
+    }
+}
+
+/// SemVer 2.0.0 section 11, written from the spec: core numerically, a release above its
+/// pre-releases, identifiers left to right (numbers numerically and below words, words in
+/// ASCII order), and a longer list above its prefix.
+fn spec_cmp(a: &Parts, b: &Parts) -> Ordering {
+    a.core
+        .cmp(&b.core)
+        .then_with(|| match (a.pre.is_empty(), b.pre.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => {
+                for (x, y) in a.pre.iter().zip(&b.pre) {
+                    let order = match (x, y) {
+                        (Ident::Numeric(x), Ident::Numeric(y)) => x.cmp(y),
+                        (Ident::Numeric(_), Ident::Alphanumeric(_)) => Ordering::Less,
+                        (Ident::Alphanumeric(_), Ident::Numeric(_)) => Ordering::Greater,
+                        (Ident::Alphanumeric(x), Ident::Alphanumeric(y)) => {
+                            x.as_bytes().cmp(y.as_bytes())
+                        }
+                    };
+                    if order != Ordering::Equal {
+                        return order;
+                    }
+                }
+                a.pre.len().cmp(&b.pre.len())
+            }
+        })
+}
+
+/// Small numbers mostly, so that versions collide and ties are tested; any u64 sometimes.
+fn number() -> impl Strategy<Value = u64> {
+    prop_oneof![6 => 0u64..3, 1 => any::<u64>()]
+}
+
+fn ident() -> impl Strategy<Value = Ident> {
+    prop_oneof![
+        number().prop_map(Ident::Numeric),
+        prop::sample::select(&["alpha", "beta", "rc", "a-b", "0a", "Z"][..])
+            .prop_map(|s| Ident::Alphanumeric(s.to_owned())),
+        "[0-9A-Za-z-]{0,2}[A-Za-z-][0-9A-Za-z-]{0,2}".prop_map(Ident::Alphanumeric),
+    ]
+}
+
+fn parts() -> impl Strategy<Value = Parts> {
+    (
+        [number(), number(), number()],
+        prop_oneof![Just(Vec::new()), prop::collection::vec(ident(), 1..4)],
+    )
+        .prop_map(|(core, pre)| Parts { core, pre })
+        .prop_filter("at most 64 characters", |p| p.render().len() <= 64)
+}
+
+fn parsed(p: &Parts) -> Version {
+    Version::parse(&p.render()).expect("generated versions are valid")
+}
+
+/// SemVer's grammar (without build metadata) and the 64-character cap, from the spec.
+fn spec_valid_version(raw: &str) -> bool {
+    let number = |s: &str| {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+    };
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && (number(s) || !s.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let (core, pre) = match raw.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (raw, None),
+    };
+    let fits = |s: &str| s.parse::<u64>().is_ok();
+    let core: Vec<&str> = core.split('.').collect();
+    raw.len() <= 64
+        && core.len() == 3
+        && core.iter().all(|s| number(s) && fits(s))
+        && pre.is_none_or(|pre| pre.split('.').all(ident))
+}
+
+/// The rule of 1.3, over `(version, yanked)` of live versions.
+fn oracle_latest(versions: &[(Parts, bool)]) -> Option<String> {
+    let best = |pre: bool| {
+        versions
+            .iter()
+            .filter(|(v, yanked)| !yanked && v.pre.is_empty() != pre)
+            .map(|(v, _)| v)
+            .max_by(|a, b| spec_cmp(a, b))
+    };
+    best(false).or_else(|| best(true)).map(Parts::render)
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn version_syntax_follows_the_spec(
+        raw in prop_oneof![
+            "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}(-[0-9A-Za-z.-]{0,6})?",
+            "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,2}\\+[0-9A-Za-z.-]{0,4}",
+            "[0-9a-z.+-]{0,10}",
+            "[1-9]{20,22}\\.0\\.0",
+            "1\\.0\\.0-[a-z]{60,62}",
+        ]
+    ) {
+        let result = Version::parse(&raw);
+        // The spec's grammar has no `+`: build metadata is refused outright.
+        prop_assert_eq!(result.is_ok(), spec_valid_version(&raw), "{:?}: {:?}", raw, result);
+        if let Ok(version) = result {
+            prop_assert_eq!(version.to_string(), raw);
+        }
+    }
+
+    #[test]
+    fn build_metadata_is_refused(p in parts(), build in "[0-9A-Za-z-]{1,5}") {
+        let raw = format!("{}+{build}", p.render());
+        prop_assume!(raw.len() <= 64);
+        prop_assert_eq!(Version::parse(&raw), Err(VersionError::BuildMetadata(raw.clone())));
+    }
+
+    #[test]
+    fn ordering_is_semver_precedence_and_a_total_order(a in parts(), b in parts(), c in parts()) {
+        let (va, vb, vc) = (parsed(&a), parsed(&b), parsed(&c));
+        let sa = semver::Version::parse(&a.render()).expect("valid semver");
+        let sb = semver::Version::parse(&b.render()).expect("valid semver");
+        prop_assert_eq!(va.cmp(&vb), spec_cmp(&a, &b), "{} vs {}", va, vb);
+        prop_assert_eq!(va.cmp(&vb), sa.cmp(&sb), "{} vs {}", va, vb);
+        // Consistent with Eq and PartialOrd; equal exactly when the text is the same.
+        prop_assert_eq!(va == vb, va.cmp(&vb) == Ordering::Equal);
+        prop_assert_eq!(va.partial_cmp(&vb), Some(va.cmp(&vb)));
+        prop_assert_eq!(va == vb, a.render() == b.render());
+        prop_assert_eq!(vb.cmp(&va), va.cmp(&vb).reverse());
+        if va <= vb && vb <= vc {
+            prop_assert!(va <= vc, "{} <= {} <= {}", va, vb, vc);
+        }
+    }
+
+    #[test]
+    fn latest_follows_the_rule(
+        versions in prop::collection::vec((parts(), any::<bool>()), 0..8)
+    ) {
+        let ours: Vec<(Version, bool)> = versions.iter().map(|(p, y)| (parsed(p), *y)).collect();
+        let got = version::latest(ours.iter().map(|(v, y)| (v, *y))).map(ToString::to_string);
+        prop_assert_eq!(got, oracle_latest(&versions));
+    }
+
+    /// The same rule through the index: tombstones are not live, publish order is irrelevant.
+    #[test]
+    fn a_records_latest_follows_the_rule(
+        (lines, shuffled) in prop::collection::vec((parts(), any::<bool>(), any::<bool>()), 0..8)
+            .prop_map(|mut lines| {
+                // A version appears once in a package file.
+                let mut seen = std::collections::BTreeSet::new();
+                lines.retain(|(p, _, _)| seen.insert(p.render()));
+                lines
+            })
+            .prop_flat_map(|lines| (Just(lines.clone()), Just(lines).prop_shuffle()))
+    ) {
+        let record = |lines: &[(Parts, bool, bool)]| PackageRecord {
+            lines: lines.iter().map(|(p, y, d)| line("pkg", &p.render(), *y, *d)).collect(),
+        };
+        let live: Vec<(Parts, bool)> =
+            lines.iter().filter(|(_, _, d)| !d).map(|(p, y, _)| (p.clone(), *y)).collect();
+        let want = oracle_latest(&live);
+        for order in [&lines, &shuffled] {
+            let got = record(order).latest().map(|l| l.version.clone());
+            prop_assert_eq!(&got, &want);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. An incremental site equals a full build, over random operation sequences
+
+/// Four spellings, three packages: `my_pkg` and `my-pkg` are one name, so whichever is
+/// published first takes it. The lengths cover the 1-, 2- and long-name shards.
+const NAMES: &[&str] = &["x", "ab", "my_pkg", "my-pkg"];
+const VERSIONS: &[&str] = &["0.9.0", "1.0.0", "1.1.0", "2.0.0-rc.1", "2.0.0"];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Publish(&'static str, &'static str),
+    Yank(&'static str, &'static str),
+    Unyank(&'static str, &'static str),
+    Delete(&'static str, &'static str),
+    DeletePackage(&'static str),
+    /// Closes the registry and opens it again, as a restarted server does: what it kept in
+    /// memory (the catalog) is reloaded from the index.
+    Reopen,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let name = || prop::sample::select(NAMES);
+    let pair = || (prop::sample::select(NAMES), prop::sample::select(VERSIONS));
+    prop_oneof![
+        4 => pair().prop_map(|(n, v)| Op::Publish(n, v)),
+        2 => pair().prop_map(|(n, v)| Op::Yank(n, v)),
+        1 => pair().prop_map(|(n, v)| Op::Unyank(n, v)),
+        1 => pair().prop_map(|(n, v)| Op::Delete(n, v)),
+        1 => name().prop_map(Op::DeletePackage),
+        1 => Just(Op::Reopen),
+    ]
+}
+
+/// What the registry must do with an operation.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Changed,
+    /// Accepted, but already so (yanking a yanked version).
+    NoChange,
+    Refused(&'static str),
+}
+
+/// What the index must hold, by canonical name: each package's spelling and lines, kept by
+/// the rules of index/README.md (1.1, 1.2, 2.6, 2.7) rather than by the registry's code.
+#[derive(Debug, Default)]
+struct Model {
+    packages: BTreeMap<String, (String, Lines)>,
+}
+
+/// A package's `(version, yanked, deleted)`, in publish order.
+type Lines = Vec<(&'static str, bool, bool)>;
+
+impl Model {
+    fn apply(&mut self, op: &Op) -> Outcome {
+        match *op {
+            Op::Publish(name, version) => {
+                let (spelling, lines) = self
+                    .packages
+                    .entry(canonical(name))
+                    .or_insert_with(|| (name.to_owned(), Vec::new()));
+                if spelling != name {
+                    return Outcome::Refused("NameTaken");
+                }
+                match lines.iter().find(|(v, _, _)| *v == version) {
+                    Some((_, _, false)) => Outcome::Refused("VersionExists"),
+                    Some((_, _, true)) => Outcome::Refused("VersionDeleted"),
+                    None => {
+                        lines.push((version, false, false));
+                        Outcome::Changed
+                    }
+                }
+            }
+            Op::Yank(name, version) | Op::Unyank(name, version) | Op::Delete(name, version) => {
+                let Some(lines) = self.live_lines(name) else {
+                    return Outcome::Refused("PackageNotFound");
+                };
+                let Some(line) = lines.iter_mut().find(|(v, _, d)| *v == version && !d) else {
+                    return Outcome::Refused("VersionNotFound");
+                };
+                match op {
+                    Op::Delete(..) => line.2 = true,
+                    _ => {
+                        let yank = matches!(op, Op::Yank(..));
+                        if line.1 == yank {
+                            return Outcome::NoChange;
+                        }
+                        line.1 = yank;
+                    }
+                }
+                Outcome::Changed
+            }
+            Op::DeletePackage(name) => {
+                let Some(lines) = self.live_lines(name) else {
+                    return Outcome::Refused("PackageNotFound");
+                };
+                for line in lines.iter_mut() {
+                    line.2 = true;
+                }
+                Outcome::Changed
+            }
+            Op::Reopen => Outcome::NoChange,
+        }
+    }
+
+    /// A package's lines when it has a live version (what yank and delete act on).
+    fn live_lines(&mut self, name: &str) -> Option<&mut Lines> {
+        self.packages
+            .get_mut(&canonical(name))
+            .map(|(_, lines)| lines)
+            .filter(|lines| lines.iter().any(|(_, _, deleted)| !deleted))
+    }
+}
+
+fn run(fx: &Fixture, registry: &mut Registry, op: &Op) -> Result<bool, RegistryError> {
+    let actor = Author::named("alice");
+    match *op {
+        Op::Reopen => {
+            *registry = fx.registry();
+            Ok(false)
+        }
+        Op::Publish(name, version) => {
+            let zip = ZipBuilder::package(name, version).build();
+            registry
+                .add(zip.as_slice(), "notes", &actor, clock::now())
+                .map(|_| true)
+        }
+        Op::Yank(name, version) => registry.set_yanked(name, version, true, &actor),
+        Op::Unyank(name, version) => registry.set_yanked(name, version, false, &actor),
+        Op::Delete(name, version) => registry
+            .delete(name, Some(version), &actor, clock::now())
+            .map(|_| true),
+        Op::DeletePackage(name) => registry
+            .delete(name, None, &actor, clock::now())
+            .map(|_| true),
+    }
+}
+
+fn error_kind(e: &RegistryError) -> &'static str {
+    match e {
+        RegistryError::NameTaken { .. } => "NameTaken",
+        RegistryError::VersionExists { .. } => "VersionExists",
+        RegistryError::VersionDeleted { .. } => "VersionDeleted",
+        RegistryError::PackageNotFound(_) => "PackageNotFound",
+        RegistryError::VersionNotFound { .. } => "VersionNotFound",
+        _ => "another error",
+    }
+}
+
+/// Runs `ops`, checking each against the model, then compares the site with a full build.
+fn incremental_equals_full(ops: &[Op]) -> Result<(), TestCaseError> {
+    let fx = Fixture::new();
+    let mut registry = fx.registry();
+    // A registry's site exists from its first build (`shelf build`, or `shelf serve` on
+    // start); before it, a refused first operation would have nothing to leave unchanged.
+    registry.build(None).expect("first build");
+    let mut model = Model::default();
+    for (step, op) in ops.iter().enumerate() {
+        let site_before = tree(&fx.site());
+        let blobs_before = tree(&fx.data().join("blobs"));
+        let head_before = registry.index().head().expect("head");
+        let want = model.apply(op);
+        let got = run(&fx, &mut registry, op);
+        match (&want, &got) {
+            (Outcome::Changed, Ok(true)) => {}
+            (Outcome::NoChange, Ok(false)) => {}
+            (Outcome::Refused(kind), Err(e)) if error_kind(e) == *kind => {}
+            _ => {
+                return Err(TestCaseError::fail(format!(
+                    "step {step} {op:?}: expected {want:?}, got {got:?}"
+                )));
+            }
+        }
+        if want != Outcome::Changed {
+            prop_assert_eq!(
+                registry.index().head().expect("head"),
+                head_before,
+                "step {}",
+                step
+            );
+            prop_assert!(
+                tree(&fx.site()) == site_before,
+                "step {step} {op:?} changed the site"
+            );
+            let blobs = tree(&fx.data().join("blobs"));
+            prop_assert!(
+                blobs == blobs_before,
+                "step {step} {op:?} changed the blobs"
+            );
+        }
+    }
+    drop(registry);
+
+    prop_assert_eq!(
+        fx.git(&["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+    let index = IndexRepo::open_or_init(&fx.index(), "").expect("open index");
+    prop_assert_eq!(
+        index.packages().expect("list"),
+        model.packages.keys().cloned().collect::<Vec<_>>()
+    );
+    for (canonical, (spelling, lines)) in &model.packages {
+        let record = index.read(canonical).expect("read").expect("package file");
+        prop_assert_eq!(record.name(), Some(spelling.as_str()));
+        let found: Vec<(&str, bool, bool)> = record
+            .lines
+            .iter()
+            .map(|l| (l.version.as_str(), l.yanked, !l.is_live()))
+            .collect();
+        prop_assert_eq!(&found, lines);
+        let live: Vec<(Parts, bool)> = lines
+            .iter()
+            .filter(|(_, _, deleted)| !deleted)
+            .map(|(v, yanked, _)| (parts_of(v), *yanked))
+            .collect();
+        let latest = fx.site().join(spelling).join("releases/latest");
+        match oracle_latest(&live) {
+            Some(want) => prop_assert_eq!(
+                &json(&fx.site(), &format!("{spelling}/releases/latest"))["tag_name"],
+                want.as_str()
+            ),
+            None => prop_assert!(!latest.exists(), "{spelling} has no latest"),
+        }
+        prop_assert_eq!(fx.site().join(spelling).exists(), !live.is_empty());
+    }
+
+    let incremental = tree(&fx.site());
+    let full_dir = fx.dir.path().join("full");
+    let mut options: Options = fx.options();
+    options.out = Some(full_dir.clone());
+    Registry::open(&options)
+        .expect("open")
+        .build(None)
+        .expect("full build");
+    let full = tree(&full_dir);
+    let differing: std::collections::BTreeSet<&String> = full
+        .keys()
+        .chain(incremental.keys())
+        .filter(|k| full.get(*k) != incremental.get(*k))
+        .collect();
+    prop_assert!(
+        differing.is_empty(),
+        "incremental and full builds differ in {differing:?}"
+    );
+    let report = check::check(&fx.options()).expect("check");
+    prop_assert!(report.is_clean(), "{report:?}");
+    Ok(())
+}
+
+/// The parts of one of [`VERSIONS`].
+fn parts_of(version: &str) -> Parts {
+    let (core, pre) = version.split_once('-').unwrap_or((version, ""));
+    let mut numbers = core.split('.').map(|n| n.parse::<u64>().expect("a number"));
+    let mut next = || numbers.next().expect("three numbers");
+    Parts {
+        core: [next(), next(), next()],
+        pre: pre
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse()
+                    .map_or_else(|_| Ident::Alphanumeric(s.to_owned()), Ident::Numeric)
+            })
+            .collect(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    #[test]
+    fn an_incremental_site_equals_a_full_build(ops in prop::collection::vec(op(), 1..=12)) {
+        incremental_equals_full(&ops)?;
+    }
+}
