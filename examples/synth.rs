@@ -1,6 +1,6 @@
 //! Writes a synthetic registry for measurements: N packages × M versions with realistic
 //! metadata, readmes and zips, straight into a data directory's index (one commit per
-//! package) and blob store. Then `shelf --data DIR build` measures a full build.
+//! version) and blob store. Then `shelf --data DIR build` measures a full build.
 //! `cargo bench` makes and measures these registries itself; this is for measuring by hand.
 //!
 //! Usage: `cargo run --release --example synth -- DIR PACKAGES VERSIONS`

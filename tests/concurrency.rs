@@ -81,19 +81,7 @@ async fn thirty_two_publishers_and_a_race() {
     assert_eq!(common::git_in(&index, &["status", "--porcelain"]), "");
 
     let fresh = t.dir.path().join("fresh");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--data")
-        .arg(t.data())
-        .arg("--out")
-        .arg(&fresh)
-        .arg("build")
-        .output()
-        .expect("run shelf build");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::shelf_build_into(&t.data(), &fresh);
     let site = common::tree(&t.data().join("site"));
     assert_eq!(site.len(), common::tree(&fresh).len());
     assert!(

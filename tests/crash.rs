@@ -19,7 +19,7 @@ use std::{
     fs,
     io::{BufRead, BufReader},
     path::Path,
-    process::{Command, Stdio},
+    process::Stdio,
     sync::{Arc, Condvar, Mutex, PoisonError},
     thread,
     time::Duration,
@@ -423,33 +423,8 @@ fn check_and_rebuild(fx: &Fixture) {
     );
     let copy = fx.dir.path().join("copy");
     let fresh = fx.dir.path().join("fresh");
-    for dir in [&copy, &fresh] {
-        if dir.exists() {
-            fs::remove_dir_all(dir).expect("remove the last copy");
-        }
-    }
-    let status = Command::new("cp")
-        .arg("-a")
-        .arg(fx.data())
-        .arg(&copy)
-        .status()
-        .expect("cp");
-    assert!(status.success(), "cp -a of the data directory");
-    let out = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--data")
-        .arg(&copy)
-        .arg("--out")
-        .arg(&fresh)
-        .arg("build")
-        .env_remove("SHELF_BASE_URL")
-        .env_remove("SHELF_OUT")
-        .output()
-        .expect("run shelf build");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::copy_data(&fx.data(), &copy);
+    common::shelf_build_into(&copy, &fresh);
     let (site, rebuilt) = (tree(&fx.site()), tree(&fresh));
     let differing: Vec<&String> = site
         .keys()

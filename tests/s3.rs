@@ -114,13 +114,7 @@ fn next_second() {
 fn expected_site(fx: &Fixture) -> BTreeMap<String, Vec<u8>> {
     // A copy of the data directory, so the build cannot touch the registry under test.
     let copy = fx.dir.path().join("copy");
-    let status = Command::new("cp")
-        .arg("-a")
-        .arg(fx.data())
-        .arg(&copy)
-        .status()
-        .expect("cp");
-    assert!(status.success());
+    common::copy_data(&fx.data(), &copy);
     let mut options = Options::new(&copy);
     options.layout = Layout::Keys;
     let target = Arc::new(MemoryTarget::default());

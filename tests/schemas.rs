@@ -272,7 +272,11 @@ fn package_index_and_search_conform() {
         packages.push(search_entry(record).expect("the package has live versions"));
     }
     packages.sort_by(|a, b| a.name.cmp(&b.name));
-    let search = to_value(SearchIndex { v: 1, packages });
+    let packages: Vec<&_> = packages.iter().collect();
+    let search = to_value(SearchIndex {
+        v: 1,
+        packages: &packages,
+    });
     validate("search", &search);
     assert_eq!(search["packages"][0]["latest"], "0.4.0");
     assert_eq!(

@@ -133,7 +133,8 @@ pub fn section(all: &[Figures], machine: &Machine, args: &[String]) -> anyhow::R
         "Machine: {} × {}, {:.0} GiB RAM, Linux {}; bench profile (release). Command: \
          `cargo bench --bench registry{}`. Each registry is N/10 packages × 10 versions made \
          by `benches/registry/synth.rs` (a ~4 KiB README, a ~15 KiB zip and realistic \
-         metadata per version, one commit per package), measured on a fresh copy. Builds run \
+         metadata per version, names spread over the index's shard folders, one commit per \
+         version), measured on a fresh copy. Builds run \
          the real `shelf` binary; its peak RSS is `VmHWM` sampled every 5 ms. Publishes go \
          through `shelf serve` on loopback with Shelf's own client, each timed from the first \
          byte of `POST /releases` to the upload's 200, which comes after the index commit and \

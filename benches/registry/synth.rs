@@ -1,5 +1,5 @@
 //! Synthetic registries for measurements: N packages × M versions with realistic metadata,
-//! readmes and zips, written straight into a data directory's index (one commit per package)
+//! readmes and zips, written straight into a data directory's index (one commit per version)
 //! and blob store, the way years of publishes would have left them.
 //!
 //! Shared by the `registry` bench and `examples/synth.rs` (which includes this file), so a
@@ -17,9 +17,31 @@ use shelf::{
     },
 };
 
-/// The name of synthetic package number `p`.
+/// The name of synthetic package number `p`: two syllables, a word and the number, such as
+/// `kora-http-000042`.
+///
+/// Real names spread over the index's shard folders (crates.io's 150,000 crates leave a few
+/// dozen files in a folder); the syllables chosen from `p` give 640 folders, about 16 package
+/// files each at 10,000 packages. A first generation named every package `pkg-NNNNNN`, which
+/// put all of them into one folder whose 380 KB git tree each commit rewrote: a registry
+/// nobody has, and a cost that said more about the generator than about Shelf.
 pub fn package_name(p: usize) -> String {
-    format!("pkg-{p:06}")
+    const CONSONANTS: &[u8] = b"bdfghklmnprstvwz";
+    const VOWELS: &[u8] = b"aeiou";
+    const SECOND: [&str; 8] = ["ba", "de", "ki", "lo", "mu", "ra", "te", "vo"];
+    const WORDS: [&str; 8] = [
+        "http", "cron", "oss", "api", "web", "queue", "table", "event",
+    ];
+    // A multiplicative hash, so neighbouring numbers land in unrelated folders.
+    let h = p.wrapping_mul(2_654_435_761) >> 7;
+    let first = [
+        CONSONANTS[h % CONSONANTS.len()],
+        VOWELS[(h / CONSONANTS.len()) % VOWELS.len()],
+    ];
+    let first = std::str::from_utf8(&first).expect("ASCII");
+    let second = SECOND[(h / 80) % SECOND.len()];
+    let word = WORDS[(h / 640) % WORDS.len()];
+    format!("{first}{second}-{word}-{p:06}")
 }
 
 /// The version string of synthetic version number `v` of a package.
@@ -90,13 +112,15 @@ pub fn generate(data: &Path, packages: usize, versions: usize) -> anyhow::Result
                 deleted_at: None,
                 extra: serde_json::Map::new(),
             });
+            // One commit per version with Shelf's own message, as publishing would have
+            // left the history (and the change feed derived from it).
+            index.write(
+                &name.canonical(),
+                &record,
+                &format!("Publish {name}@{version}"),
+                &author,
+            )?;
         }
-        index.write(
-            &name.canonical(),
-            &record,
-            &format!("Publish {name} ({versions} versions)"),
-            &author,
-        )?;
     }
     Ok(())
 }

@@ -126,15 +126,7 @@ impl IndexRepo {
     /// # Errors
     /// I/O errors, or [`IndexError::Line`] when a line is not valid.
     pub fn read(&self, canonical: &str) -> Result<Option<PackageRecord>, IndexError> {
-        let rel = shard_path(canonical);
-        let text = match fs::read_to_string(self.root.join(&rel)) {
-            Ok(text) => text,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        PackageRecord::parse(&text)
-            .map(Some)
-            .map_err(|source| IndexError::Line { path: rel, source })
+        read_record(&self.root, canonical)
     }
 
     /// Writes a package's file and commits it.
@@ -265,4 +257,21 @@ impl IndexRepo {
             .repo
             .commit(Some("HEAD"), &author, &committer, message, &tree, &parents)?)
     }
+}
+
+/// A package's record from the index's working tree at `root`, `None` when it has no file.
+/// Reads files only (no git), so threads can call it at once (a full build does).
+///
+/// # Errors
+/// I/O errors, and [`IndexError::Line`] for a line that does not parse.
+pub fn read_record(root: &Path, canonical: &str) -> Result<Option<PackageRecord>, IndexError> {
+    let rel = shard_path(canonical);
+    let text = match fs::read_to_string(root.join(&rel)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    PackageRecord::parse(&text)
+        .map(Some)
+        .map_err(|source| IndexError::Line { path: rel, source })
 }

@@ -29,8 +29,10 @@ pub fn files(
     config: &IndexConfig,
     full: bool,
 ) -> Result<Vec<ScopedFiles>, RegistryError> {
-    Ok(vec![
-        feed::files(index, data, config, full)?,
-        export::files(index, data, full)?,
-    ])
+    let started = std::time::Instant::now();
+    let feed = feed::files(index, data, config, full)?;
+    let fed = started.elapsed();
+    let export = export::files(index, data, full)?;
+    tracing::debug!(feed = ?fed, export = ?(started.elapsed() - fed), "history files derived");
+    Ok(vec![feed, export])
 }

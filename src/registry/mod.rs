@@ -25,6 +25,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use rayon::prelude::*;
 use time::OffsetDateTime;
 
 use crate::{
@@ -35,7 +36,7 @@ use crate::{
         IndexConfig, IndexLine, IndexRepo, PackageRecord,
         config::normalize_base_url,
         line::LINE_FORMAT,
-        repo::{Author, IndexError},
+        repo::{Author, IndexError, read_record},
     },
     package::{
         NameError, PackageName, Version, VersionError,
@@ -674,60 +675,74 @@ impl Registry {
         }
         self.load_catalog()?;
         let config = self.index.config()?;
-        let blobs = self.blobs.clone();
-        let blob_path = move |sha: &str| blobs.path(sha);
-        let cx = Context {
-            config: &config,
-            registry: docs::registry_config(&config),
-            renderer: &self.renderer,
-            blob_path: &blob_path,
-            assets: &self.assets,
-        };
+        let cx = Context::new(&config, &self.renderer, &self.blobs, &self.assets);
         let writer = Writer::new(&*self.target, self.layout);
         let mut stats = SyncStats::default();
+        // Where the time goes, for an operator wondering why publishes got slow.
+        let mut timer = PhaseTimer::start();
         for record in records {
             let Some(name) = record.name() else { continue };
             let files = plan::package_files(record, &cx)?;
             stats.absorb(writer.sync_scope(&package_prefixes(name), files)?);
             self.catalog.set(name, docs::search_entry(record));
         }
-        let entries = self.catalog.entries();
-        stats.absorb(writer.sync_scope(
-            &plan::registry_scope(),
-            plan::registry_files(&entries, &cx)?,
-        )?);
-        for history in history::files(&self.index, &self.data, &config, false)? {
+        let packages = timer.lap();
+        let files = self.catalog.read(|entries| {
+            let entries: Vec<&SearchEntry> = entries.collect();
+            plan::registry_files(&entries, &cx)
+        })?;
+        stats.absorb(writer.sync_scope(&plan::registry_scope(), files)?);
+        let registry_wide = timer.lap();
+        let histories = history::files(&self.index, &self.data, &config, false)?;
+        let history_derived = timer.lap();
+        for history in histories {
             stats.absorb(writer.sync_scope(&history.scope, history.files)?);
         }
+        let history_written = timer.lap();
+        tracing::debug!(
+            ?packages,
+            ?registry_wide,
+            ?history_derived,
+            ?history_written,
+            written = stats.written.len(),
+            "site files regenerated"
+        );
         self.hooks.after_write(&stats);
         Ok(stats)
     }
 
     fn build_all(&mut self) -> Result<SyncStats, RegistryError> {
         let config = self.index.config()?;
-        let blobs = self.blobs.clone();
-        let blob_path = move |sha: &str| blobs.path(sha);
-        let cx = Context {
-            config: &config,
-            registry: docs::registry_config(&config),
-            renderer: &self.renderer,
-            blob_path: &blob_path,
-            assets: &self.assets,
-        };
+        let cx = Context::new(&config, &self.renderer, &self.blobs, &self.assets);
         let writer = Writer::new(&*self.target, self.layout);
         // The whole site is listed once and written in batches; what nothing wrote goes.
         let mut sync = writer.begin(&[String::new()])?;
         let mut catalog = BTreeMap::new();
-        for canonical in self.index.packages()? {
-            let Some(record) = self.index.read(&canonical)? else {
-                continue;
-            };
-            sync.write(plan::package_files(&record, &cx)?)?;
-            if let Some(entry) = docs::search_entry(&record) {
-                catalog.insert(entry.name.clone(), entry);
+        let root = self.index.root().to_owned();
+        let names = self.index.packages()?;
+        // Packages are read and rendered on every core, a slice at a time (so memory holds
+        // one slice's files, not the site's), and written in order; the target spreads each
+        // batch of writes over the cores too.
+        for slice in names.chunks(BUILD_SLICE) {
+            let planned: Vec<Result<_, RegistryError>> = slice
+                .par_iter()
+                .map(|canonical| {
+                    let Some(record) = read_record(&root, canonical)? else {
+                        return Ok(None);
+                    };
+                    let files = plan::package_files(&record, &cx)?;
+                    Ok(Some((files, docs::search_entry(&record))))
+                })
+                .collect();
+            for package in planned.into_iter().filter_map(Result::transpose) {
+                let (files, entry) = package?;
+                sync.write(files)?;
+                if let Some(entry) = entry {
+                    catalog.insert(entry.name.clone(), entry);
+                }
             }
         }
-        let entries: Vec<SearchEntry> = catalog.values().cloned().collect();
+        let entries: Vec<&SearchEntry> = catalog.values().collect();
         sync.write(plan::registry_files(&entries, &cx)?)?;
         for history in history::files(&self.index, &self.data, &config, true)? {
             sync.write(history.files)?;
@@ -739,6 +754,24 @@ impl Registry {
         Ok(stats)
     }
 }
+
+/// Laps of a stopwatch, for debug logs.
+struct PhaseTimer(std::time::Instant);
+
+impl PhaseTimer {
+    fn start() -> Self {
+        PhaseTimer(std::time::Instant::now())
+    }
+
+    /// The time since the last lap (or the start).
+    fn lap(&mut self) -> std::time::Duration {
+        let now = std::time::Instant::now();
+        now.duration_since(std::mem::replace(&mut self.0, now))
+    }
+}
+
+/// How many packages a full build renders at once (a slice's files are held in memory).
+const BUILD_SLICE: usize = 256;
 
 /// What a publisher says about a release besides the zip: notes, and values for fields the
 /// zip's `publish.yaml` leaves empty (the zip wins where it has a value).

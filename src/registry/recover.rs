@@ -10,6 +10,9 @@
 //!   staged but not committed, or git's own lock files (`index.lock`, `refs/heads/main.lock`),
 //!   which would make every later commit fail: all taken back to `HEAD`. Nothing acknowledged
 //!   is lost that way, because a publish is acknowledged only after its commit;
+//! - a temporary file of the feed's state in the data directory: deleted;
+//! - in the export's mirror (`index-export/`), git's lock files and half-written packs:
+//!   deleted (the next export writes what they would have held);
 //! - site files from before the commit, or temporary ones: the full build every start runs
 //!   rewrites and removes them.
 //!
@@ -25,7 +28,7 @@ use std::{
 use git2::{Repository, StatusOptions};
 
 use super::RegistryError;
-use crate::index::{repo::CONFIG_FILE, shard_path};
+use crate::index::{export::EXPORT_DIR, repo::CONFIG_FILE, shard_path};
 
 /// Prefix of the temporary files `tempfile` makes for the index and the blob stage.
 const TEMP_PREFIX: &str = ".tmp";
@@ -44,16 +47,33 @@ pub fn recover(data: &Path) -> Result<Vec<String>, RegistryError> {
             path.display()
         ));
     }
+    // The data directory's own files (the feed's state) are written through a temporary
+    // file beside them, then renamed.
+    for path in files_in(data)? {
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(TEMP_PREFIX))
+        {
+            remove(&path)?;
+            done.push(format!(
+                "removed a temporary file left when the server stopped: {}",
+                path.display()
+            ));
+        }
+    }
     let index = data.join("index");
     if index.join(".git").is_dir() {
         recover_index(&index, &mut done)?;
     }
+    recover_export(&data.join(EXPORT_DIR), &mut done)?;
     Ok(done)
 }
 
-fn recover_index(root: &Path, done: &mut Vec<String>) -> Result<(), RegistryError> {
-    let git = root.join(".git");
-    let mut locks = files_in(&git)?;
+/// Removes git's lock files (`index.lock`, `HEAD.lock`, `refs/heads/main.lock`…) from the
+/// git directory `git`: a writer killed between taking and releasing one leaves it, and
+/// every later write to that repository fails with "Locked".
+fn remove_git_locks(git: &Path, done: &mut Vec<String>) -> Result<(), RegistryError> {
+    let mut locks = files_in(git)?;
     for folder in ["refs", "logs"] {
         locks.extend(
             walkdir::WalkDir::new(git.join(folder))
@@ -70,7 +90,11 @@ fn recover_index(root: &Path, done: &mut Vec<String>) -> Result<(), RegistryErro
         remove(lock)?;
         done.push(format!("removed a stale git lock: {}", lock.display()));
     }
+    Ok(())
+}
 
+fn recover_index(root: &Path, done: &mut Vec<String>) -> Result<(), RegistryError> {
+    remove_git_locks(&root.join(".git"), done)?;
     let repo = Repository::open(root).map_err(index_error)?;
     // An index whose first commit never landed has nothing to go back to; opening it again
     // fails loudly instead.
@@ -114,6 +138,35 @@ fn recover_index(root: &Path, done: &mut Vec<String>) -> Result<(), RegistryErro
     // commit, under another package's message.
     repo.reset_default(Some(head.as_object()), dirty.iter().map(String::as_str))
         .map_err(index_error)?;
+    Ok(())
+}
+
+/// The `git clone` copy's mirror ([`crate::index::export`]): its git locks, and packs a
+/// killed export was still writing in `staging/` (a pack counts only once it and its
+/// `.idx` are in the mirror, so nothing published is lost with them).
+fn recover_export(export: &Path, done: &mut Vec<String>) -> Result<(), RegistryError> {
+    let git = export.join("mirror.git");
+    if git.is_dir() {
+        remove_git_locks(&git, done)?;
+    }
+    let staging = export.join("staging");
+    let entries = match fs::read_dir(&staging) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            remove(&path)?;
+        }
+        done.push(format!(
+            "removed a pack the export was writing when the server stopped: {}",
+            path.display()
+        ));
+    }
     Ok(())
 }
 
@@ -204,11 +257,24 @@ mod tests {
         fs::create_dir_all(root.join(".git/refs/heads")).expect("mkdir");
         fs::write(root.join(".git/refs/heads/main.lock"), b"").expect("lock");
         fs::write(data.join("blobs/tmp/.tmpXyZ"), b"PK").expect("staged");
+        fs::write(data.join(".tmpFeedState"), b"{\"v\"").expect("feed state temp");
+        let mirror = data.join("index-export/mirror.git");
+        fs::create_dir_all(mirror.join("refs/heads")).expect("mkdir");
+        fs::write(mirror.join("refs/heads/main.lock"), b"").expect("mirror lock");
+        fs::create_dir_all(data.join("index-export/staging/.tmpPack")).expect("staging");
+        fs::write(
+            data.join("index-export/staging/.tmpPack/pack-1.pack"),
+            b"PACK",
+        )
+        .expect("pack");
         // A person's file is not Shelf's to remove.
         fs::write(root.join("NOTES.txt"), b"mine").expect("notes");
 
         let done = recover(data).expect("recover");
-        assert_eq!(done.len(), 6, "{done:#?}");
+        assert_eq!(done.len(), 9, "{done:#?}");
+        assert!(!mirror.join("refs/heads/main.lock").exists());
+        assert!(!data.join("index-export/staging/.tmpPack").exists());
+        assert!(!data.join(".tmpFeedState").exists());
         assert_eq!(
             fs::read(root.join(shard_path("hello"))).expect("hello"),
             committed

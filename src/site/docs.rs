@@ -119,11 +119,11 @@ pub struct SearchEntry {
 
 /// `-/search.json`: every package, sorted by name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SearchIndex {
+pub struct SearchIndex<'a> {
     /// Format version of this document.
     pub v: u32,
     /// Every package with at least one live version, sorted by name.
-    pub packages: Vec<SearchEntry>,
+    pub packages: &'a [&'a SearchEntry],
 }
 
 /// `-/config.json`: what a client needs to find everything else.

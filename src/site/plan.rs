@@ -13,7 +13,10 @@ use super::{
     nginx,
     render::{HomePage, PackagePage, RenderError, Renderer, markdown_to_safe_html},
 };
-use crate::index::{IndexConfig, PackageRecord};
+use crate::{
+    blob::BlobStore,
+    index::{IndexConfig, PackageRecord},
+};
 
 /// A file's content: bytes made here, or a blob to place by reference.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,10 +59,29 @@ pub struct Context<'a> {
     pub registry: RegistryConfig,
     /// HTML renderer.
     pub renderer: &'a Renderer,
-    /// Where a blob of a given SHA-256 lives.
-    pub blob_path: &'a (dyn Fn(&str) -> PathBuf + Sync),
+    /// The blob store zipballs link to.
+    pub blobs: &'a BlobStore,
     /// Static assets, published under `-/assets/`.
     pub assets: &'a [(String, Vec<u8>)],
+}
+
+impl<'a> Context<'a> {
+    /// The context for the index's settings `config`.
+    #[must_use]
+    pub fn new(
+        config: &'a IndexConfig,
+        renderer: &'a Renderer,
+        blobs: &'a BlobStore,
+        assets: &'a [(String, Vec<u8>)],
+    ) -> Self {
+        Context {
+            config,
+            registry: docs::registry_config(config),
+            renderer,
+            blobs,
+            assets,
+        }
+    }
 }
 
 /// Every file of one package; empty when it has no live version (so all its files go).
@@ -84,7 +106,7 @@ pub fn package_files(
         let version = &line.version;
         files.push(OutFile {
             path: format!("{name}/zipball/{version}"),
-            content: Content::Blob((cx.blob_path)(&line.sha256)),
+            content: Content::Blob(cx.blobs.path(&line.sha256)),
         });
         files.push(OutFile::json(
             format!("{name}/releases/tags/{version}"),
@@ -132,13 +154,20 @@ pub fn package_files(
 /// # Errors
 /// Template errors.
 pub fn registry_files(
-    entries: &[SearchEntry],
+    entries: &[&SearchEntry],
     cx: &Context<'_>,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let mut recent: Vec<SearchEntry> = entries.to_vec();
+    // Borrowed throughout: this runs after every publish, over every package.
+    let mut recent: Vec<&SearchEntry> = entries.to_vec();
     // Newest first; the name breaks ties so the page is the same for the same index.
-    recent.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.name.cmp(&b.name)));
-    recent.truncate(HOME_RECENT);
+    let newest_first = |a: &&SearchEntry, b: &&SearchEntry| {
+        b.updated.cmp(&a.updated).then_with(|| a.name.cmp(&b.name))
+    };
+    if recent.len() > HOME_RECENT {
+        recent.select_nth_unstable_by(HOME_RECENT, newest_first);
+        recent.truncate(HOME_RECENT);
+    }
+    recent.sort_by(newest_first);
     let home = HomePage {
         config: &cx.registry,
         recent: &recent,
@@ -154,7 +183,7 @@ pub fn registry_files(
             "-/search.json".into(),
             &SearchIndex {
                 v: 1,
-                packages: entries.to_vec(),
+                packages: entries,
             },
         ),
         OutFile::json(
@@ -173,9 +202,10 @@ pub fn registry_files(
     Ok(files)
 }
 
-/// The keys registry-wide files own (for removing stale ones). Exact keys and `-/assets/`
-/// only: `-/changes…` and `-/index.git/` under the same folder belong to the history
-/// files, which a registry-wide sync must never remove.
+/// The keys registry-wide files own (for removing stale ones). Exact keys (a sync stats
+/// them, never lists their folder) and `-/assets/` only: `-/changes…` and `-/index.git/`
+/// under the same folder belong to the history files, which a registry-wide sync must never
+/// remove.
 #[must_use]
 pub fn registry_scope() -> Vec<String> {
     [

@@ -62,7 +62,7 @@ pub struct HomePage<'a> {
     /// The registry's `-/config.json`.
     pub config: &'a RegistryConfig,
     /// The packages to list without JavaScript, newest first.
-    pub recent: &'a [SearchEntry],
+    pub recent: &'a [&'a SearchEntry],
     /// How many packages the registry holds.
     pub total: usize,
 }
@@ -325,7 +325,8 @@ mod tests {
 
     fn render_home(renderer: &Renderer) -> String {
         let config = config();
-        let recent = entries();
+        let entries = entries();
+        let recent: Vec<&SearchEntry> = entries.iter().collect();
         renderer
             .home(&HomePage {
                 config: &config,

@@ -65,8 +65,8 @@ impl<'a> Writer<'a> {
         Writer { target, layout }
     }
 
-    /// Writes `files`, which must be every file under `scope` (a set of key prefixes): any
-    /// other key under the scope is removed. The scope is listed once, before writing.
+    /// Writes `files`, which must be every file under `scope` (folders ending in `/` and
+    /// exact keys, [`crate::target::in_scope`]): any other key of the scope is removed. The scope is listed once, before writing.
     ///
     /// # Errors
     /// The target's I/O errors.

@@ -8,7 +8,9 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use super::{Outcome, Target};
+use rayon::prelude::*;
+
+use super::{Body, Listing, Outcome, Put, Target, is_folder};
 
 /// Prefix of temporary files. They are never served, and a full build removes those an
 /// interrupted write left behind: they are listed like any key, and nothing produces them.
@@ -179,6 +181,20 @@ impl Target for DirTarget {
         Ok(Outcome::Written)
     }
 
+    fn put_many(&self, batch: &[Put<'_>], listed: &Listing) -> io::Result<Vec<Outcome>> {
+        let _ = listed;
+        // Files are compared and written on every core: a full build checks every file of
+        // the site, and on a local disk that is CPU (rendered bytes against the page cache)
+        // as much as I/O. Each key is written on its own, so the order does not matter.
+        batch
+            .par_iter()
+            .map(|item| match item.body {
+                Body::Bytes(bytes) => self.put(item.key, bytes),
+                Body::Blob(path) => self.put_blob(item.key, path),
+            })
+            .collect()
+    }
+
     fn remove(&self, key: &str) -> io::Result<bool> {
         let path = self.path(key);
         if self.checking {
@@ -198,6 +214,21 @@ impl Target for DirTarget {
             dir = d.parent();
         }
         Ok(true)
+    }
+
+    fn list_stamped(&self, scope: &[String]) -> io::Result<Listing> {
+        let mut listing = Listing::default();
+        for entry in scope {
+            if is_folder(entry) {
+                for key in self.list(entry)? {
+                    listing.insert(key, None);
+                }
+            } else if fs::symlink_metadata(self.path(entry)).is_ok_and(|m| m.is_file()) {
+                // One key: a stat, not a listing of its folder.
+                listing.insert(entry.clone(), None);
+            }
+        }
+        Ok(listing)
     }
 
     fn list(&self, prefix: &str) -> io::Result<Vec<String>> {
@@ -268,6 +299,17 @@ mod tests {
         }
         let list = |prefix: &str| target.list(prefix).expect("list");
         assert_eq!(list("index.html"), ["index.html", "index.htmlx"]);
+        let scope = |entries: &[&str]| -> Vec<String> {
+            let entries: Vec<String> = entries.iter().map(|e| (*e).to_owned()).collect();
+            let listing = target.list_stamped(&entries).expect("list");
+            listing.keys().map(str::to_owned).collect()
+        };
+        // A scope's exact entries are exactly those keys; folders are everything below.
+        assert_eq!(
+            scope(&["index.html", "-/assets/", "-/404.json"]),
+            ["-/assets/x.css", "index.html"]
+        );
+        assert_eq!(scope(&["a/"]), ["a/index.html"]);
         assert_eq!(list("-/config.json"), ["-/config.json"]);
         assert_eq!(list("-/assets/"), ["-/assets/x.css"]);
         assert_eq!(list("a/"), ["a/index.html"]);

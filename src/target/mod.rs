@@ -62,6 +62,34 @@ pub struct Stamp {
     pub md5: Option<String>,
 }
 
+/// Whether `key` belongs to the scope entry `entry`: everything below a folder entry
+/// (`""`, or ending in `/`), or exactly the key an entry names.
+///
+/// Exact entries keep a sync of the registry-wide files (`index.html` at the root) from
+/// listing the root folder, which holds a folder per package: cost that would grow with the
+/// registry on every publish, and a reason to remove a person's `index.html.orig`.
+#[must_use]
+pub fn in_scope(entry: &str, key: &str) -> bool {
+    if is_folder(entry) {
+        key.starts_with(entry)
+    } else {
+        key == entry
+    }
+}
+
+/// Whether the scope entry `entry` is a folder (`""`, or ending in `/`) rather than a key.
+#[must_use]
+pub fn is_folder(entry: &str) -> bool {
+    entry.is_empty() || entry.ends_with('/')
+}
+
+impl Listing {
+    /// Keeps only the keys `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.keys.retain(|key, _| keep(key));
+    }
+}
+
 /// The keys under some prefixes, listed once, with a [`Stamp`] where the target has one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Listing {
@@ -132,17 +160,21 @@ pub trait Target: Send + Sync {
     /// I/O errors of the target.
     fn list(&self, prefix: &str) -> io::Result<Vec<String>>;
 
-    /// Every key under any of `prefixes`, listed once, with the stamps [`Target::put_many`]
-    /// compares against. The default lists each prefix with [`Target::list`], without stamps
-    /// (targets that compare content themselves need none).
+    /// Every key of a scope, listed once, with the stamps [`Target::put_many`] compares
+    /// against. Each entry of `scope` is a folder (ending in `/`, or `""` for everything)
+    /// standing for every key below it, or one exact key ([`in_scope`]). The default lists
+    /// each entry with [`Target::list`], without stamps (targets that compare content
+    /// themselves need none).
     ///
     /// # Errors
     /// I/O errors of the target.
-    fn list_stamped(&self, prefixes: &[String]) -> io::Result<Listing> {
+    fn list_stamped(&self, scope: &[String]) -> io::Result<Listing> {
         let mut listing = Listing::default();
-        for prefix in prefixes {
-            for key in self.list(prefix)? {
-                listing.insert(key, None);
+        for entry in scope {
+            for key in self.list(entry)? {
+                if in_scope(entry, &key) {
+                    listing.insert(key, None);
+                }
             }
         }
         Ok(listing)

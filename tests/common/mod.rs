@@ -174,6 +174,45 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 git output")
 }
 
+/// Copies the data directory `data` to `copy` (`cp -a`, replacing an earlier copy), so a
+/// build of the copy cannot touch the registry under test.
+pub fn copy_data(data: &Path, copy: &Path) {
+    if copy.exists() {
+        fs::remove_dir_all(copy).expect("remove the last copy");
+    }
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(data)
+        .arg(copy)
+        .status()
+        .expect("run cp");
+    assert!(status.success(), "cp -a {}", data.display());
+}
+
+/// Runs `shelf build` of the data directory `data` into the folder `out` (removed first), as
+/// the settings in `data` say (environment variables that would override them are cleared).
+pub fn shelf_build_into(data: &Path, out: &Path) {
+    if out.exists() {
+        fs::remove_dir_all(out).expect("remove the last build");
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--data")
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .arg("build")
+        .env_remove("SHELF_BASE_URL")
+        .env_remove("SHELF_OUT")
+        .env_remove("SHELF_TARGET")
+        .output()
+        .expect("run shelf build");
+    assert!(
+        output.status.success(),
+        "shelf build: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Every file below `root` (relative path → bytes).
 pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     walk(root)

@@ -30,6 +30,7 @@ mod packing;
 mod server_info;
 
 pub use files::{MAX_PACKS, files};
+pub use mirror::EXPORT_DIR;
 
 #[cfg(test)]
 mod tests;

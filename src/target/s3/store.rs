@@ -412,12 +412,16 @@ impl Target for S3Target {
     }
 
     fn list(&self, prefix: &str) -> io::Result<Vec<String>> {
-        let listing = self.list_stamped(&[prefix.to_owned()])?;
+        let prefixes = [prefix.to_owned()];
+        let listing = self.runtime.block_on(|| self.list_all(&prefixes))?;
         Ok(listing.keys().map(str::to_owned).collect())
     }
 
-    fn list_stamped(&self, prefixes: &[String]) -> io::Result<Listing> {
-        self.runtime.block_on(|| self.list_all(prefixes))
+    fn list_stamped(&self, scope: &[String]) -> io::Result<Listing> {
+        // A listing by prefix, then exact entries keep only their key.
+        let mut listing = self.runtime.block_on(|| self.list_all(scope))?;
+        listing.retain(|key| scope.iter().any(|entry| super::super::in_scope(entry, key)));
+        Ok(listing)
     }
 
     fn put_many(&self, batch: &[Put<'_>], listed: &Listing) -> io::Result<Vec<Outcome>> {
