@@ -721,8 +721,9 @@ impl Registry {
         let root = self.index.root().to_owned();
         let names = self.index.packages()?;
         // Packages are read and rendered on every core, a slice at a time (so memory holds
-        // one slice's files, not the site's), and written in order; the target spreads each
-        // batch of writes over the cores too.
+        // one slice's files, not the site's), and written in order: a package's files must
+        // reach the target in the order the plan gives (`latest` last), or a reader could
+        // see a `latest` its list does not hold yet.
         for slice in names.chunks(BUILD_SLICE) {
             let planned: Vec<Result<_, RegistryError>> = slice
                 .par_iter()

@@ -8,9 +8,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use rayon::prelude::*;
-
-use super::{Body, Listing, Outcome, Put, Target, is_folder};
+use super::{Listing, Outcome, Target, is_folder};
 
 /// Prefix of temporary files. They are never served, and a full build removes those an
 /// interrupted write left behind: they are listed like any key, and nothing produces them.
@@ -179,20 +177,6 @@ impl Target for DirTarget {
             })?;
         linked.persist(&dest).map_err(|e| e.error)?;
         Ok(Outcome::Written)
-    }
-
-    fn put_many(&self, batch: &[Put<'_>], listed: &Listing) -> io::Result<Vec<Outcome>> {
-        let _ = listed;
-        // Files are compared and written on every core: a full build checks every file of
-        // the site, and on a local disk that is CPU (rendered bytes against the page cache)
-        // as much as I/O. Each key is written on its own, so the order does not matter.
-        batch
-            .par_iter()
-            .map(|item| match item.body {
-                Body::Bytes(bytes) => self.put(item.key, bytes),
-                Body::Blob(path) => self.put_blob(item.key, path),
-            })
-            .collect()
     }
 
     fn remove(&self, key: &str) -> io::Result<bool> {
