@@ -16,8 +16,6 @@ mod common;
 mod credentials;
 #[path = "hostile/requests.rs"]
 mod requests;
-#[path = "hostile/snapshot.rs"]
-mod snapshot;
 #[path = "hostile/transport.rs"]
 mod transport;
 #[path = "hostile/uploads.rs"]
@@ -36,7 +34,7 @@ use shelf::{
 };
 
 use catalogue::{Case, Ctx, Payload};
-use snapshot::Snapshot;
+use common::snapshot::Snapshot;
 
 fn request(case: &Case) -> Request<Body> {
     let mut builder = Request::builder().method(case.method).uri(&case.path);
@@ -160,7 +158,7 @@ async fn hostile_requests_get_a_specific_4xx_and_change_nothing() {
     assert_eq!(done.status, 200, "{}", String::from_utf8_lossy(&done.body));
     let latest = t.call("GET", "/victim/releases/latest", None).await;
     assert_eq!(latest.json()["tag_name"], "1.0.0");
-    assert!(snapshot::leftovers(&t.data()).is_empty());
+    assert!(common::snapshot::leftovers(&t.data()).is_empty());
 }
 
 #[test]

@@ -98,16 +98,20 @@ fn check_accepted(headers: &HeaderMap, signed: &SignedHeaders<'_>, body: &[u8]) 
     assert!(own.verify(&expected), "the server's own signature fails");
 
     // The nonce is refused while its timestamp is in the window, and only then.
-    let cache = NonceCache::new(4);
+    let cache = NonceCache::new(40);
     let expires = signed.timestamp.saturating_add(WINDOW);
-    assert_eq!(cache.check_and_insert(signed.nonce, expires, NOW), Ok(()));
+    let key = signed.key_id;
     assert_eq!(
-        cache.check_and_insert(signed.nonce, expires, NOW),
+        cache.check_and_insert(key, signed.nonce, expires, NOW),
+        Ok(())
+    );
+    assert_eq!(
+        cache.check_and_insert(key, signed.nonce, expires, NOW),
         Err(NonceError::Replayed)
     );
     let later = expires.saturating_add(1);
     assert_eq!(
-        cache.check_and_insert(signed.nonce, later.saturating_add(WINDOW), later),
+        cache.check_and_insert(key, signed.nonce, later.saturating_add(WINDOW), later),
         Ok(())
     );
     assert_eq!(cache.len(), 1);

@@ -84,8 +84,9 @@ pub struct Settings {
     pub upload_ttl: Duration,
     /// Largest JSON request body (default 1 MiB); zips have their own limit.
     pub max_json_bytes: usize,
-    /// Most nonces remembered at once; past it, signed requests are refused with 503 until
-    /// old ones expire, because forgetting an unexpired nonce would allow a replay.
+    /// Most nonces of verified signed requests remembered at once (one key holds at most a
+    /// tenth); past it, that key's signed requests are refused with 503 until old ones
+    /// expire, because forgetting an unexpired nonce would allow a replay.
     pub nonce_capacity: usize,
     /// Request quotas.
     pub rates: RateSettings,
@@ -119,7 +120,7 @@ pub struct App {
     /// Every package's summary, kept current by the writer; `/search` reads it.
     pub catalog: Catalog,
     /// Nonces of signed requests seen within the window.
-    pub nonces: NonceCache,
+    pub nonces: Arc<NonceCache>,
     /// Rate limiters.
     pub limits: RateLimits,
     /// The generated site (dir layout), served for every GET no route takes; `None` when

@@ -4,9 +4,10 @@
 //! - `Authorization: Bearer <token>` (or the bare token): the token's SHA-256 is looked up;
 //!   it must exist, be unrevoked and unexpired.
 //! - `X-Api-Key`, `X-Timestamp`, `X-Nonce`, `X-Signature` (PROTOCOL.md section 4): the key
-//!   must exist; the timestamp must be within the window; the nonce is recorded at once (so
-//!   a replay racing the original is refused too); the signature covers the body, which is
-//!   hashed as it is read — whole for JSON bodies ([`Authed`]), chunk by chunk for uploads
+//!   must exist; the timestamp must be within the window; the nonce is held while the
+//!   request is checked (so a replay racing the original is refused too) and recorded only
+//!   once the signature verified (so a stranger who knows a key id cannot fill the nonce
+//!   memory); the signature covers the body, which is hashed as it is read — whole for JSON bodies ([`Authed`]), chunk by chunk for uploads
 //!   ([`AuthedStream`] and [`PendingSignature`]).
 //!
 //! Authentication happens before the body is read, so an anonymous client cannot make the
@@ -25,7 +26,10 @@ use super::{
     App,
     error::ApiError,
     extract::read_limited,
-    signature::{HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, NonceError, Signer},
+    signature::{
+        HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, NonceError, NonceReservation,
+        Signer,
+    },
 };
 use crate::{
     auth::{
@@ -98,10 +102,13 @@ impl Caller {
     }
 }
 
-/// A signed request's signature, still waiting for the body.
+/// A signed request's signature, still waiting for the body, and the nonce it holds.
 pub struct PendingSignature {
     signer: Signer,
     provided: String,
+    nonce: NonceReservation,
+    /// When the request was authenticated (Unix seconds).
+    now: i64,
 }
 
 impl PendingSignature {
@@ -110,16 +117,34 @@ impl PendingSignature {
         self.signer.update(chunk);
     }
 
-    /// Checks the signature over everything fed, in constant time.
+    /// Checks the signature over everything fed, in constant time, and only then records
+    /// the nonce as used (a request that fails lets it go, so strangers cannot fill the
+    /// nonce memory).
     ///
     /// # Errors
-    /// 401 "Invalid signature".
+    /// 401 "Invalid signature"; 503 when the key's share of the nonce memory is full.
     pub fn verify(self) -> Result<(), ApiError> {
-        if self.signer.verify(&self.provided) {
-            Ok(())
-        } else {
-            Err(ApiError::unauthorized("Invalid signature"))
+        if !self.signer.verify(&self.provided) {
+            return Err(ApiError::unauthorized("Invalid signature"));
         }
+        self.nonce.record(self.now).map_err(nonce_error)
+    }
+}
+
+/// The answer to a nonce that cannot be used.
+fn nonce_error(error: NonceError) -> ApiError {
+    match error {
+        NonceError::Replayed => ApiError::unauthorized("Nonce already used (replayed request)"),
+        NonceError::Busy => ApiError::retry(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests signed with this key are being checked; retry shortly",
+            1,
+        ),
+        NonceError::Full => ApiError::retry(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many signed requests with this key; retry shortly",
+            1,
+        ),
     }
 }
 
@@ -246,26 +271,12 @@ async fn authenticate_signed(
     let found = app.db.run(move |c| keys::lookup(c, &key_id, now)).await?;
     let (row, secret, user) =
         found.ok_or_else(|| ApiError::unauthorized("Unknown, revoked or expired API key"))?;
-    // Remembered until the timestamp leaves the window, after which the timestamp check
-    // refuses a replay by itself.
-    match app
+    // Held while the request is checked, then remembered until the timestamp leaves the
+    // window, after which the timestamp check refuses a replay by itself.
+    let reservation = app
         .nonces
-        .check_and_insert(nonce, timestamp.saturating_add(window), now)
-    {
-        Ok(()) => {}
-        Err(NonceError::Replayed) => {
-            return Err(ApiError::unauthorized(
-                "Nonce already used (replayed request)",
-            ));
-        }
-        Err(NonceError::Full) => {
-            return Err(ApiError::retry(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Too many signed requests; retry shortly",
-                1,
-            ));
-        }
-    }
+        .reserve(&row.key_id, nonce, timestamp.saturating_add(window), now)
+        .map_err(nonce_error)?;
     let scopes = Scopes::parse(&row.scopes)
         .map_err(|_| ApiError::unauthorized("Unknown, revoked or expired API key"))?;
     let signer = Signer::new(
@@ -285,6 +296,8 @@ async fn authenticate_signed(
         Some(PendingSignature {
             signer,
             provided: provided.to_owned(),
+            nonce: reservation,
+            now,
         }),
     ))
 }

@@ -32,7 +32,7 @@ use super::{
     limits::{Limit, client_ip},
 };
 use crate::{
-    auth::{scope::Action, token::new_upload_id},
+    auth::{account::check_email, scope::Action, token::new_upload_id},
     blob::{StageError, Staged},
     clock,
     db::{
@@ -453,10 +453,7 @@ async fn finish(
         properties: request.properties,
     };
     let canonical = manifest.name.canonical();
-    let author = Author {
-        name: caller.user.username.clone(),
-        email: caller.user.email.clone(),
-    };
+    let author = author_of(&caller.user);
     let now = app.now();
     let job_app = app.clone();
     let published = app
@@ -493,6 +490,20 @@ async fn finish(
         "zipball_url": published.zipball_url,
         "page_url": published.page_url,
     })))
+}
+
+/// The author an account's changes are committed as. An account registered before e-mail
+/// addresses were checked as they are now may hold one git refuses; it is committed under
+/// the account name alone rather than failing every write it makes.
+fn author_of(user: &users::User) -> Author {
+    if check_email(&user.email).is_ok() {
+        Author {
+            name: user.username.clone(),
+            email: user.email.clone(),
+        }
+    } else {
+        Author::named(&user.username)
+    }
 }
 
 /// Parses a package path; a name or version that cannot exist is simply not found.
@@ -546,10 +557,7 @@ async fn change_package<T: Send + 'static>(
                     return Err(ApiError::forbidden(denied));
                 }
             }
-            let author = Author {
-                name: caller.user.username.clone(),
-                email: caller.user.email.clone(),
-            };
+            let author = author_of(&caller.user);
             let out = change(registry, &author)?;
             job_app.db.with(|c| {
                 audit::record(

@@ -141,6 +141,24 @@ impl BlobStore {
         staged.file.persist(&dest).map_err(|e| e.error)?;
         Ok(dest)
     }
+
+    /// Whether a blob with this SHA-256 is stored.
+    #[must_use]
+    pub fn contains(&self, sha256: &str) -> bool {
+        self.path(sha256).is_file()
+    }
+
+    /// Removes a blob that nothing names: one a publish stored before its index commit
+    /// failed. Never call it for a blob an index line names.
+    ///
+    /// # Errors
+    /// I/O errors other than the blob being absent.
+    pub fn remove_unnamed(&self, sha256: &str) -> io::Result<()> {
+        match fs::remove_file(self.path(sha256)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! The index as a git repository: reading package files and committing changes.
 //!
-//! Every change writes one file of the working tree, stages it and commits it, so that the
-//! working tree is clean after every operation and `git clone` of the repository is a
-//! complete copy of the index.
+//! Every change is one file and one commit: the commit is built from `HEAD`'s tree with that
+//! one path replaced (so nothing else the working tree might hold is ever committed), then the
+//! file is written, staged, and the branch moved. A failure at any step puts the file back to
+//! `HEAD`, so the working tree is clean after every operation, successful or not, and
+//! `git clone` of the repository is a complete copy of the index.
 
 use std::{
+    cell::RefCell,
     fs,
     io::{self, Write},
     path::{Path, PathBuf},
@@ -53,6 +56,10 @@ pub enum IndexError {
     },
     #[error("the index's config.json is invalid")]
     Config(#[source] serde_json::Error),
+    #[error("an earlier write to the index was interrupted and could not be taken back yet")]
+    Interrupted,
+    #[error("injected failure at {0:?} (a test asked for it)")]
+    Injected(WriteStep),
 }
 
 /// The file holding the registry's settings, at the index root.
@@ -62,6 +69,11 @@ pub const CONFIG_FILE: &str = "config.json";
 pub struct IndexRepo {
     repo: Repository,
     root: PathBuf,
+    /// The file of a write that failed and could not be put back to `HEAD` (or that
+    /// panicked half-way), until [`IndexRepo::repair_interrupted`] does.
+    interrupted: RefCell<Option<String>>,
+    /// Failures a test asked for ([`IndexRepo::fail_next_write`]).
+    faults: RefCell<Vec<(WriteStep, Fault)>>,
 }
 
 impl IndexRepo {
@@ -72,23 +84,24 @@ impl IndexRepo {
     /// Git and I/O errors.
     pub fn open_or_init(root: &Path, base_url: &str) -> Result<Self, IndexError> {
         if root.join(".git").exists() {
-            let repo = Repository::open(root)?;
-            return Ok(IndexRepo {
-                repo,
-                root: root.to_owned(),
-            });
+            return Ok(Self::with(Repository::open(root)?, root));
         }
         fs::create_dir_all(root)?;
         let mut opts = git2::RepositoryInitOptions::new();
         opts.initial_head("main");
-        let repo = Repository::init_opts(root, &opts)?;
-        let index = IndexRepo {
-            repo,
-            root: root.to_owned(),
-        };
+        let index = Self::with(Repository::init_opts(root, &opts)?, root);
         let config = IndexConfig::new(base_url);
         index.write_config(&config, "Initialize index", &Author::named("shelf"))?;
         Ok(index)
+    }
+
+    fn with(repo: Repository, root: &Path) -> Self {
+        IndexRepo {
+            repo,
+            root: root.to_owned(),
+            interrupted: RefCell::new(None),
+            faults: RefCell::new(Vec::new()),
+        }
     }
 
     /// The working tree's root.
@@ -206,6 +219,60 @@ impl IndexRepo {
         Ok(self.repo.head()?.peel_to_commit()?.id())
     }
 
+    /// Whether a write was interrupted (a failure whose repair also failed, or a panic)
+    /// and left the working tree or the staging area ahead of `HEAD`.
+    #[must_use]
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted.borrow().is_some()
+    }
+
+    /// Puts the file of an interrupted write back to `HEAD`, working tree and staging area
+    /// both. The writer calls it before every job, so a job never reads, and never commits,
+    /// what a failed one left.
+    ///
+    /// # Errors
+    /// Git and I/O errors; the write stays marked interrupted, and the next write refuses to
+    /// start until a repair succeeds.
+    pub fn repair_interrupted(&self) -> Result<Option<String>, IndexError> {
+        let Some(rel) = self.interrupted.borrow().clone() else {
+            return Ok(None);
+        };
+        self.restore(&rel)?;
+        self.interrupted.replace(None);
+        Ok(Some(rel))
+    }
+
+    /// Makes the next write fail at `step` (once), to prove a failure anywhere in a write
+    /// leaves the index at `HEAD`. For tests; a running registry never sets it.
+    #[doc(hidden)]
+    pub fn fail_next_write(&self, step: WriteStep, fault: Fault) {
+        self.faults.borrow_mut().push((step, fault));
+    }
+
+    /// Fails (or panics) here when a test asked for it.
+    fn step(&self, step: WriteStep) -> Result<(), IndexError> {
+        let mut faults = self.faults.borrow_mut();
+        let Some(at) = faults.iter().position(|(s, _)| *s == step) else {
+            return Ok(());
+        };
+        let (_, fault) = faults.remove(at);
+        drop(faults);
+        match fault {
+            Fault::Error => Err(IndexError::Injected(step)),
+            Fault::Panic => panic!("injected panic at {step:?}"),
+        }
+    }
+
+    /// Commits `bytes` as the file `rel`: one commit whose tree is `HEAD`'s with that one
+    /// path replaced, so nothing but this change is ever committed, whatever the working
+    /// tree holds.
+    ///
+    /// Everything that can be refused (the signatures: libgit2 refuses `<`, `>` and line
+    /// breaks in names and e-mails) and every git object is made before anything a reader
+    /// sees changes; then the working tree file, the staging area, and last the branch, moved
+    /// only if nobody moved it meanwhile. A failure after the file is written puts the file
+    /// and its staging entry back to `HEAD` before returning; if even that fails, the write is
+    /// left marked [interrupted](Self::is_interrupted) for the writer to repair.
     fn commit_file(
         &self,
         rel: &str,
@@ -213,20 +280,14 @@ impl IndexRepo {
         message: &str,
         author: &Author,
     ) -> Result<Oid, IndexError> {
-        let path = self.root.join(rel);
-        let dir = path
-            .parent()
-            .ok_or_else(|| io::Error::other("index path has no parent"))?;
-        fs::create_dir_all(dir)?;
-        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-        temp.write_all(bytes)?;
-        temp.as_file().sync_all()?;
-        temp.persist(&path).map_err(|e| e.error)?;
-
-        // The staging area follows the working tree, so `git status` stays clean.
-        let mut stage = self.repo.index()?;
-        stage.add_path(Path::new(rel))?;
-        stage.write()?;
+        // A write that could not be taken back blocks the next one: its record was read from
+        // a working tree that may hold the failed change.
+        if self.is_interrupted() {
+            return Err(IndexError::Interrupted);
+        }
+        self.step(WriteStep::Signature)?;
+        let committer = Signature::now("Shelf", "shelf@localhost")?;
+        let author = Signature::now(&author.name, &author.email)?;
         let parent = match self.repo.head() {
             Ok(head) => Some(head.peel_to_commit()?),
             Err(e)
@@ -240,7 +301,9 @@ impl IndexRepo {
         // The new tree is the parent's with one path replaced: only the trees along that path
         // are written. (`Index::write_tree` rebuilds and checks every tree of the index when
         // its tree cache is cold, which made one commit cost 157 ms at 10,000 packages.)
+        self.step(WriteStep::Blob)?;
         let blob = self.repo.blob(bytes)?;
+        self.step(WriteStep::Tree)?;
         let base = match &parent {
             Some(commit) => commit.tree()?,
             None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
@@ -250,13 +313,171 @@ impl IndexRepo {
         let tree = self
             .repo
             .find_tree(update.create_updated(&self.repo, &base)?)?;
-        let committer = Signature::now("Shelf", "shelf@localhost")?;
-        let author = Signature::now(&author.name, &author.email)?;
+        self.step(WriteStep::Commit)?;
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        Ok(self
+        // No ref names it yet: if what follows fails, it is an unreachable object, which
+        // nothing reads and `git gc` removes.
+        let oid = self
             .repo
-            .commit(Some("HEAD"), &author, &committer, message, &tree, &parents)?)
+            .commit(None, &author, &committer, message, &tree, &parents)?;
+
+        self.interrupted.replace(Some(rel.to_owned()));
+        let parent_id = parent.as_ref().map(git2::Commit::id);
+        match self.land(rel, bytes, oid, parent_id, message) {
+            Ok(()) => {
+                self.interrupted.replace(None);
+                Ok(oid)
+            }
+            Err(error) => {
+                match self.restore(rel) {
+                    Ok(()) => {
+                        self.interrupted.replace(None);
+                    }
+                    Err(repair) => tracing::error!(
+                        "a failed index write could not be taken back ({repair}); the \
+                         writer repairs it before the next change"
+                    ),
+                }
+                Err(error)
+            }
+        }
     }
+
+    /// The visible half of a commit: the file, its staging entry, then the branch.
+    fn land(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        oid: Oid,
+        parent: Option<Oid>,
+        message: &str,
+    ) -> Result<(), IndexError> {
+        self.step(WriteStep::WorkingFile)?;
+        let path = self.root.join(rel);
+        let dir = path
+            .parent()
+            .ok_or_else(|| io::Error::other("index path has no parent"))?;
+        fs::create_dir_all(dir)?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        temp.write_all(bytes)?;
+        temp.as_file().sync_all()?;
+        temp.persist(&path).map_err(|e| e.error)?;
+
+        // The staging area follows the working tree, so `git status` stays clean.
+        self.step(WriteStep::Stage)?;
+        let mut stage = self.repo.index()?;
+        stage.add_path(Path::new(rel))?;
+        stage.write()?;
+
+        self.step(WriteStep::Branch)?;
+        let reflog = format!("commit: {}", message.lines().next().unwrap_or_default());
+        match parent {
+            // Moved only from the commit this one was built on (libgit2 compares and swaps).
+            Some(_) => {
+                self.repo.head()?.set_target(oid, &reflog)?;
+            }
+            None => {
+                let head = self.repo.find_reference("HEAD")?;
+                let branch = head.symbolic_target()?.unwrap_or("refs/heads/main");
+                self.repo.reference(branch, oid, false, &reflog)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts `rel` back as `HEAD` has it, in the working tree and the staging area (removed
+    /// from both when `HEAD` has no such file).
+    fn restore(&self, rel: &str) -> Result<(), IndexError> {
+        self.step(WriteStep::Restore)?;
+        let path = self.root.join(rel);
+        let head = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let committed = match &head {
+            Some(commit) => match commit.tree()?.get_path(Path::new(rel)) {
+                Ok(entry) => Some(self.repo.find_blob(entry.id())?.content().to_vec()),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        let mut stage = self.repo.index()?;
+        match committed {
+            Some(bytes) => {
+                let dir = path
+                    .parent()
+                    .ok_or_else(|| io::Error::other("index path has no parent"))?;
+                let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+                temp.write_all(&bytes)?;
+                temp.as_file().sync_all()?;
+                temp.persist(&path).map_err(|e| e.error)?;
+                stage.add_path(Path::new(rel))?;
+            }
+            None => {
+                match fs::remove_file(&path) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+                    _ => {}
+                }
+                match stage.remove_path(Path::new(rel)) {
+                    Err(e) if e.code() != git2::ErrorCode::NotFound => return Err(e.into()),
+                    _ => {}
+                }
+            }
+        }
+        stage.write()?;
+        Ok(())
+    }
+}
+
+/// The steps of an index write, in order, where a test can make one fail
+/// ([`IndexRepo::fail_next_write`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteStep {
+    /// Making the author's and committer's signatures.
+    Signature,
+    /// Writing the file's git blob.
+    Blob,
+    /// Writing the new trees.
+    Tree,
+    /// Writing the commit object.
+    Commit,
+    /// Writing the file into the working tree.
+    WorkingFile,
+    /// Updating the staging area.
+    Stage,
+    /// Moving the branch to the new commit.
+    Branch,
+    /// Putting a failed write's file back to `HEAD`.
+    Restore,
+}
+
+impl WriteStep {
+    /// Every step of a write, in order (not [`WriteStep::Restore`], which follows a failure).
+    pub const ALL: [WriteStep; 7] = [
+        WriteStep::Signature,
+        WriteStep::Blob,
+        WriteStep::Tree,
+        WriteStep::Commit,
+        WriteStep::WorkingFile,
+        WriteStep::Stage,
+        WriteStep::Branch,
+    ];
+}
+
+/// How an injected failure shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The step returns an error.
+    Error,
+    /// The step panics (a bug), which the writer thread survives.
+    Panic,
 }
 
 /// A package's record from the index's working tree at `root`, `None` when it has no file.

@@ -316,6 +316,23 @@ impl Registry {
         self.target.requests_sent()
     }
 
+    /// Puts the index back to `HEAD` after a write that failed half-way and could not take
+    /// itself back (or panicked). The writer thread calls it before every job, so no job
+    /// reads or commits what another left; when the repair fails too, writes are refused
+    /// ([`IndexError::Interrupted`]) until one succeeds.
+    pub fn repair_interrupted_write(&self) {
+        match self.index.repair_interrupted() {
+            Ok(Some(rel)) => {
+                tracing::warn!("put {rel} back to HEAD after an interrupted index write");
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(
+                "cannot put the index back to HEAD after an interrupted write: {:#}",
+                anyhow::Error::from(e)
+            ),
+        }
+    }
+
     /// The index repository.
     #[must_use]
     pub fn index(&self) -> &IndexRepo {
@@ -398,6 +415,9 @@ impl Registry {
         let mut record = existing.unwrap_or(PackageRecord { lines: Vec::new() });
 
         let (sha256, size) = (staged.sha256.clone(), staged.size);
+        // A blob this publish adds goes again if its commit fails, so a refused or failed
+        // publish leaves the store as it found it.
+        let new_blob = !self.blobs.contains(&sha256);
         self.blobs.commit(staged).map_err(RegistryError::from)?;
         let or = |own: &str, given: &str| {
             if own.is_empty() {
@@ -444,15 +464,21 @@ impl Registry {
             deleted_at: None,
             extra: serde_json::Map::new(),
         });
-        let commit = self
-            .index
-            .write(
-                &canonical,
-                &record,
-                &format!("Publish {name}@{version}"),
-                publisher,
-            )
-            .map_err(RegistryError::from)?;
+        let written = self.index.write(
+            &canonical,
+            &record,
+            &format!("Publish {name}@{version}"),
+            publisher,
+        );
+        let commit = match written {
+            Ok(commit) => commit,
+            Err(error) => {
+                if new_blob && let Err(e) = self.blobs.remove_unnamed(&sha256) {
+                    tracing::warn!("cannot remove the blob of a failed publish: {e}");
+                }
+                return Err(RegistryError::from(error).into());
+            }
+        };
         let stats = self.regenerate(&[record])?;
         let config = self.index.config().map_err(RegistryError::from)?;
         Ok(Published {

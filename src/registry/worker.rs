@@ -88,6 +88,8 @@ fn run_batch(registry: &mut Registry, batch: Vec<Job>) {
     registry.defer_writes();
     let mut deliveries = Vec::with_capacity(batch.len());
     for job in batch {
+        // Whatever the job before left half-done in the index goes back to HEAD first.
+        registry.repair_interrupted_write();
         let before = registry.deferred_len();
         // A job that panics (a bug) fails alone: its caller sees `WriterGone`, and the
         // thread goes on with the jobs behind it.

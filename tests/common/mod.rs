@@ -8,6 +8,7 @@
 pub mod schema;
 pub mod seaweed;
 pub mod server;
+pub mod snapshot;
 
 use std::{
     collections::BTreeMap,

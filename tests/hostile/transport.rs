@@ -12,11 +12,9 @@ use std::{
 use serde_json::json;
 use shelf::package::testing::ZipBuilder;
 
-use crate::{
-    common::{
-        Fixture,
-        server::{Server, agent, shelf_serve},
-    },
+use crate::common::{
+    Fixture,
+    server::{Server, agent, shelf_serve},
     snapshot::{Snapshot, leftovers},
 };
 

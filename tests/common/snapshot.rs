@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::common::{git_in, tree};
+use super::{git_in, tree};
 
 /// Prefixes of the files a write stages before renaming them into place: the site writer's
 /// (`shelf::target::dir::TEMP_PREFIX`) and `tempfile`'s default, which the blob store's

@@ -1,0 +1,9 @@
+//! Issue 10's defects, each with its regression test, through the real router (oneshot, no
+//! port) or a real `shelf serve`. Every refused or failed request is also shown to leave the
+//! index, the blob store and the site as they were ([`common::snapshot`]).
+
+mod common;
+#[path = "hardening/index_writes.rs"]
+mod index_writes;
+#[path = "hardening/nonces.rs"]
+mod nonces;
