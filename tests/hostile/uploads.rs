@@ -1,5 +1,6 @@
 //! Hostile zips sent to the victim's upload URL: lying or parser-attacking `publish.yaml`
-//! files, escaping and duplicate entries, symlinks, encryption, lying sizes and bombs.
+//! files, escaping and duplicate entries, names Windows cannot create or that Windows and
+//! macOS unpack to one path, symlinks, encryption, lying sizes and bombs.
 
 use shelf::package::testing::{
     ZipBuilder, publish_yaml, rename_entry, set_declared_size, set_encrypted_flag,
@@ -338,6 +339,78 @@ pub fn zips(ctx: &Ctx) -> Vec<Case> {
             b"src/a\x7fb",
             "contains a control character",
         ),
+        (
+            "a Windows device name",
+            b"con",
+            "entry \"con\" has the path component \"con\", a device name that Windows reserves",
+        ),
+        (
+            "a device name with an extension",
+            b"aux.txt",
+            "entry \"aux.txt\" has the path component \"aux.txt\", a device name",
+        ),
+        (
+            "a device name as a script",
+            b"src/nul.js",
+            "entry \"src/nul.js\" has the path component \"nul.js\", a device name",
+        ),
+        (
+            "a device name as a folder",
+            b"Con/index.js",
+            "entry \"Con/index.js\" has the path component \"Con\", a device name",
+        ),
+        (
+            "a numbered port",
+            b"lpt9.log",
+            "has the path component \"lpt9.log\", a device name",
+        ),
+        (
+            "a port numbered in superscript",
+            "COM\u{b9}.md".as_bytes(),
+            "has the path component \"COM\u{b9}.md\", a device name",
+        ),
+        (
+            "an NTFS stream",
+            b"readme.md:hidden",
+            "entry name \"readme.md:hidden\" contains ':', one of the characters Windows refuses",
+        ),
+        (
+            "a question mark",
+            b"src/why?.js",
+            "entry name \"src/why?.js\" contains '?'",
+        ),
+        ("a pipe", b"a|b", "entry name \"a|b\" contains '|'"),
+        ("an asterisk", b"*.js", "entry name \"*.js\" contains '*'"),
+        (
+            "a less-than sign",
+            b"a<b",
+            "entry name \"a<b\" contains '<'",
+        ),
+        (
+            "a greater-than sign",
+            b"a>b",
+            "entry name \"a>b\" contains '>'",
+        ),
+        (
+            "a double quote",
+            b"say\"hi\"",
+            "entry name \"say\\\"hi\\\"\" contains '\"'",
+        ),
+        (
+            "a trailing dot",
+            b"run.",
+            "entry \"run.\" has the path component \"run.\", which ends in a dot or a space",
+        ),
+        (
+            "a trailing space",
+            b"lib ",
+            "entry \"lib \" has the path component \"lib \", which ends in a dot or a space",
+        ),
+        (
+            "a folder with a trailing dot",
+            b"src./index.js",
+            "has the path component \"src.\", which ends in a dot or a space",
+        ),
     ] {
         cases.push(
             put_zip(
@@ -347,6 +420,43 @@ pub fn zips(ctx: &Ctx) -> Vec<Case> {
             )
             .expect(400, fragment),
         );
+    }
+    // Two spellings Windows and macOS unpack to one path; the later entry is named.
+    for (label, zip, fragment) in [
+        (
+            "README.md beside Readme.md",
+            good().file("Readme.md", "# evil"),
+            "entry \"Readme.md\" collides with entry \"README.md\"",
+        ),
+        (
+            "caf\u{e9}.txt precomposed and decomposed",
+            good()
+                .file("caf\u{e9}.txt", "NFC")
+                .file("cafe\u{301}.txt", "NFD"),
+            "entry \"cafe\\u{301}.txt\" collides with entry \"caf\u{e9}.txt\"",
+        ),
+        (
+            "a folder spelled two ways",
+            good().file("Docs/a.md", "a").file("docs/b.md", "b"),
+            "entry \"docs/b.md\" collides with entry \"Docs/a.md\"",
+        ),
+        (
+            "a file and a folder spelled two ways",
+            good().file("readme", "x").file("README/x", "y"),
+            "entry \"README/x\" collides with entry \"readme\"",
+        ),
+        (
+            "the package's folder spelled another way",
+            good().file("SRC/index.js", "evil"),
+            "entry \"SRC/index.js\" collides with entry \"src/index.js\"",
+        ),
+        (
+            "a file named like the package's folder",
+            good().file("src", "x"),
+            "duplicate entry name \"src\"",
+        ),
+    ] {
+        cases.push(put_zip(ctx, label, zip.build()).expect(400, fragment));
     }
     // In place, on a zip the fixture writer made: headers otherwise entirely normal.
     let mut renamed = good().file("zzzzzzzzzzzz", "x").build();

@@ -10,7 +10,9 @@
 //! 2. the central directory: counts, names, kinds and declared sizes, without reading any
 //!    entry's data;
 //! 3. the raw central records, for what the zip crate folds away (repeated names, a second
-//!    name in a Unicode Path field), and the local headers against the central ones;
+//!    name in a Unicode Path field), then the names against each other as Windows and macOS
+//!    compare them (case and Unicode normalisation ignored), and the local headers against
+//!    the central ones;
 //! 4. one pass that inflates every entry into a sink through a reader that stops one byte past
 //!    the declared size, so a bomb with lying headers costs at most what it declared.
 //!
@@ -23,6 +25,7 @@ use zip::{
     CompressionMethod, ZipArchive, ZipReadOptions, read::ZipArchiveMetadata, result::ZipError,
 };
 
+mod names;
 mod records;
 
 use super::{Manifest, ManifestError, manifest};
@@ -74,7 +77,8 @@ impl Default for Limits {
 pub struct Inspected {
     /// The checked `publish.yaml`.
     pub manifest: Manifest,
-    /// `README.md` (any case) from the folder that holds `publish.yaml`, cut to at most
+    /// `README.md` (in any case; there is at most one, since two spellings of one name are
+    /// refused) from the folder that holds `publish.yaml`, cut to at most
     /// [`README_CAP`] bytes at a character boundary; invalid UTF-8 is replaced with U+FFFD.
     /// Empty when there is none.
     pub readme: String,
@@ -119,6 +123,26 @@ pub enum ArchiveError {
     ParentComponent { name: String },
     #[error("entry {name:?} has an empty or '.' path component")]
     NonCanonicalPath { name: String },
+    #[error(
+        "entry name {name:?} contains {character:?}, one of the characters Windows refuses \
+         in file names (< > : \" | ? *); ':' also names an NTFS alternate data stream"
+    )]
+    ForbiddenCharacter { name: String, character: char },
+    #[error(
+        "entry {name:?} has the path component {component:?}, which ends in a dot or a space \
+         that Windows strips when it creates the file"
+    )]
+    TrailingDotOrSpace { name: String, component: String },
+    #[error(
+        "entry {name:?} has the path component {component:?}, a device name that Windows \
+         reserves with any extension (such as CON, PRN, AUX, NUL, COM1 or LPT1)"
+    )]
+    ReservedName { name: String, component: String },
+    #[error(
+        "entry {name:?} collides with entry {other:?}: Windows and macOS ignore case and \
+         Unicode normalisation in file names, so both unpack to one path"
+    )]
+    CaseOrNormalizationCollision { name: String, other: String },
     #[error("entry {name:?} carries a different second name in a Unicode Path extra field")]
     AmbiguousName { name: String },
     #[error("duplicate entry name {name:?}")]
@@ -247,6 +271,7 @@ pub fn inspect<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Inspect
 
     let (entries, uncompressed_bytes) = check_entries(&metadata, limits)?;
     check_raw_records(&mut reader, directory_start, &entries, limits.max_entries)?;
+    names::check_spellings(&entries)?;
 
     let (manifest_index, folder) = locate_manifest(&entries)?;
     let manifest_entry = &entries[manifest_index];
@@ -462,6 +487,23 @@ fn check_name(raw: &[u8]) -> Result<String, ArchiveError> {
     if path.split('/').any(|part| part.is_empty() || part == ".") {
         return Err(ArchiveError::NonCanonicalPath { name });
     }
+    // Stops names Windows cannot create as written: it refuses these characters, so the
+    // install fails there, and `readme.md:hidden` writes a hidden NTFS stream of `readme.md`
+    // instead of a file (a second content for a checked file, that no listing shows).
+    if let Some(character) = name.chars().find(|c| names::FORBIDDEN.contains(c)) {
+        return Err(ArchiveError::ForbiddenCharacter { name, character });
+    }
+    // Stops a second spelling of one path on Windows, which strips trailing dots and spaces
+    // from every component: `run.` and `lib ` unpack as `run` and `lib`, over the real ones.
+    let component = |rule: fn(&str) -> bool| path.split('/').find(|c| rule(c)).map(str::to_owned);
+    if let Some(component) = component(|c| c.ends_with(['.', ' '])) {
+        return Err(ArchiveError::TrailingDotOrSpace { name, component });
+    }
+    // Stops names that open a device on Windows instead of creating a file (`con`, `aux.txt`,
+    // `nul.js`, a folder `com1/`): the install fails or writes into the device.
+    if let Some(component) = component(names::is_reserved_device) {
+        return Err(ArchiveError::ReservedName { name, component });
+    }
     Ok(name)
 }
 
@@ -483,18 +525,14 @@ fn locate_manifest(entries: &[Entry]) -> Result<(usize, &str), ArchiveError> {
         .ok_or(ArchiveError::NoManifest)
 }
 
-/// The readme next to `publish.yaml`: `README.md` if present, otherwise the first entry whose
-/// name is `readme.md` in any case.
+/// The readme next to `publish.yaml`: the entry named `README.md` in any case. The names
+/// have passed [`names::check_spellings`], so there is at most one.
 fn locate_readme(entries: &[Entry], folder: &str) -> Option<usize> {
-    let named = |e: &Entry, exact: bool| {
-        e.name.strip_prefix(folder).is_some_and(|rest| {
-            rest == "README.md" || (!exact && rest.eq_ignore_ascii_case("README.md"))
-        })
-    };
-    entries
-        .iter()
-        .position(|e| named(e, true))
-        .or_else(|| entries.iter().position(|e| named(e, false)))
+    entries.iter().position(|e| {
+        e.name
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.eq_ignore_ascii_case("README.md"))
+    })
 }
 
 /// Inflates one entry into nothing, holding it to its declared size, and fills `capture`.

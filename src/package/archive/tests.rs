@@ -88,11 +88,10 @@ fn readme_is_found_in_any_case_next_to_the_manifest_only() {
         .file("publish.yaml", yaml.as_str())
         .file("readme.md", "lower");
     assert_eq!(check(&lower.build()).expect("valid").readme, "lower");
-    let both = ZipBuilder::new()
+    let upper = ZipBuilder::new()
         .file("publish.yaml", yaml.as_str())
-        .file("Readme.md", "mixed")
-        .file("README.md", "exact");
-    assert_eq!(check(&both.build()).expect("valid").readme, "exact");
+        .file("README.MD", "upper");
+    assert_eq!(check(&upper.build()).expect("valid").readme, "upper");
     let elsewhere = ZipBuilder::new()
         .file("publish.yaml", yaml.as_str())
         .file("docs/README.md", "no");
@@ -259,6 +258,226 @@ fn refuses_duplicate_names() {
         matches!(&err, ArchiveError::DuplicateName { name } if name == "pkg"),
         "{err}"
     );
+}
+
+#[test]
+fn refuses_device_names_windows_reserves() {
+    let cases = [
+        ("con", "con"),
+        ("aux.txt", "aux.txt"),
+        ("nul.js", "nul.js"),
+        ("src/NUL.tar.gz", "NUL.tar.gz"),
+        ("con/index.js", "con"),
+        ("src/Com1.js", "Com1.js"),
+        ("lpt9", "lpt9"),
+        ("docs/COM\u{b9}.md", "COM\u{b9}.md"),
+        ("lpt\u{b3}/x", "lpt\u{b3}"),
+        ("prn .txt", "prn .txt"),
+    ];
+    for (entry, want) in cases {
+        let err = check(&valid().file(entry, "x").build()).expect_err(entry);
+        assert!(
+            matches!(&err, ArchiveError::ReservedName { name, component }
+                if name == entry && component == want),
+            "{entry:?}: {err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("a device name that Windows reserves"),
+            "{err}"
+        );
+    }
+    // A folder entry of that name, as `zip -r` writes one.
+    let err = check(&valid().under("aux").build()).expect_err("aux/");
+    assert!(
+        matches!(&err, ArchiveError::ReservedName { name, component }
+            if name == "aux/" && component == "aux"),
+        "{err}"
+    );
+    // Names that only start like a device are files.
+    for entry in [
+        "console.log",
+        "auxiliary.js",
+        "src/nullable.ts",
+        "com10",
+        "lpt.txt",
+        "icon.png",
+        "x.con",
+    ] {
+        check(&valid().file(entry, "x").build()).expect(entry);
+    }
+}
+
+#[test]
+fn refuses_characters_windows_forbids() {
+    for character in ['<', '>', ':', '"', '|', '?', '*'] {
+        let entry = format!("src/a{character}b.js");
+        let err = check(&valid().file(&entry, "x").build()).expect_err(&entry);
+        assert!(
+            matches!(&err, ArchiveError::ForbiddenCharacter { name, character: c }
+                if *name == entry && *c == character),
+            "{entry:?}: {err}"
+        );
+    }
+    // An NTFS alternate data stream: a hidden second content for README.md.
+    let err = check(&valid().file("README.md:hidden", "x").build()).expect_err("stream");
+    assert_eq!(
+        err.to_string(),
+        "entry name \"README.md:hidden\" contains ':', one of the characters Windows refuses \
+         in file names (< > : \" | ? *); ':' also names an NTFS alternate data stream"
+    );
+}
+
+#[test]
+fn refuses_components_ending_in_a_dot_or_a_space() {
+    let cases = [
+        ("run.", "run."),
+        ("lib ", "lib "),
+        ("src./index.js", "src."),
+        ("docs /a.md", "docs "),
+        ("a.txt.", "a.txt."),
+        (".../x", "..."),
+        // Before the device check: Windows strips the dot, then opens the device.
+        ("con.", "con."),
+    ];
+    for (entry, want) in cases {
+        let err = check(&valid().file(entry, "x").build()).expect_err(entry);
+        assert!(
+            matches!(&err, ArchiveError::TrailingDotOrSpace { name, component }
+                if name == entry && component == want),
+            "{entry:?}: {err}"
+        );
+        assert!(
+            err.to_string().contains("ends in a dot or a space"),
+            "{err}"
+        );
+    }
+    for entry in [
+        ".gitignore",
+        ".github/ci.yml",
+        "a. b.txt",
+        " leading.txt",
+        "v1.0",
+    ] {
+        check(&valid().file(entry, "x").build()).expect(entry);
+    }
+}
+
+#[test]
+fn refuses_names_that_differ_only_in_case_or_normalization() {
+    // The fixture package already holds README.md and src/index.js.
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["Readme.md"], "Readme.md", "README.md"),
+        (&["readme.MD"], "readme.MD", "README.md"),
+        (
+            &["caf\u{e9}.txt", "cafe\u{301}.txt"],
+            "cafe\u{301}.txt",
+            "caf\u{e9}.txt",
+        ),
+        (
+            &["cafe\u{301}/a", "CAF\u{c9}/b"],
+            "CAF\u{c9}/b",
+            "cafe\u{301}/a",
+        ),
+        (&["Docs/a.md", "docs/b.md"], "docs/b.md", "Docs/a.md"),
+        (&["readme", "README/x"], "README/x", "readme"),
+        (&["LICENSE/x", "license"], "license", "LICENSE/x"),
+        (&["SRC/evil.js"], "SRC/evil.js", "src/index.js"),
+        (&["src/Index.js"], "src/Index.js", "src/index.js"),
+        (&["a/b/C/d", "a/b/c/e"], "a/b/c/e", "a/b/C/d"),
+    ];
+    for (extra, want_name, want_other) in cases {
+        let zip = extra
+            .iter()
+            .fold(valid(), |zip, entry| zip.file(entry, "x"))
+            .build();
+        let err = check(&zip).expect_err(want_name);
+        assert!(
+            matches!(&err, ArchiveError::CaseOrNormalizationCollision { name, other }
+                if name == want_name && other == want_other),
+            "{extra:?}: {err}"
+        );
+    }
+    let err = check(&valid().file("Readme.md", "x").build()).expect_err("two readmes");
+    assert_eq!(
+        err.to_string(),
+        "entry \"Readme.md\" collides with entry \"README.md\": Windows and macOS ignore case \
+         and Unicode normalisation in file names, so both unpack to one path"
+    );
+    // Spelled the same, a path that is a file and a folder is one path twice on any system,
+    // also when the folder appears only inside other entries' paths.
+    for (extra, want) in [
+        (&["readme", "readme/x"], "readme"),
+        (&["lib/x", "lib"], "lib"),
+        (&["src", "x"], "src"),
+    ] {
+        let zip = extra
+            .iter()
+            .fold(valid(), |zip, entry| zip.file(entry, "x"))
+            .build();
+        let err = check(&zip).expect_err(want);
+        assert!(
+            matches!(&err, ArchiveError::DuplicateName { name } if name == want),
+            "{extra:?}: {err}"
+        );
+    }
+    // One folder spelled one way, and the same names in different folders, are fine.
+    let zip = valid()
+        .file("src/a.js", "x")
+        .file("docs/README.md", "x")
+        .file("Docs2/readme.md", "x")
+        .file("caf\u{e9}/README", "x")
+        .file("caf\u{e9}/x", "x")
+        .under("pkg")
+        .build();
+    assert_eq!(check(&zip).expect("valid").entries, 9);
+}
+
+/// `shelf publish DIR` packs the folder and runs [`inspect`] on the zip before it uploads
+/// anything, so a file Windows cannot create is named on the publisher's machine.
+#[test]
+fn a_packed_folder_with_windows_unsafe_names_is_refused() {
+    use crate::client::pack::{self, PackOptions};
+    let pack_and_check = |files: &[&str]| {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(
+            dir.path().join("publish.yaml"),
+            publish_yaml("demo", "1.0.0"),
+        )
+        .expect("write");
+        for file in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+            std::fs::write(path, "x").expect("write");
+        }
+        let plan = pack::plan(dir.path(), PackOptions::default()).expect("plan");
+        let zip = pack::write(&plan, Cursor::new(Vec::new())).expect("pack");
+        check(&zip.into_inner())
+    };
+    pack_and_check(&["README.md", "src/index.js"]).expect("a plain folder packs");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["aux.js"],
+            "entry \"aux.js\" has the path component \"aux.js\", a device name",
+        ),
+        (
+            &["con/x.js"],
+            "entry \"con/x.js\" has the path component \"con\"",
+        ),
+        (&["notes.md:x"], "entry name \"notes.md:x\" contains ':'"),
+        (
+            &["run."],
+            "entry \"run.\" has the path component \"run.\", which ends in a dot",
+        ),
+        (
+            &["README.md", "Readme.md"],
+            "entry \"Readme.md\" collides with entry \"README.md\"",
+        ),
+    ];
+    for (files, want) in cases {
+        let err = pack_and_check(files).expect_err(want).to_string();
+        assert!(err.contains(want), "{files:?}: {err}");
+    }
 }
 
 #[test]
