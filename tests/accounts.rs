@@ -249,7 +249,7 @@ async fn login_issues_a_session_token_and_audits_every_attempt() {
 }
 
 #[tokio::test]
-async fn login_is_rate_limited_per_username() {
+async fn login_is_rate_limited_per_username_and_address() {
     let mut settings = relaxed_settings();
     settings.rates.login = Quota {
         count: 2,

@@ -7,3 +7,5 @@ mod common;
 mod index_writes;
 #[path = "hardening/nonces.rs"]
 mod nonces;
+#[path = "hardening/limits.rs"]
+mod limits;

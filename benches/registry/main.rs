@@ -285,6 +285,7 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
             .arg("serve")
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(["--publish-per-hour", "1000000"])
+            .args(["--max-pending-uploads", "1000"])
             .args(["--login-per-minute", "1000"]),
     )?;
     let limits = limits();

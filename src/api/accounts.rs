@@ -100,6 +100,15 @@ pub struct Session {
     pub expires: String,
 }
 
+/// The key password guesses are counted under: a username *from one address*. Counting per
+/// username alone let a stranger lock an account out of login from anywhere, six wrong
+/// passwords at a time; this way a stranger's guesses cost only the stranger's address,
+/// while each address is also held to [`Limit::LoginAddress`] across usernames, and every
+/// failure lands in the audit log.
+fn login_key(username: &str, ip: &str) -> String {
+    format!("user:{username}@{ip}")
+}
+
 /// A field that is present and not empty.
 fn present(field: Option<String>) -> Option<String> {
     field.filter(|value| !value.is_empty())
@@ -238,13 +247,12 @@ async fn login(
     body: Body,
 ) -> Result<Json<Session>, ApiError> {
     let ip = client_ip(&parts);
-    app.limits.check(Limit::Login, &ip)?;
+    app.limits.check(Limit::LoginAddress, &ip)?;
     let body: LoginRequest = json_body(&app, &parts, body).await?;
     let (Some(username), Some(password)) = (present(body.username), present(body.password)) else {
         return Err(ApiError::bad_request("Missing username or password"));
     };
-    app.limits
-        .check(Limit::Login, &format!("user:{username}"))?;
+    app.limits.check(Limit::Login, &login_key(&username, &ip))?;
 
     let name = username.clone();
     let found = app
@@ -456,7 +464,7 @@ async fn change_password(
     // guessing it through /login.
     let user = caller.user;
     app.limits
-        .check(Limit::Login, &format!("user:{}", user.username))?;
+        .check(Limit::Login, &login_key(&user.username, &ip))?;
     password::check(&new_password).map_err(|e| password_error(&e))?;
 
     let user_id = user.id;

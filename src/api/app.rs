@@ -37,7 +37,8 @@ pub struct Quota {
 pub struct RateSettings {
     /// `POST /register`, per IP: 10 an hour.
     pub register: Quota,
-    /// `POST /login`, per IP and per username: 5 a minute.
+    /// `POST /login`, per username from one address: 5 a minute (an address gets four
+    /// times this across usernames).
     pub login: Quota,
     /// `POST /releases` and uploads, per account: 20 an hour.
     pub publish: Quota,
@@ -88,6 +89,11 @@ pub struct Settings {
     /// tenth); past it, that key's signed requests are refused with 503 until old ones
     /// expire, because forgetting an unexpired nonce would allow a replay.
     pub nonce_capacity: usize,
+    /// Most uploads one account may have announced (`POST /releases`) and not yet sent;
+    /// past it, 429 until one is sent or expires (default 20, the default hourly publish
+    /// quota). Each keeps at most the capped release text, so this bounds what an account
+    /// can make the database hold.
+    pub max_pending_uploads: usize,
     /// Request quotas.
     pub rates: RateSettings,
 }
@@ -101,6 +107,7 @@ impl Default for Settings {
             upload_ttl: Duration::from_secs(3600),
             max_json_bytes: 1 << 20,
             nonce_capacity: 100_000,
+            max_pending_uploads: 20,
             rates: RateSettings::default(),
         }
     }

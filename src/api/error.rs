@@ -113,7 +113,9 @@ impl From<RegistryError> for ApiError {
     fn from(error: RegistryError) -> Self {
         let message = chain(&error);
         match &error {
-            RegistryError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, message),
+            RegistryError::TooLarge { .. } | RegistryError::Field(_) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+            }
             RegistryError::Archive(_) | RegistryError::Name(_) | RegistryError::Version(_) => {
                 ApiError::bad_request(message)
             }

@@ -33,8 +33,11 @@ pub const PRUNE_EVERY: u64 = 1024;
 pub enum Limit {
     /// `POST /register`, per IP.
     Register,
-    /// `POST /login`, per IP and per username.
+    /// `POST /login` (and old-password checks), per username and address.
     Login,
+    /// `POST /login`, per address across usernames: four times [`Limit::Login`]'s quota,
+    /// so one address cannot spray guesses over many accounts.
+    LoginAddress,
     /// `POST /releases` and uploads, per account.
     Publish,
     /// `GET /search`, per IP.
@@ -45,6 +48,7 @@ pub enum Limit {
 pub struct RateLimits {
     register: DefaultKeyedRateLimiter<String>,
     login: DefaultKeyedRateLimiter<String>,
+    login_address: DefaultKeyedRateLimiter<String>,
     publish: DefaultKeyedRateLimiter<String>,
     search: DefaultKeyedRateLimiter<String>,
     checks: AtomicU64,
@@ -69,6 +73,10 @@ impl RateLimits {
         RateLimits {
             register: limiter(settings.register),
             login: limiter(settings.login),
+            login_address: limiter(Quota {
+                count: settings.login.count.saturating_mul(4),
+                per: settings.login.per,
+            }),
             publish: limiter(settings.publish),
             search: limiter(settings.search),
             checks: AtomicU64::new(0),
@@ -84,11 +92,19 @@ impl RateLimits {
         let limiter = match kind {
             Limit::Register => &self.register,
             Limit::Login => &self.login,
+            Limit::LoginAddress => &self.login_address,
             Limit::Publish => &self.publish,
             Limit::Search => &self.search,
         };
         if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
-            for l in [&self.register, &self.login, &self.publish, &self.search] {
+            let all = [
+                &self.register,
+                &self.login,
+                &self.login_address,
+                &self.publish,
+                &self.search,
+            ];
+            for l in all {
                 l.retain_recent();
                 l.shrink_to_fit();
             }

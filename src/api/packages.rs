@@ -19,7 +19,7 @@ use axum::{
 };
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
@@ -40,8 +40,8 @@ use crate::{
         packages::{self as owners, Role, Upload},
         users,
     },
-    index::{Author, PackageRecord},
-    package::{PackageName, Version},
+    index::{Author, FieldError, PackageRecord, line},
+    package::{PackageName, PackageType, Version},
     registry::{Registry, RegistryError, Release, inspect_staged},
 };
 
@@ -85,8 +85,10 @@ pub fn routes() -> Router<Arc<App>> {
         )
 }
 
-/// The body of `POST /releases` (the spec's fields, plus `home`, `readme` and `body`).
-#[derive(Debug, Default, Deserialize)]
+/// The body of `POST /releases` (the spec's fields, plus `home`, `readme` and `body`). Once
+/// checked, the same shape (with `type` canonical and the readme cut) is what the pending
+/// upload keeps until the zip arrives.
+#[derive(Debug, Default, Deserialize, Serialize)]
 struct ReleaseRequest {
     name: Option<String>,
     version: Option<String>,
@@ -110,6 +112,34 @@ struct ReleaseRequest {
     readme: String,
     #[serde(default)]
     body: String,
+}
+
+impl ReleaseRequest {
+    /// Checks the free-text fields against the index's caps (413 naming the field), before
+    /// anything is stored; the readme is cut to its cap as a zip's would be.
+    fn check_caps(&mut self) -> Result<(), ApiError> {
+        let too_large = |e: FieldError| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string());
+        line::check_text("description", &self.description, line::DESCRIPTION_CAP)
+            .and_then(|()| line::check_text("body (release notes)", &self.body, line::NOTES_CAP))
+            .and_then(|()| line::check_text("home", &self.home, line::SHORT_TEXT_CAP))
+            .and_then(|()| line::check_list("tags", &self.tags))
+            .and_then(|()| line::check_list("provider", &self.provider))
+            .map_err(too_large)?;
+        self.readme = line::cap_readme(&self.readme).0;
+        let maps = [&self.service, &self.command, &self.properties];
+        let size: usize = maps
+            .iter()
+            .map(|map| serde_json::to_vec(map).map_or(0, |bytes| bytes.len()))
+            .sum();
+        if size > line::LINE_CAP / 2 {
+            return Err(too_large(FieldError::TooLong {
+                field: "service, command and properties",
+                size,
+                limit: line::LINE_CAP / 2,
+            }));
+        }
+        Ok(())
+    }
 }
 
 fn invalid(detail: impl std::fmt::Display) -> ApiError {
@@ -142,16 +172,18 @@ async fn create_release(State(app): State<Arc<App>>, authed: Authed) -> Result<R
     } = authed;
     app.limits
         .check(Limit::Publish, &format!("user:{}", caller.user.username))?;
-    let request: ReleaseRequest = parse_json(&parts.headers, &body)?;
+    let mut request: ReleaseRequest = parse_json(&parts.headers, &body)?;
     let name = PackageName::parse(request.name.as_deref().unwrap_or_default()).map_err(invalid)?;
     let version =
         Version::parse(request.version.as_deref().unwrap_or_default()).map_err(invalid)?;
-    let kind = request.kind.as_deref().unwrap_or("Component");
-    if !["Component", "Plugin", "Project", "Application"].contains(&kind) {
-        return Err(invalid(format!(
-            "type must be Component, Plugin, Project or Application, not {kind:?}"
-        )));
-    }
+    let kind_given = request.kind.as_deref().unwrap_or("Component");
+    let kind = PackageType::parse(kind_given).ok_or_else(|| {
+        invalid(format!(
+            "type must be Component, Plugin, Project or Application, not {kind_given:?}"
+        ))
+    })?;
+    request.kind = Some(kind.as_str().to_owned());
+    request.check_caps()?;
     let canonical = name.canonical();
     caller
         .require(Action::Publish, &canonical)
@@ -176,7 +208,7 @@ async fn create_release(State(app): State<Arc<App>>, authed: Authed) -> Result<R
         user_id: caller.user.id,
         name: name.to_string(),
         version: version.to_string(),
-        release: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        release: serde_json::to_value(&request).unwrap_or(Value::Null),
         expires_at: expires.unix_timestamp(),
         used_at: None,
     };
@@ -188,9 +220,15 @@ async fn create_release(State(app): State<Arc<App>>, authed: Authed) -> Result<R
     );
     let at = now.unix_timestamp();
     let record = upload.clone();
-    app.db
+    let max_pending = app.settings.max_pending_uploads;
+    let refused = app
+        .db
         .run(move |c| {
             owners::purge_expired(c, at)?;
+            let (pending, first_expiry) = owners::pending_uploads(c, record.user_id, at)?;
+            if pending >= max_pending {
+                return Ok(Some(first_expiry.unwrap_or(at).saturating_sub(at)));
+            }
             owners::create_upload(c, &record, at)?;
             audit::record(
                 c,
@@ -200,16 +238,27 @@ async fn create_release(State(app): State<Arc<App>>, authed: Authed) -> Result<R
                 &target,
                 &json!({}),
                 &ip,
-            )
+            )?;
+            Ok(None)
         })
         .await?;
+    if let Some(wait) = refused {
+        return Err(ApiError::retry(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "This account has {max_pending} announced uploads waiting for their zip; \
+                 send those, or wait until one expires"
+            ),
+            wait.unsigned_abs(),
+        ));
+    }
     let answer = json!({
         "name": name.as_str(),
         "tag_name": version.to_string(),
         "created_at": clock::rfc3339(now),
         "zipball_url": app.config.zipball_url(name.as_str(), &version.to_string()),
         "description": request.description,
-        "type": kind,
+        "type": kind.as_str(),
         "provider": request.provider,
         "tags": request.tags,
         "readme": request.readme,

@@ -101,6 +101,7 @@ pub fn relaxed_settings() -> Settings {
             publish: lots,
             search: lots,
         },
+        max_pending_uploads: 100_000,
         ..Settings::default()
     }
 }

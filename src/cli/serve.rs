@@ -32,7 +32,9 @@ pub struct Args {
     /// Registrations allowed per IP per hour.
     #[arg(long, default_value_t = 10)]
     pub register_per_hour: u32,
-    /// Logins allowed per IP (and per username) per minute.
+    /// Login attempts allowed per username from one address per minute (an address gets
+    /// four times this across usernames; a stranger's guesses never lock the account out
+    /// elsewhere).
     #[arg(long, default_value_t = 5)]
     pub login_per_minute: u32,
     /// Publishes allowed per account per hour.
@@ -41,6 +43,9 @@ pub struct Args {
     /// Searches allowed per IP per minute.
     #[arg(long, default_value_t = 100)]
     pub search_per_minute: u32,
+    /// Most uploads one account may have announced and not yet sent.
+    #[arg(long, default_value_t = 20)]
+    pub max_pending_uploads: usize,
     /// Serve this site directory as it is (a mirror, a copied site) instead of a registry:
     /// no index, no database, no API; every path answered as the registry's own server
     /// answers it.
@@ -60,6 +65,7 @@ impl Args {
             token_ttl: Duration::from_secs(self.token_days * 24 * 3600),
             signature_window: Duration::from_secs(self.signature_window),
             upload_ttl: Duration::from_secs(self.upload_ttl),
+            max_pending_uploads: self.max_pending_uploads,
             rates: api::app::RateSettings {
                 register: api::app::Quota {
                     count: self.register_per_hour,

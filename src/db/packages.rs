@@ -123,7 +123,8 @@ pub struct Upload {
     pub name: String,
     /// Version as given.
     pub version: String,
-    /// The `POST /releases` body.
+    /// What `POST /releases` said about the release, checked against the caps and with
+    /// the readme cut (never the raw request: unknown fields are not kept).
     pub release: serde_json::Value,
     /// Unix seconds after which it is no longer accepted.
     pub expires_at: i64,
@@ -177,6 +178,25 @@ pub fn mark_used(conn: &Connection, id: &str, now: i64) -> Result<bool, DbError>
         "UPDATE uploads SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
         params![id, now],
     )? == 1)
+}
+
+/// How many uploads `user_id` announced that are neither used nor expired at `now`, and
+/// when the first of them expires.
+///
+/// # Errors
+/// SQLite errors.
+pub fn pending_uploads(
+    conn: &Connection,
+    user_id: i64,
+    now: i64,
+) -> Result<(usize, Option<i64>), DbError> {
+    let (count, first): (i64, Option<i64>) = conn.query_row(
+        "SELECT COUNT(*), MIN(expires_at) FROM uploads \
+         WHERE user_id = ?1 AND used_at IS NULL AND expires_at >= ?2",
+        params![user_id, now],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((usize::try_from(count).unwrap_or(usize::MAX), first))
 }
 
 /// Forgets uploads that expired before `now`, used or not.

@@ -14,6 +14,6 @@ pub mod repo;
 pub mod shard;
 
 pub use config::IndexConfig;
-pub use line::{IndexLine, PackageRecord, README_CAP};
+pub use line::{FieldError, IndexLine, PackageRecord, README_CAP};
 pub use repo::{Author, IndexError, IndexRepo};
 pub use shard::shard_path;

@@ -32,7 +32,10 @@ impl PackageType {
         }
     }
 
-    fn parse(raw: &str) -> Option<Self> {
+    /// The type spelled `raw`, in any case: the specification's schema stores `component`,
+    /// the v3 tooling writes `Component`; both mean the same, and Shelf writes the latter.
+    #[must_use]
+    pub fn parse(raw: &str) -> Option<Self> {
         [
             Self::Component,
             Self::Plugin,
@@ -40,7 +43,7 @@ impl PackageType {
             Self::Application,
         ]
         .into_iter()
-        .find(|t| t.as_str() == raw)
+        .find(|t| t.as_str().eq_ignore_ascii_case(raw))
     }
 }
 

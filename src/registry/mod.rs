@@ -33,9 +33,9 @@ use crate::{
     clock,
     config::DEFAULT_BASE_URL,
     index::{
-        IndexConfig, IndexLine, IndexRepo, PackageRecord,
+        FieldError, IndexConfig, IndexLine, IndexRepo, PackageRecord,
         config::normalize_base_url,
-        line::LINE_FORMAT,
+        line::{self, LINE_FORMAT},
         repo::{Author, IndexError, read_record},
     },
     package::{
@@ -121,6 +121,8 @@ pub enum RegistryError {
     Name(#[from] NameError),
     #[error(transparent)]
     Version(#[from] VersionError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
     #[error("{name}@{version} already exists; a published version cannot be replaced")]
     VersionExists { name: String, version: String },
     #[error("{name}@{version} was deleted; a version number is never used twice")]
@@ -154,6 +156,7 @@ impl RegistryError {
             | RegistryError::Archive(_)
             | RegistryError::Name(_)
             | RegistryError::Version(_)
+            | RegistryError::Field(_)
             | RegistryError::VersionExists { .. }
             | RegistryError::VersionDeleted { .. }
             | RegistryError::NameTaken { .. }
@@ -415,10 +418,6 @@ impl Registry {
         let mut record = existing.unwrap_or(PackageRecord { lines: Vec::new() });
 
         let (sha256, size) = (staged.sha256.clone(), staged.size);
-        // A blob this publish adds goes again if its commit fails, so a refused or failed
-        // publish leaves the store as it found it.
-        let new_blob = !self.blobs.contains(&sha256);
-        self.blobs.commit(staged).map_err(RegistryError::from)?;
         let or = |own: &str, given: &str| {
             if own.is_empty() {
                 given.to_owned()
@@ -434,10 +433,10 @@ impl Registry {
             }
         };
         let (readme, readme_truncated) = match &release.readme {
-            Some(text) if !text.is_empty() => cap_readme(text),
+            Some(text) if !text.is_empty() => line::cap_readme(text),
             _ => (inspected.readme.clone(), inspected.readme_truncated),
         };
-        record.lines.push(IndexLine {
+        let line = IndexLine {
             v: LINE_FORMAT,
             name: name.clone(),
             version: version.clone(),
@@ -463,7 +462,13 @@ impl Registry {
             publisher: publisher.name.clone(),
             deleted_at: None,
             extra: serde_json::Map::new(),
-        });
+        };
+        line.check_caps().map_err(RegistryError::from)?;
+        record.lines.push(line);
+        // A blob this publish adds goes again if its commit fails, so a refused or failed
+        // publish leaves the store as it found it.
+        let new_blob = !self.blobs.contains(&sha256);
+        self.blobs.commit(staged).map_err(RegistryError::from)?;
         let written = self.index.write(
             &canonical,
             &record,
@@ -865,19 +870,6 @@ fn check_new_version(
         }),
         None => Ok(()),
     }
-}
-
-/// Cuts a readme to [`crate::index::README_CAP`] bytes at a character boundary.
-fn cap_readme(text: &str) -> (String, bool) {
-    let cap = crate::index::README_CAP;
-    if text.len() <= cap {
-        return (text.to_owned(), false);
-    }
-    let mut end = cap;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    (text[..end].to_owned(), true)
 }
 
 /// The canonical form of a record's name, as its index file is named.

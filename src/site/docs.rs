@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::index::{IndexConfig, IndexLine, PackageRecord};
+use crate::index::{IndexConfig, IndexLine, PackageRecord, line};
 
 /// One version, as `{name}/releases/latest`, `{name}/releases/tags/{version}` and (wrapped)
 /// the v3 paths serve it. The fields from `name` to `home` are the SRM's; the rest are Shelf's.
@@ -252,12 +252,21 @@ pub fn package_index(record: &PackageRecord, config: &IndexConfig) -> Option<Pac
 pub fn search_entry(record: &PackageRecord) -> Option<SearchEntry> {
     let head = headline(record)?;
     let newest = record.live().next_back()?;
+    // Lines written since the caps existed are within them already; clipping here keeps an
+    // older line's share of every registry-wide document bounded too.
+    let list = |items: &[String]| -> Vec<String> {
+        items
+            .iter()
+            .take(line::LIST_CAP)
+            .map(|item| line::clip(item, line::LIST_ITEM_CAP).to_owned())
+            .collect()
+    };
     Some(SearchEntry {
         name: head.name.clone(),
         kind: head.kind.clone(),
-        description: head.description.clone(),
-        tags: head.tags.clone(),
-        provider: head.provider.clone(),
+        description: line::clip(&head.description, line::DESCRIPTION_CAP).to_owned(),
+        tags: list(&head.tags),
+        provider: list(&head.provider),
         latest: record.latest().map(|l| l.version.clone()),
         updated: newest.created_at.clone(),
     })

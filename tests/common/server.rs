@@ -103,6 +103,8 @@ pub fn unlimited_serve(data: &Path) -> Command {
             "1000",
             "--register-per-hour",
             "1000",
+            "--max-pending-uploads",
+            "1000",
         ],
     )
 }

@@ -29,7 +29,7 @@ mod names;
 mod records;
 
 use super::{Manifest, ManifestError, manifest};
-use crate::index::README_CAP;
+use crate::index::{README_CAP, line::cap_readme};
 use records::{check_raw_records, count_record_signatures, find_unlisted_header};
 
 /// Entries this size or smaller (uncompressed) are exempt from [`Limits::max_ratio`]: a small
@@ -597,16 +597,7 @@ fn drain(
 /// least four bytes more than the cap when the file was longer, so the cut never lands in a
 /// character that the capture itself split.
 fn readme_text(bytes: &[u8]) -> (String, bool) {
-    let mut text = String::from_utf8_lossy(bytes).into_owned();
-    if text.len() <= README_CAP {
-        return (text, false);
-    }
-    let mut end = README_CAP;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.truncate(end);
-    (text, true)
+    cap_readme(&String::from_utf8_lossy(bytes))
 }
 
 #[cfg(test)]
