@@ -5,7 +5,7 @@
 mod common;
 #[path = "hardening/index_writes.rs"]
 mod index_writes;
-#[path = "hardening/nonces.rs"]
-mod nonces;
 #[path = "hardening/limits.rs"]
 mod limits;
+#[path = "hardening/nonces.rs"]
+mod nonces;

@@ -6,8 +6,9 @@
 //! the handlers, to the one writer thread that commits and regenerates before answering.
 //!
 //! [`app`] holds the shared state; [`error`] is the JSON error shape; [`extract`] reads
-//! bodies safely; [`signature`] and [`limits`] guard the door; [`accounts`], [`tokens`] and
-//! [`packages`] are the endpoint groups; [`search`] answers `/search` from memory; [`files`]
+//! bodies safely; [`signature`] and [`limits`] guard the door; [`accounts`], [`tokens`],
+//! [`releases`] (announcing), [`uploads`] (the zip) and [`packages`] (delete, yank,
+//! maintainers) are the endpoint groups; [`search`] answers `/search` from memory; [`files`]
 //! serves the site.
 
 pub mod accounts;
@@ -19,11 +20,13 @@ pub mod files;
 pub mod limits;
 pub mod packages;
 pub mod ratings;
+pub mod releases;
 pub mod search;
 pub mod signature;
 pub mod static_site;
 pub mod testing;
 pub mod tokens;
+pub mod uploads;
 
 use std::sync::Arc;
 
@@ -36,6 +39,8 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(accounts::routes())
         .merge(tokens::routes())
+        .merge(releases::routes())
+        .merge(uploads::routes())
         .merge(packages::routes())
         .merge(ratings::routes())
         .merge(search::routes())

@@ -22,7 +22,10 @@ use std::{
 use rusqlite::Connection;
 
 /// The migrations, in order; the database's `user_version` is how many have been applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_upload_credentials.sql"),
+];
 
 /// Why a database call failed.
 #[derive(Debug, thiserror::Error)]

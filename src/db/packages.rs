@@ -130,6 +130,9 @@ pub struct Upload {
     pub expires_at: i64,
     /// When it was used, if it was.
     pub used_at: Option<i64>,
+    /// The API key (an `s` client's code) that announced it, when the upload URL authorises
+    /// itself: the official client sends the zip with no credentials.
+    pub key_id: Option<String>,
 }
 
 /// Records an announced upload.
@@ -138,8 +141,8 @@ pub struct Upload {
 /// SQLite errors.
 pub fn create_upload(conn: &Connection, upload: &Upload, now: i64) -> Result<(), DbError> {
     conn.execute(
-        "INSERT INTO uploads (id, user_id, name, version, release, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![upload.id, upload.user_id, upload.name, upload.version, upload.release.to_string(), now, upload.expires_at],
+        "INSERT INTO uploads (id, user_id, name, version, release, created_at, expires_at, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![upload.id, upload.user_id, upload.name, upload.version, upload.release.to_string(), now, upload.expires_at, upload.key_id],
     )?;
     Ok(())
 }
@@ -151,7 +154,7 @@ pub fn create_upload(conn: &Connection, upload: &Upload, now: i64) -> Result<(),
 pub fn upload(conn: &Connection, id: &str) -> Result<Option<Upload>, DbError> {
     Ok(conn
         .query_row(
-            "SELECT id, user_id, name, version, release, expires_at, used_at FROM uploads WHERE id = ?1",
+            "SELECT id, user_id, name, version, release, expires_at, used_at, key_id FROM uploads WHERE id = ?1",
             params![id],
             |r| {
                 let release: String = r.get(4)?;
@@ -163,6 +166,7 @@ pub fn upload(conn: &Connection, id: &str) -> Result<Option<Upload>, DbError> {
                     release: serde_json::from_str(&release).unwrap_or(serde_json::Value::Null),
                     expires_at: r.get(5)?,
                     used_at: r.get(6)?,
+                    key_id: r.get(7)?,
                 })
             },
         )
@@ -232,8 +236,10 @@ mod tests {
                 release: serde_json::json!({"name": "hello"}),
                 expires_at: 100,
                 used_at: None,
+                key_id: Some("0123abcd".into()),
             };
             create_upload(c, &up, 10)?;
+            assert_eq!(pending_uploads(c, 1, 50)?, (1, Some(100)));
             assert_eq!(upload(c, "u1")?, Some(up));
             assert!(mark_used(c, "u1", 20)?);
             assert!(!mark_used(c, "u1", 21)?, "used once");

@@ -22,7 +22,8 @@ fn pending_rows(t: &TestApp) -> Vec<usize> {
     t.app
         .db
         .with(|c| {
-            let mut query = c.prepare("SELECT length(release) FROM uploads WHERE used_at IS NULL")?;
+            let mut query =
+                c.prepare("SELECT length(release) FROM uploads WHERE used_at IS NULL")?;
             let rows = query.query_map([], |r| r.get::<_, i64>(0))?;
             Ok(rows
                 .map(|r| usize::try_from(r.expect("row")).expect("length"))
@@ -40,16 +41,30 @@ async fn release_text_over_its_cap_is_refused_naming_the_field() {
     let tags: Vec<String> = (0..=LIST_CAP).map(|n| format!("t{n}")).collect();
     let cases = [
         ("body", json!(huge), "body (release notes) is 990000 bytes"),
-        ("body", json!("n".repeat(NOTES_CAP + 1)), "over the limit of 65536"),
-        ("description", json!("d".repeat(900_000)), "description is 900000 bytes"),
-        ("tags", json!(tags), "tags has 33 entries, over the limit of 32"),
+        (
+            "body",
+            json!("n".repeat(NOTES_CAP + 1)),
+            "over the limit of 65536",
+        ),
+        (
+            "description",
+            json!("d".repeat(900_000)),
+            "description is 900000 bytes",
+        ),
+        (
+            "tags",
+            json!(tags),
+            "tags has 33 entries, over the limit of 32",
+        ),
         ("provider", json!(["p".repeat(65)]), "provider is 65 bytes"),
         ("home", json!("h".repeat(3000)), "home is 3000 bytes"),
     ];
     for (field, value, message) in cases {
         let mut release = json!({ "name": "hello", "version": "1.0.0" });
         release[field] = value;
-        let r = t.json("POST", "/releases", Some(&alice.token), &release).await;
+        let r = t
+            .json("POST", "/releases", Some(&alice.token), &release)
+            .await;
         assert_eq!(r.status, 413, "{field}");
         assert!(r.error().contains(message), "{field}: {}", r.error());
     }
@@ -64,7 +79,11 @@ async fn release_text_over_its_cap_is_refused_naming_the_field() {
     let zip = ZipBuilder::new().file("publish.yaml", yaml).build();
     let r = t.publish(&alice.token, "hello", "1.0.0", zip).await;
     assert_eq!(r.status, 413);
-    assert!(r.error().contains("description is 900000 bytes"), "{}", r.error());
+    assert!(
+        r.error().contains("description is 900000 bytes"),
+        "{}",
+        r.error()
+    );
     before.assert_unchanged(&t.data(), "an over-cap publish.yaml");
 
     // At the caps, a release goes through, and -/search.json holds the capped description.
@@ -75,9 +94,14 @@ async fn release_text_over_its_cap_is_refused_naming_the_field() {
     );
     let zip = ZipBuilder::new().file("publish.yaml", yaml).build();
     let release = json!({ "name": "hello", "version": "1.0.0", "body": "n".repeat(NOTES_CAP) });
-    let created = t.json("POST", "/releases", Some(&alice.token), &release).await;
+    let created = t
+        .json("POST", "/releases", Some(&alice.token), &release)
+        .await;
     assert_eq!(created.status, 201, "{}", created.error());
-    let url = created.json()["upload_url"].as_str().expect("url").to_owned();
+    let url = created.json()["upload_url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
     let path = url.trim_start_matches("http://registry.test").to_owned();
     let put = Request::builder()
         .method("PUT")
@@ -103,24 +127,34 @@ async fn pending_uploads_are_capped_per_account_and_kept_small() {
     let junk = "j".repeat(900_000);
     for n in 0..20 {
         let release = json!({ "name": "hello", "version": format!("1.0.{n}"), "junk": junk });
-        let r = t.json("POST", "/releases", Some(&alice.token), &release).await;
+        let r = t
+            .json("POST", "/releases", Some(&alice.token), &release)
+            .await;
         assert_eq!(r.status, 201, "{n}: {}", r.error());
     }
     let rows = pending_rows(&t);
     assert_eq!(rows.len(), 20);
     assert!(rows.iter().all(|len| *len < 1024), "{rows:?}");
     let release = json!({ "name": "hello", "version": "1.0.20" });
-    let r = t.json("POST", "/releases", Some(&alice.token), &release).await;
+    let r = t
+        .json("POST", "/releases", Some(&alice.token), &release)
+        .await;
     assert_eq!(r.status, 429, "{}", r.error());
     assert!(r.error().contains("20 announced uploads"), "{}", r.error());
-    let wait: u64 = r.headers["retry-after"].to_str().expect("ascii").parse().expect("secs");
+    let wait: u64 = r.headers["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("secs");
     assert!((1..=3600).contains(&wait), "{wait}");
     // Another account is not affected; an expired announcement frees a place.
     let other = json!({ "name": "other", "version": "1.0.0" });
     let r = t.json("POST", "/releases", Some(&bob.token), &other).await;
     assert_eq!(r.status, 201, "{}", r.error());
     t.advance(Duration::from_secs(3601));
-    let r = t.json("POST", "/releases", Some(&alice.token), &release).await;
+    let r = t
+        .json("POST", "/releases", Some(&alice.token), &release)
+        .await;
     assert_eq!(r.status, 201, "{}", r.error());
 }
 
@@ -165,15 +199,22 @@ async fn a_stranger_cannot_lock_an_account_out_of_login() {
 async fn package_types_are_accepted_in_any_case_and_stored_canonical() {
     let t = TestApp::new();
     let alice = t.user("alice");
-    for (n, given) in ["component", "PLUGIN", "project", "Application"].iter().enumerate() {
+    for (n, given) in ["component", "PLUGIN", "project", "Application"]
+        .iter()
+        .enumerate()
+    {
         let release = json!({ "name": "hello", "version": format!("1.0.{n}"), "type": given });
-        let r = t.json("POST", "/releases", Some(&alice.token), &release).await;
+        let r = t
+            .json("POST", "/releases", Some(&alice.token), &release)
+            .await;
         assert_eq!(r.status, 201, "{given}: {}", r.error());
         let canonical = ["Component", "Plugin", "Project", "Application"][n];
         assert_eq!(r.json()["type"], json!(canonical));
     }
     let release = json!({ "name": "hello", "version": "2.0.0", "type": "library" });
-    let r = t.json("POST", "/releases", Some(&alice.token), &release).await;
+    let r = t
+        .json("POST", "/releases", Some(&alice.token), &release)
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.error().contains("type must be"), "{}", r.error());
     // publish.yaml's Type too: the line says the canonical spelling.
