@@ -17,3 +17,9 @@ pub const DEFAULT_DATA: &str = "./data";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default public base URL.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+/// Default of `shelf serve --header-timeout`, in seconds: far more than any client on a
+/// working network needs to send a request's headers.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+/// Default of `shelf serve --body-timeout`, in seconds: a request body or a response that
+/// moves no byte for this long is given up on.
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;

@@ -3,6 +3,8 @@
 //! index, the blob store and the site as they were ([`common::snapshot`]).
 
 mod common;
+#[path = "hardening/connections.rs"]
+mod connections;
 #[path = "hardening/index_writes.rs"]
 mod index_writes;
 #[path = "hardening/limits.rs"]

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use super::{limits::RateLimits, signature::NonceCache};
 use crate::{
     blob::BlobStore,
+    config::{DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS},
     db::Db,
     index::IndexConfig,
     package::archive::Limits,
@@ -96,6 +97,17 @@ pub struct Settings {
     pub max_pending_uploads: usize,
     /// Request quotas.
     pub rates: RateSettings,
+    /// How long a client may take to send a request's headers, counted from when the
+    /// server starts waiting for them, so also how long a keep-alive connection may sit
+    /// idle between requests (default 10 s). Then the connection is closed.
+    pub header_timeout: Duration,
+    /// How long a request body may go without a byte arriving while a handler waits for
+    /// it (the request then fails with 408), and how long a response may wait for the
+    /// client to take a byte (the connection is then closed). Default 30 s.
+    pub body_timeout: Duration,
+    /// Most connections served at once; `None` derives it from the open-file limit (see
+    /// [`super::server::connections_for`]).
+    pub max_connections: Option<u32>,
 }
 
 impl Default for Settings {
@@ -109,6 +121,9 @@ impl Default for Settings {
             nonce_capacity: 100_000,
             max_pending_uploads: 20,
             rates: RateSettings::default(),
+            header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
+            body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
+            max_connections: None,
         }
     }
 }

@@ -126,6 +126,16 @@ impl From<RegistryError> for ApiError {
             RegistryError::VersionNotFound { .. } => {
                 ApiError::not_found("Package or version not found")
             }
+            // Out of descriptors is a passing state of the server: the write changed nothing
+            // (it puts the index back), so the same request may be sent again.
+            RegistryError::Io(io) if super::server::out_of_files(io) => {
+                tracing::warn!("a write ran out of file descriptors: {message}");
+                ApiError::retry(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The server has too many files open; send the request again shortly",
+                    5,
+                )
+            }
             RegistryError::KeysLayoutOnDirectory
             | RegistryError::Index(_)
             | RegistryError::Io(_)

@@ -8,13 +8,14 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use super::error::ApiError;
+use super::{error::ApiError, server::body_timeout};
 
 /// Reads a body of at most `limit` bytes. A body that announces or sends more is refused
 /// with 413 as soon as that is known, without reading the rest.
 ///
 /// # Errors
-/// 413 past the limit; 400 when the body cannot be read.
+/// 413 past the limit; 408 when the body stalls (see [`body_error`]); 400 when it cannot
+/// be read.
 pub async fn read_limited(
     headers: &HeaderMap,
     body: Body,
@@ -32,14 +33,23 @@ pub async fn read_limited(
     let mut stream = body.into_data_stream();
     let mut out = BytesMut::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk
-            .map_err(|e| ApiError::bad_request(format!("Could not read the request body: {e}")))?;
+        let chunk = chunk.map_err(|e| body_error(&e))?;
         if out.len() + chunk.len() > limit {
             return Err(too_large());
         }
         out.extend_from_slice(&chunk);
     }
     Ok(out.freeze())
+}
+
+/// The answer to a request body that could not be read: 408 when it stalled (the client may
+/// send the request again as it was), 400 otherwise.
+#[must_use]
+pub fn body_error(error: &(dyn std::error::Error + 'static)) -> ApiError {
+    match body_timeout(error) {
+        Some(timeout) => ApiError::new(StatusCode::REQUEST_TIMEOUT, timeout.to_string()),
+        None => ApiError::bad_request(format!("Could not read the request body: {error}")),
+    }
 }
 
 /// The declared `Content-Length`, if any and valid.
@@ -144,5 +154,29 @@ mod tests {
             .await
             .expect_err("announced too large");
         assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn a_stalled_body_is_408() {
+        let stalled = futures_util::stream::once(async {
+            Err::<Bytes, _>(super::super::server::BodyTimeout(
+                std::time::Duration::from_secs(3),
+            ))
+        });
+        let err = read_limited(&HeaderMap::new(), Body::from_stream(stalled), 5)
+            .await
+            .expect_err("stalled");
+        assert_eq!(err.status, StatusCode::REQUEST_TIMEOUT);
+        assert!(
+            err.message.contains("nothing arrived for 3 s"),
+            "{}",
+            err.message
+        );
+        let cut =
+            futures_util::stream::once(async { Err::<Bytes, _>(std::io::Error::other("reset")) });
+        let err = read_limited(&HeaderMap::new(), Body::from_stream(cut), 5)
+            .await
+            .expect_err("cut");
+        assert_eq!(err.status, StatusCode::BAD_REQUEST);
     }
 }

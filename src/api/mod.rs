@@ -9,7 +9,7 @@
 //! bodies safely; [`signature`] and [`limits`] guard the door; [`accounts`], [`tokens`],
 //! [`releases`] (announcing), [`uploads`] (the zip) and [`packages`] (delete, yank,
 //! maintainers) are the endpoint groups; [`search`] answers `/search` from memory; [`files`]
-//! serves the site.
+//! serves the site; [`server`] accepts connections and holds them to their deadlines.
 
 pub mod accounts;
 pub mod app;
@@ -22,6 +22,7 @@ pub mod packages;
 pub mod ratings;
 pub mod releases;
 pub mod search;
+pub mod server;
 pub mod signature;
 pub mod static_site;
 pub mod testing;

@@ -24,10 +24,11 @@ use super::{
     App,
     auth::{AuthedStream, Caller, PendingSignature},
     error::{ApiError, chain},
-    extract::content_length,
+    extract::{body_error, content_length},
     files,
     limits::client_ip,
     releases::{MODIFY_DENIED, ReleaseRequest, may_publish},
+    server::{body_timeout, out_of_files},
 };
 use crate::{
     auth::{account::check_email, scope::Action},
@@ -44,6 +45,8 @@ use crate::{
 
 const INVALID_UPLOAD: &str = "Invalid upload URL";
 const NO_FILE: &str = "No file uploaded";
+/// `Retry-After` of an upload refused because the server was out of file descriptors.
+const STAGING_RETRY_SECS: u64 = 5;
 /// Room in a multipart form for the parts' headers and small fields beside the zip, so
 /// that the zip itself meets the staging cap (and its 413) first.
 const FORM_OVERHEAD: u64 = 64 << 10;
@@ -110,20 +113,37 @@ fn verify(signature: &SharedSignature) -> Result<(), ApiError> {
 async fn stage<S, E>(app: &App, stream: S) -> Result<Staged, ApiError>
 where
     S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
-    E: std::fmt::Display,
+    E: std::error::Error + Send + Sync + 'static,
 {
-    let reader = StreamReader::new(stream.map_err(|e| std::io::Error::other(e.to_string())));
+    // The body's error crosses the blocking reader whole, so that a stalled body is still
+    // recognisable on the other side.
+    let reader = StreamReader::new(stream.map_err(std::io::Error::other));
     let bridge = SyncIoBridge::new(reader);
     let (blobs, limit) = (app.blobs.clone(), app.zip_limits.max_zip_bytes);
     let staged = tokio::task::spawn_blocking(move || blobs.stage(bridge, limit))
         .await
         .map_err(|e| ApiError::internal(&e))?;
-    staged.map_err(|e| match e {
-        StageError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
-        StageError::Io(_) => {
-            ApiError::bad_request(format!("Could not read the upload: {}", chain(&e)))
+    staged.map_err(stage_error)
+}
+
+/// The answer to a failed staging. The temporary file is gone with the error and the
+/// upload URL is not used up, so after a 408 or a 503 the same URL takes the zip.
+fn stage_error(error: StageError) -> ApiError {
+    match error {
+        StageError::TooLarge { .. } => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string())
         }
-    })
+        StageError::Io(ref io) if body_timeout(io).is_some() => body_error(io),
+        // Out of descriptors is a passing state of the server, not a fault of the upload.
+        StageError::Io(ref io) if out_of_files(io) => ApiError::retry(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The server has too many files open; send the upload again shortly",
+            STAGING_RETRY_SECS,
+        ),
+        StageError::Io(_) => {
+            ApiError::bad_request(format!("Could not read the upload: {}", chain(&error)))
+        }
+    }
 }
 
 fn refuse_oversized(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -232,6 +252,7 @@ async fn upload_multipart(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the form is larger than the limit of {limit} bytes"),
         ),
+        e if body_timeout(&e).is_some() => body_error(&e),
         e => ApiError::bad_request(format!("Malformed multipart body: {e}")),
     };
     let mut staged = None;
@@ -341,5 +362,28 @@ pub(super) fn author_of(user: &users::User) -> Author {
         }
     } else {
         Author::named(&user.username)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staging_errors_say_whether_to_retry() {
+        let emfile = std::io::Error::from_raw_os_error(rustix::io::Errno::MFILE.raw_os_error());
+        let busy = stage_error(StageError::Io(emfile));
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.retry_after, Some(STAGING_RETRY_SECS));
+        let stalled = axum::Error::new(super::super::server::BodyTimeout(
+            std::time::Duration::from_secs(30),
+        ));
+        let stalled = stage_error(StageError::Io(std::io::Error::other(stalled)));
+        assert_eq!(stalled.status, StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(stalled.retry_after, None);
+        let cut = stage_error(StageError::Io(std::io::Error::other("connection reset")));
+        assert_eq!(cut.status, StatusCode::BAD_REQUEST);
+        let large = stage_error(StageError::TooLarge { limit: 3 });
+        assert_eq!(large.status, StatusCode::PAYLOAD_TOO_LARGE);
     }
 }

@@ -1,13 +1,12 @@
 //! `shelf serve`: the publish API and the static site on one port.
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
 use anyhow::Context as _;
-use axum::serve::ListenerExt as _;
 
 use crate::{
-    api::{self, App, Settings, app::Registration, app::system_clock},
-    config::{DEFAULT_LISTEN, ENV_LISTEN},
+    api::{self, App, Settings, app::Registration, app::system_clock, server},
+    config::{DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_LISTEN, ENV_LISTEN},
     registry::{Options, recover},
 };
 
@@ -51,6 +50,28 @@ pub struct Args {
     /// answers it.
     #[arg(long, value_name = "DIR")]
     pub site: Option<PathBuf>,
+    /// Seconds a client may take to send a request's headers; also how long a keep-alive
+    /// connection may sit idle between requests. Then the connection is closed.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = DEFAULT_HEADER_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub header_timeout: u64,
+    /// Seconds a request body may send nothing before the request fails with 408 (an
+    /// upload URL stays usable), and a response may wait for the client to read it.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = DEFAULT_BODY_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub body_timeout: u64,
+    /// Most connections served at once; more wait to be accepted. Default: what the
+    /// open-file limit (raised to its hard maximum) leaves room for, at most 4096.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
 }
 
 impl Args {
@@ -84,6 +105,9 @@ impl Args {
                     per: minute,
                 },
             },
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            max_connections: self.max_connections,
             ..defaults
         }
     }
@@ -97,27 +121,14 @@ impl Args {
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     match &args.site {
-        Some(site) => runtime.block_on(serve_site(site.clone(), &args.listen)),
+        Some(site) => runtime.block_on(serve_site(site.clone(), args)),
         None => runtime.block_on(serve(options.clone(), args)),
     }
 }
 
-/// Turns Nagle's algorithm off on every accepted connection. hyper writes a response's head
-/// and its body separately; with Nagle on, the body waits for the client's delayed ACK of the
-/// head (40 ms on Linux), so a client reading many small files over one keep-alive connection
-/// (`shelf mirror`) got about 25 files a second.
-fn no_delay(
-    listener: tokio::net::TcpListener,
-) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
-    listener.tap_io(|stream| {
-        if let Err(e) = stream.set_nodelay(true) {
-            tracing::warn!("cannot set TCP_NODELAY on a connection: {e}");
-        }
-    })
-}
-
 /// `--site DIR`: the static files only.
-async fn serve_site(site: PathBuf, listen: &str) -> anyhow::Result<()> {
+async fn serve_site(site: PathBuf, args: &Args) -> anyhow::Result<()> {
+    let listen = &args.listen;
     anyhow::ensure!(
         site.is_dir(),
         "{} is not a directory: --site serves a site folder",
@@ -128,12 +139,15 @@ async fn serve_site(site: PathBuf, listen: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     let local = listener.local_addr()?;
     println!("Shelf listening on http://{local}");
-    axum::serve(no_delay(listener), api::static_site::static_router(site))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("the server failed")
+    let router = api::static_site::static_router(site);
+    server::serve(
+        listener,
+        router,
+        &args.settings(),
+        server::shutdown_signal(),
+    )
+    .await;
+    Ok(())
 }
 
 async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
@@ -157,12 +171,14 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
         App::open(&options, settings, system_clock())
     })
     .await??;
-    let router = api::router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let settings = app.settings.clone();
     println!("Shelf listening on http://{local}");
-    axum::serve(no_delay(listener), router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("the server failed")
+    server::serve(
+        listener,
+        api::router(app),
+        &settings,
+        server::shutdown_signal(),
+    )
+    .await;
+    Ok(())
 }
