@@ -771,6 +771,7 @@ fn tokens_travel_as_bearer_and_login_carries_none() {
             name: "ci".into(),
             scopes: vec!["publish:hello*".into()],
             expires_in_days: Some(30),
+            kind: None,
         })
         .expect("token");
     assert_eq!(created.token.expose(), "shelf_ci");

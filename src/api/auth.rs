@@ -132,7 +132,7 @@ impl PendingSignature {
 }
 
 /// The answer to a nonce that cannot be used.
-fn nonce_error(error: NonceError) -> ApiError {
+pub(super) fn nonce_error(error: NonceError) -> ApiError {
     match error {
         NonceError::Replayed => ApiError::unauthorized("Nonce already used (replayed request)"),
         NonceError::Busy => ApiError::retry(

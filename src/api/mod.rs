@@ -21,6 +21,7 @@ pub mod limits;
 pub mod packages;
 pub mod ratings;
 pub mod releases;
+pub mod s_client;
 pub mod search;
 pub mod server;
 pub mod signature;
@@ -41,6 +42,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(accounts::routes())
         .merge(tokens::routes())
         .merge(releases::routes())
+        .merge(s_client::routes())
         .merge(uploads::routes())
         .merge(packages::routes())
         .merge(ratings::routes())

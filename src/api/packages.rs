@@ -35,7 +35,7 @@ use crate::{
     registry::{Registry, RegistryError},
 };
 
-const DELETE_DENIED: &str = "You don't have permission to delete this package version";
+pub(super) const DELETE_DENIED: &str = "You don't have permission to delete this package version";
 const ADD_MAINTAINER_DENIED: &str = "You don't have permission to add maintainers to this package";
 const REMOVE_MAINTAINER_DENIED: &str =
     "You don't have permission to remove maintainers from this package";
@@ -81,7 +81,7 @@ fn package_path(
     clippy::too_many_arguments,
     reason = "one call site per endpoint, each naming every piece"
 )]
-async fn change_package<T: Send + 'static>(
+pub(super) async fn change_package<T: Send + 'static>(
     app: &Arc<App>,
     caller: Caller,
     ip: String,

@@ -82,7 +82,7 @@ async fn search(
 
 /// How well an entry matches, lower is better; `None` when it does not match. Names are
 /// compared in canonical form (`_` as `-`), everything case-insensitively.
-fn score(entry: &SearchEntry, term: &str) -> Option<u8> {
+pub(super) fn score(entry: &SearchEntry, term: &str) -> Option<u8> {
     let name = entry.name.replace('_', "-");
     let wanted = term.to_lowercase().replace('_', "-");
     if name == wanted {
@@ -136,6 +136,7 @@ mod tests {
             provider: vec!["alibaba".into()],
             latest: Some("1.0.0".into()),
             updated: "2026-01-01T00:00:00Z".into(),
+            category: String::new(),
         }
     }
 

@@ -24,6 +24,7 @@ use super::{
     error::ApiError,
     extract::parse_json,
     limits::client_ip,
+    s_client,
 };
 use crate::{
     auth::{
@@ -68,6 +69,22 @@ struct CreateRequest {
     /// Lifetime, 1 to [`MAX_LIFETIME_DAYS`]; tokens default to [`DEFAULT_TOKEN_DAYS`], keys
     /// to never expiring.
     expires_in_days: Option<i64>,
+    /// Keys only: `hmac` (the default: an id and a secret for `X-Signature`) or `s-client`
+    /// (a code for the official `s` client, [`super::s_client`]).
+    #[serde(default)]
+    kind: KeyKind,
+}
+
+/// What a key signs with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyKind {
+    /// `X-Api-Key` and an HMAC `X-Signature` (PROTOCOL.md section 4).
+    #[default]
+    Hmac,
+    /// The official `s` client's `token` and `sign_code`: the secret is the client's code,
+    /// and the key's id is its md5.
+    SClient,
 }
 
 /// `POST /tokens` answer.
@@ -109,10 +126,14 @@ pub struct TokenInfo {
 /// `POST /keys` answer.
 #[derive(Debug, Serialize)]
 pub struct CreatedKey {
-    /// Public id, sent in `X-Api-Key`.
+    /// Public id, sent in `X-Api-Key` (for an `s-client` key, md5 of the code: the `token`
+    /// header the client sends).
     pub key_id: String,
-    /// The HMAC secret, shown this once; it never travels in a request.
+    /// The HMAC secret (for an `s-client` key, the code), shown this once; it never travels
+    /// in a request.
     pub secret: String,
+    /// What the key signs with.
+    pub kind: KeyKind,
     /// Its label.
     pub name: String,
     /// Its scopes.
@@ -235,6 +256,11 @@ async fn create_token(
     } = authed;
     require_full(&caller)?;
     let request: CreateRequest = parse_json(&parts.headers, &body)?;
+    if request.kind != KeyKind::Hmac {
+        return Err(ApiError::bad_request(
+            "kind applies to keys: an s-client code is made with POST /keys",
+        ));
+    }
     let checked = check_create(&caller, request, Some(DEFAULT_TOKEN_DAYS))?;
     let ip = client_ip(&parts);
     let now = app.now().unix_timestamp();
@@ -363,6 +389,7 @@ async fn create_key(
     } = authed;
     require_full(&caller)?;
     let request: CreateRequest = parse_json(&parts.headers, &body)?;
+    let kind = request.kind;
     let checked = check_create(&caller, request, None)?;
     let ip = client_ip(&parts);
     let now = app.now().unix_timestamp();
@@ -373,9 +400,18 @@ async fn create_key(
         }
         None => (None, None),
     };
-    let key_id = token::new_key_id();
-    let secret = token::new_key_secret();
+    let (key_id, secret) = match kind {
+        KeyKind::Hmac => (token::new_key_id(), token::new_key_secret()),
+        KeyKind::SClient => {
+            let code = s_client::new_code();
+            (s_client::code_key_id(&code), token::Secret::new(code))
+        }
+    };
     let user = caller.user;
+    let kind_text = match kind {
+        KeyKind::Hmac => "hmac",
+        KeyKind::SClient => "s-client",
+    };
     let stored = (
         key_id.clone(),
         secret.clone(),
@@ -396,7 +432,12 @@ async fn create_key(
                 now,
                 expires_at,
             )?;
-            let details = json!({ "name": name, "scopes": scopes, "expires_at": expires_at });
+            let details = json!({
+                "name": name,
+                "scopes": scopes,
+                "expires_at": expires_at,
+                "kind": kind_text,
+            });
             audit::record(&tx, now, Some(&user), "key_create", &key_id, &details, &ip)?;
             tx.commit()?;
             Ok(())
@@ -407,6 +448,7 @@ async fn create_key(
         Json(CreatedKey {
             key_id,
             secret: secret.into_exposed(),
+            kind,
             name: checked.name,
             scopes: checked.scopes,
             expires,

@@ -10,13 +10,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::{
     Json, Router,
+    body::Body,
     extract::{Path, State, rejection::PathRejection},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode, header, request::Parts},
     routing::post,
 };
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
-use serde_json::Value;
+use serde::Serialize;
 use serde_json::json;
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
@@ -38,7 +39,7 @@ use crate::{
         packages::{self as owners, Upload},
         users,
     },
-    index::Author,
+    index::{Author, PackageRecord},
     package::Version,
     registry::{Registry, Release, inspect_staged},
 };
@@ -157,71 +158,59 @@ fn refuse_oversized(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// An upload request, authenticated, its URL checked and its announced size within the
-/// limit; the body not yet read.
-struct IncomingUpload {
+/// Receives a raw zip for `upload` (its URL already checked for `caller`): refuses an
+/// announced size over the limit, streams the body into the staging area (feeding a signed
+/// request's signature as it goes), verifies the signature, then publishes.
+///
+/// # Errors
+/// 400 for a bad zip, 401 for a bad signature, 408 for a stalled body, 413 past the limit,
+/// 503 out of descriptors; the publish's own refusals.
+pub(super) async fn receive_raw(
+    app: Arc<App>,
     caller: Caller,
-    parts: axum::http::request::Parts,
-    body: axum::body::Body,
-    signature: SharedSignature,
+    parts: &Parts,
+    body: Body,
     upload: Upload,
-}
-
-async fn incoming(
-    app: &App,
-    path: Result<Path<String>, PathRejection>,
-    authed: AuthedStream,
-) -> Result<IncomingUpload, ApiError> {
-    let AuthedStream {
-        caller,
-        parts,
-        body,
-        pending,
-    } = authed;
-    let upload = pending_upload(app, &caller, upload_id(path)?).await?;
-    refuse_oversized(app, &parts.headers)?;
-    Ok(IncomingUpload {
-        caller,
-        parts,
-        body,
-        signature: Arc::new(Mutex::new(pending)),
-        upload,
-    })
+    pending: Option<PendingSignature>,
+) -> Result<Uploaded, ApiError> {
+    refuse_oversized(&app, &parts.headers)?;
+    let signature: SharedSignature = Arc::new(Mutex::new(pending));
+    let stream = tap(body.into_data_stream(), signature.clone());
+    let staged = stage(&app, Box::pin(stream)).await?;
+    verify(&signature)?;
+    finish(app, caller, client_ip(parts), upload, staged).await
 }
 
 async fn upload_raw(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
     authed: AuthedStream,
-) -> Result<Json<Value>, ApiError> {
-    let IncomingUpload {
+) -> Result<Json<Uploaded>, ApiError> {
+    let AuthedStream {
         caller,
         parts,
         body,
-        signature,
-        upload,
-    } = incoming(&app, path, authed).await?;
-    let staged = stage(
-        &app,
-        Box::pin(tap(body.into_data_stream(), signature.clone())),
-    )
-    .await?;
-    verify(&signature)?;
-    finish(app, caller, client_ip(&parts), upload, staged).await
+        pending,
+    } = authed;
+    let upload = pending_upload(&app, &caller, upload_id(path)?).await?;
+    let uploaded = receive_raw(app, caller, &parts, body, upload, pending).await?;
+    Ok(Json(uploaded))
 }
 
 async fn upload_multipart(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
     authed: AuthedStream,
-) -> Result<Json<Value>, ApiError> {
-    let IncomingUpload {
+) -> Result<Json<Uploaded>, ApiError> {
+    let AuthedStream {
         caller,
         parts,
         body,
-        signature,
-        upload,
-    } = incoming(&app, path, authed).await?;
+        pending,
+    } = authed;
+    let upload = pending_upload(&app, &caller, upload_id(path)?).await?;
+    refuse_oversized(&app, &parts.headers)?;
+    let signature: SharedSignature = Arc::new(Mutex::new(pending));
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -267,7 +256,9 @@ async fn upload_multipart(
     }
     verify(&signature)?;
     let staged = staged.ok_or_else(|| ApiError::bad_request(NO_FILE))?;
-    finish(app, caller, client_ip(&parts), upload, staged).await
+    Ok(Json(
+        finish(app, caller, client_ip(&parts), upload, staged).await?,
+    ))
 }
 
 /// Inspects a staged zip, checks it is the announced release, and publishes it.
@@ -277,7 +268,7 @@ async fn finish(
     ip: String,
     upload: Upload,
     staged: Staged,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Uploaded, ApiError> {
     if staged.size == 0 {
         return Err(ApiError::bad_request(NO_FILE));
     }
@@ -319,19 +310,30 @@ async fn finish(
         .writer
         .run(move |registry: &mut Registry| -> Result<_, ApiError> {
             let at = now.unix_timestamp();
-            let published = registry.publish(staged, &inspected, &release, &author, now, |record| {
-                caller.require(Action::Publish, &canonical).map_err(|_| ApiError::forbidden(MODIFY_DENIED))?;
+            let authorize = |record: Option<&PackageRecord>| {
+                caller
+                    .require(Action::Publish, &canonical)
+                    .map_err(|_| ApiError::forbidden(MODIFY_DENIED))?;
                 may_publish(&job_app, &caller, &canonical, record)?;
                 // A new name is claimed before its commit, not after: a server killed
                 // between the two would leave a package nobody may publish to. On the
                 // writer thread, nothing can claim the name in between.
                 if record.is_none() {
-                    job_app.db.with(|c| owners::claim(c, &canonical, caller.user.id, at))?;
+                    let user_id = caller.user.id;
+                    job_app
+                        .db
+                        .with(|c| owners::claim(c, &canonical, user_id, at))?;
                 }
                 Ok::<(), ApiError>(())
-            })?;
+            };
+            let published =
+                registry.publish(staged, &inspected, &release, &author, now, authorize)?;
             let target = format!("{}@{}", published.name, published.version);
-            let details = json!({ "sha256": published.sha256, "size": published.size, "commit": published.commit });
+            let details = json!({
+                "sha256": published.sha256,
+                "size": published.size,
+                "commit": published.commit,
+            });
             job_app.db.with(|c| {
                 owners::mark_used(c, &upload.id, at)?;
                 audit::record(c, at, Some(&caller.user), "publish", &target, &details, &ip)
@@ -339,16 +341,37 @@ async fn finish(
             Ok(published)
         })
         .await??;
-    Ok(Json(json!({
-        "message": "Package uploaded successfully",
-        "name": published.name,
-        "version": published.version,
-        "sha256": published.sha256,
-        "size": published.size,
-        "release_url": published.release_url,
-        "zipball_url": published.zipball_url,
-        "page_url": published.page_url,
-    })))
+    Ok(Uploaded {
+        message: "Package uploaded successfully",
+        name: published.name,
+        version: published.version,
+        sha256: published.sha256,
+        size: published.size,
+        release_url: published.release_url,
+        zipball_url: published.zipball_url,
+        page_url: published.page_url,
+    })
+}
+
+/// The answer of an upload: what was published, and where.
+#[derive(Debug, Serialize)]
+pub struct Uploaded {
+    /// "Package uploaded successfully".
+    pub message: &'static str,
+    /// Package name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// SHA-256 of the zip.
+    pub sha256: String,
+    /// Size of the zip in bytes.
+    pub size: u64,
+    /// URL of the version's release document.
+    pub release_url: String,
+    /// URL of the zip.
+    pub zipball_url: String,
+    /// URL of the package page.
+    pub page_url: String,
 }
 
 /// The author an account's changes are committed as. An account registered before e-mail

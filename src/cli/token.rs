@@ -1,4 +1,6 @@
-//! `shelf token create`: a narrower, expiring token for CI, made with the login token.
+//! `shelf token create`: a narrower, expiring token for CI, made with the login token; or,
+//! with `--kind s-client`, a code for the official Serverless Devs client (`s registry
+//! publish`, `list`, `detail`, `delete`).
 
 use anyhow::Context as _;
 
@@ -13,7 +15,28 @@ use crate::client::{
 pub enum Command {
     /// Create a token. Only the token is printed on stdout, so scripts can capture it
     /// (`SHELF_TOKEN=$(shelf token create …)`); the rest goes to stderr.
-    Create(GrantArgs),
+    Create(CreateArgs),
+}
+
+/// Arguments of `shelf token create`.
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub grant: GrantArgs,
+    /// `bearer`: a token for `shelf publish` and the API. `s-client`: a code for the
+    /// official `s` client (`s registry login --token CODE`), kept by the registry as an API
+    /// key's secret is.
+    #[arg(long, value_enum, default_value = "bearer")]
+    pub kind: TokenKind,
+}
+
+/// What `shelf token create` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TokenKind {
+    /// A bearer token.
+    Bearer,
+    /// A code for the Serverless Devs client.
+    SClient,
 }
 
 /// What a new token or key is for. Shared by `shelf token create` and `shelf key create`.
@@ -45,6 +68,7 @@ impl GrantArgs {
             name: self.name.clone(),
             scopes: self.scopes.clone(),
             expires_in_days: self.expires_in_days,
+            kind: None,
         };
         Ok((
             RegistryClient::new(registry, token, HttpTransport::new()),
@@ -59,8 +83,43 @@ impl GrantArgs {
 /// Not logged in, or the registry's refusal.
 pub fn run(command: &Command) -> anyhow::Result<()> {
     match command {
-        Command::Create(args) => create(args),
+        Command::Create(args) => match args.kind {
+            TokenKind::Bearer => create(&args.grant),
+            TokenKind::SClient => create_s_client(&args.grant),
+        },
     }
+}
+
+fn create_s_client(args: &GrantArgs) -> anyhow::Result<()> {
+    let (client, mut body) = args.client()?;
+    body.kind = Some("s-client".to_owned());
+    let registry = client.registry().clone();
+    let created = client
+        .create_key(&body)
+        .with_context(|| format!("cannot create an s client code on {registry}"))?;
+    anyhow::ensure!(
+        created.kind == "s-client",
+        "{registry} does not make s client codes (it answered a key of kind {:?})",
+        created.kind
+    );
+    eprintln!(
+        "Created an s client code {:?} on {registry} with scopes {}, expiring {}",
+        created.name,
+        created.scopes.join(" "),
+        created.expires.as_deref().unwrap_or("never"),
+    );
+    eprintln!("It is shown once. Give it to the Serverless Devs client:");
+    eprintln!(
+        "  s set registry {}/v3",
+        registry.as_str().trim_end_matches('/')
+    );
+    eprintln!("  s registry login --token CODE   (or serverless_devs_registry_token=CODE)");
+    eprintln!(
+        "The client sends publishes and deletes to port 80 whatever port the registry URL \
+         names: serve the registry on port 80."
+    );
+    println!("{}", created.secret.expose());
+    Ok(())
 }
 
 fn create(args: &GrantArgs) -> anyhow::Result<()> {

@@ -144,6 +144,10 @@ pub struct NewToken {
     /// expire).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<u32>,
+    /// Keys only: `s-client` for a code the official `s` client signs with; left out for an
+    /// HMAC key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// Answer to `POST /tokens` (201).
@@ -173,8 +177,12 @@ pub type NewKey = NewToken;
 pub struct CreatedKey {
     /// Public id, sent as `X-Api-Key`.
     pub key_id: String,
-    /// The HMAC secret; shown once, never sent again.
+    /// The HMAC secret (an `s` client's code, for `kind: s-client`); shown once, never
+    /// sent again.
     pub secret: Secret,
+    /// `hmac` or `s-client`.
+    #[serde(default)]
+    pub kind: String,
     /// Its label.
     #[serde(default)]
     pub name: String,

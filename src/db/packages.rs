@@ -112,6 +112,16 @@ pub fn claim(conn: &mut Connection, package: &str, user_id: i64, now: i64) -> Re
     Ok(())
 }
 
+/// The canonical names of the packages `user_id` owns or maintains.
+///
+/// # Errors
+/// SQLite errors.
+pub fn packages_of(conn: &Connection, user_id: i64) -> Result<Vec<String>, DbError> {
+    let mut query = conn.prepare("SELECT package FROM maintainers WHERE user_id = ?1")?;
+    let names = query.query_map(params![user_id], |r| r.get(0))?;
+    Ok(names.collect::<Result<_, _>>()?)
+}
+
 /// An upload announced by `POST /releases`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Upload {

@@ -115,6 +115,10 @@ pub struct SearchEntry {
     pub latest: Option<String>,
     /// When the newest version was published.
     pub updated: String,
+    /// Category, for the `s` client's list; not in `-/search.json`, whose format predates
+    /// it.
+    #[serde(skip)]
+    pub category: String,
 }
 
 /// `-/search.json`: every package, sorted by name.
@@ -269,6 +273,7 @@ pub fn search_entry(record: &PackageRecord) -> Option<SearchEntry> {
         provider: list(&head.provider),
         latest: record.latest().map(|l| l.version.clone()),
         updated: newest.created_at.clone(),
+        category: line::clip(&head.category, line::LIST_ITEM_CAP).to_owned(),
     })
 }
 

@@ -298,6 +298,7 @@ mod tests {
                 provider: vec!["aliyun".to_owned()],
                 latest: Some("0.1.0".to_owned()),
                 updated: "2024-02-02T03:04:05Z".to_owned(),
+                category: String::new(),
             },
             SearchEntry {
                 name: "fresh".to_owned(),
@@ -307,6 +308,7 @@ mod tests {
                 provider: Vec::new(),
                 latest: None,
                 updated: "2024-01-01T00:00:00Z".to_owned(),
+                category: String::new(),
             },
         ]
     }
