@@ -11,3 +11,5 @@ mod index_writes;
 mod limits;
 #[path = "hardening/nonces.rs"]
 mod nonces;
+#[path = "hardening/s_client.rs"]
+mod s_client;

@@ -436,3 +436,40 @@ pub fn seed(variable: &str) -> u64 {
     println!("seed {seed} ({variable}={seed} repeats this run)");
     seed
 }
+
+/// Runs `command` to its end, with its output in files under `logs` (a reader that stops
+/// early cannot stall it, and nothing it prints is lost), killing it past `limit`. The limit
+/// only turns a hang into a failure with the output so far; it is not a timing assertion.
+pub fn output_within(command: &mut Command, limit: std::time::Duration, logs: &Path) -> Output {
+    let n = fs::read_dir(logs).map_or(0, Iterator::count);
+    let (out_path, err_path) = (logs.join(format!("{n}.out")), logs.join(format!("{n}.err")));
+    let out = fs::File::create(&out_path).expect("create the stdout file");
+    let err = fs::File::create(&err_path).expect("create the stderr file");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{command:?} ran past {limit:?}; its output:\n{}\n{}",
+                fs::read_to_string(&out_path).unwrap_or_default(),
+                fs::read_to_string(&err_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: fs::read(&out_path).expect("read stdout"),
+        stderr: fs::read(&err_path).expect("read stderr"),
+    }
+}
