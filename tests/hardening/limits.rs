@@ -136,10 +136,13 @@ async fn pending_uploads_are_capped_per_account_and_kept_small() {
     assert_eq!(rows.len(), 20);
     assert!(rows.iter().all(|len| *len < 1024), "{rows:?}");
     let release = json!({ "name": "hello", "version": "1.0.20" });
+    let before = Snapshot::take(&t.data());
     let r = t
         .json("POST", "/releases", Some(&alice.token), &release)
         .await;
     assert_eq!(r.status, 429, "{}", r.error());
+    assert_eq!(pending_rows(&t).len(), 20, "the refused one is not stored");
+    before.assert_unchanged(&t.data(), "an announcement past the cap");
     assert!(r.error().contains("20 announced uploads"), "{}", r.error());
     let wait: u64 = r.headers["retry-after"]
         .to_str()
@@ -212,11 +215,13 @@ async fn package_types_are_accepted_in_any_case_and_stored_canonical() {
         assert_eq!(r.json()["type"], json!(canonical));
     }
     let release = json!({ "name": "hello", "version": "2.0.0", "type": "library" });
+    let before = Snapshot::take(&t.data());
     let r = t
         .json("POST", "/releases", Some(&alice.token), &release)
         .await;
     assert_eq!(r.status, 400);
     assert!(r.error().contains("type must be"), "{}", r.error());
+    before.assert_unchanged(&t.data(), "an unknown type");
     // publish.yaml's Type too: the line says the canonical spelling.
     let yaml = publish_yaml("lower", "1.0.0").replace("Type: Component", "Type: component");
     let zip = ZipBuilder::new().file("publish.yaml", yaml).build();
