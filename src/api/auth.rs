@@ -148,7 +148,8 @@ pub(super) fn nonce_error(error: NonceError) -> ApiError {
     }
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// A header's value as text, trimmed; `None` when absent, empty or not text.
+pub(super) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -41,7 +41,7 @@ use sha2::Sha256;
 
 use super::{
     App,
-    auth::{Caller, Credential},
+    auth::{Caller, Credential, header_str},
     error::ApiError,
     extract::read_limited,
     files,
@@ -144,14 +144,6 @@ impl IntoResponse for SClientError {
 
 type Result<T> = std::result::Result<T, SClientError>;
 
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
 /// Lowercase hex of `bytes`' digest under `D`.
 fn hex_digest<D: md5::Digest>(parts: &[&str]) -> String {
     let mut digest = D::new();
@@ -188,13 +180,13 @@ pub fn sign_code(code: &str, nonce: &str, timestamp: &str) -> String {
 /// 401 naming what is missing or wrong; 401 for a replayed nonce; 429/503 when the key's
 /// nonce memory is busy or full.
 async fn authenticate(app: &App, headers: &HeaderMap) -> std::result::Result<Caller, ApiError> {
-    let Some(key_id) = header_text(headers, "token") else {
+    let Some(key_id) = header_str(headers, "token") else {
         return Err(ApiError::unauthorized(NO_CODE));
     };
     let missing = |name| ApiError::unauthorized(format!("Missing {name} header"));
-    let nonce = header_text(headers, "nonce").ok_or_else(|| missing("nonce"))?;
-    let timestamp_raw = header_text(headers, "timestamp").ok_or_else(|| missing("timestamp"))?;
-    let provided = header_text(headers, "sign_code").ok_or_else(|| missing("sign_code"))?;
+    let nonce = header_str(headers, "nonce").ok_or_else(|| missing("nonce"))?;
+    let timestamp_raw = header_str(headers, "timestamp").ok_or_else(|| missing("timestamp"))?;
+    let provided = header_str(headers, "sign_code").ok_or_else(|| missing("sign_code"))?;
     if nonce.len() > 128 {
         return Err(ApiError::unauthorized(
             "nonce is longer than 128 characters",
@@ -272,7 +264,7 @@ async fn publish(
     body: Body,
 ) -> Result<Json<Answer<UploadTarget>>> {
     let caller = authenticate(&app, &parts.headers).await?;
-    let form_type = header_text(&parts.headers, header::CONTENT_TYPE.as_str()).unwrap_or("");
+    let form_type = header_str(&parts.headers, header::CONTENT_TYPE.as_str()).unwrap_or("");
     if !form_type.starts_with("application/x-www-form-urlencoded") {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -296,7 +288,7 @@ async fn publish(
         readme: form.readme,
         ..ReleaseRequest::default()
     };
-    let key_id = header_text(&parts.headers, "token").map(str::to_owned);
+    let key_id = header_str(&parts.headers, "token").map(str::to_owned);
     let announced = announce(&app, &caller, client_ip(&parts), request, key_id).await?;
     let url = format!(
         "{}{PREFIX}/uploads/{}",
@@ -521,7 +513,7 @@ pub struct NewCode {
 
 async fn retoken(State(app): State<Arc<App>>, parts: Parts) -> Result<Json<Answer<NewCode>>> {
     let caller = authenticate(&app, &parts.headers).await?;
-    let old = header_text(&parts.headers, "token")
+    let old = header_str(&parts.headers, "token")
         .unwrap_or_default()
         .to_owned();
     let code = new_code();
