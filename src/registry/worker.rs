@@ -9,6 +9,10 @@
 //! written once for all of them ([`Registry::defer_writes`]), and only then does any of them
 //! get its answer. So a publish is still answered after its commit and its files exist, and
 //! many concurrent publishers share the cost of the registry-wide files.
+//!
+//! Before each job the writer puts back to `HEAD` whatever an earlier job's failed index
+//! write could not take back itself ([`Registry::repair_interrupted_write`]), so no job reads
+//! or commits another's half-done change.
 
 use std::{sync::mpsc, thread};
 
