@@ -11,5 +11,7 @@ mod index_writes;
 mod limits;
 #[path = "hardening/nonces.rs"]
 mod nonces;
+#[path = "hardening/openapi.rs"]
+mod openapi;
 #[path = "hardening/s_client.rs"]
 mod s_client;

@@ -9,22 +9,28 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Json,
     body::Body,
     extract::State,
     http::{StatusCode, request::Parts},
-    routing::post,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::{
+    ToSchema,
+    openapi::{Object, ObjectBuilder, Type},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
     app::Registration,
     auth::{Authed, Credential, INVALID_TOKEN},
-    error::ApiError,
+    error::{ApiError, ErrorBody},
     extract::{parse_json, read_limited},
+    files,
     limits::{Limit, client_ip},
+    openapi::{AuthRefusals, JsonRefusals},
 };
 use crate::{
     auth::{
@@ -45,54 +51,83 @@ pub const MAX_LIFETIME_DAYS: i64 = 365;
 pub const MAX_CONCURRENT_HASHES: usize = 16;
 
 /// The routes of this group.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/register", post(register))
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/refresh_token", post(refresh_token))
-        .route("/change_password", post(change_password))
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new()
+        .routes(files::api_only(routes!(register)))
+        .routes(files::api_only(routes!(login)))
+        .routes(files::api_only(routes!(logout)))
+        .routes(files::api_only(routes!(refresh_token)))
+        .routes(files::api_only(routes!(change_password)))
 }
 
-/// `POST /register` body. Fields are optional so that a missing one gets the spec's
-/// message rather than a parser's.
-#[derive(Debug, Deserialize)]
+/// `POST /register` body. Its fields are read as optional so that a missing one is answered
+/// with the spec's message rather than a parser's.
+#[derive(Debug, Deserialize, ToSchema)]
 struct RegisterRequest {
-    /// Login name (the package-name rules).
+    /// Login name: a lowercase letter, then lowercase letters, digits, `-` and `_`.
+    #[schema(
+        required = true,
+        value_type = String,
+        max_length = 64,
+        pattern = "^[a-z][a-z0-9_-]*$"
+    )]
     username: Option<String>,
-    /// At least [`password::MIN_LEN`] characters.
+    /// At least 8 characters.
+    #[schema(required = true, value_type = String, min_length = 8)]
     password: Option<String>,
-    /// Contact address; unique regardless of case.
+    /// Contact address (it becomes the author of the account's commits); unique regardless
+    /// of case.
+    #[schema(required = true, schema_with = email_schema)]
     email: Option<String>,
 }
 
+/// The addresses [`account::check_email`] takes, as a schema: its rules written as one
+/// pattern, so that the fuzzer's "valid" addresses are valid.
+fn email_schema() -> Object {
+    const LOCAL: &str = r"[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*";
+    const LABEL: &str = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?";
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "Contact address (it becomes the author of the account's commits); unique \
+             regardless of case.",
+        ))
+        .max_length(Some(account::MAX_EMAIL_LEN))
+        .pattern(Some(format!(r"^{LOCAL}@{LABEL}(\.{LABEL})*$")))
+        .build()
+}
+
 /// `POST /login` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct LoginRequest {
     /// Login name.
+    #[schema(required = true, value_type = String, min_length = 1)]
     username: Option<String>,
     /// Password.
+    #[schema(required = true, value_type = String, min_length = 1)]
     password: Option<String>,
 }
 
 /// `POST /change_password` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct ChangePasswordRequest {
     /// The current password.
+    #[schema(required = true, value_type = String, min_length = 1)]
     old_password: Option<String>,
-    /// The new one, at least [`password::MIN_LEN`] characters.
+    /// The new one, at least 8 characters.
+    #[schema(required = true, value_type = String, min_length = 8)]
     new_password: Option<String>,
 }
 
 /// A `{"message": "…"}` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Message {
     /// What happened.
     pub message: &'static str,
 }
 
 /// The answer of `/login` and `/refresh_token`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Session {
     /// The bearer token (`shelf_…`), shown this once.
     pub token: String,
@@ -193,6 +228,22 @@ async fn json_body<T: serde::de::DeserializeOwned>(
     parse_json(&parts.headers, &bytes)
 }
 
+/// Creates an account.
+#[utoipa::path(
+    post,
+    path = "/register",
+    tag = "accounts",
+    request_body(content = RegisterRequest, content_type = "application/json"),
+    responses(
+        JsonRefusals,
+        (status = 200, description = "The account exists", body = Message),
+        (status = 400, description = "A field is missing or invalid", body = ErrorBody),
+        (status = 403, description = "Registration is closed", body = ErrorBody),
+        (status = 409, description = "The username or e-mail is taken", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address", body = ErrorBody),
+        (status = 503, description = "Too many passwords being hashed", body = ErrorBody),
+    ),
+)]
 async fn register(
     State(app): State<Arc<App>>,
     parts: Parts,
@@ -241,6 +292,21 @@ async fn register(
     }
 }
 
+/// Logs in: a new login token, with every right of the account.
+#[utoipa::path(
+    post,
+    path = "/login",
+    tag = "accounts",
+    request_body(content = LoginRequest, content_type = "application/json"),
+    responses(
+        JsonRefusals,
+        (status = 200, description = "A new login token", body = Session),
+        (status = 400, description = "The username or password is missing", body = ErrorBody),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ErrorBody),
+        (status = 503, description = "Too many passwords being hashed", body = ErrorBody),
+    ),
+)]
 async fn login(
     State(app): State<Arc<App>>,
     parts: Parts,
@@ -336,6 +402,20 @@ fn calling_token(credential: Credential) -> Result<i64, ApiError> {
     }
 }
 
+/// Revokes the calling token.
+#[utoipa::path(
+    post,
+    path = "/logout",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        AuthRefusals,
+        (status = 200, description = "The token no longer works", body = Message),
+        (status = 400, description = "Called with an API key, not a token", body = ErrorBody),
+        (status = 408, description = "The body stopped arriving", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+    ),
+)]
 async fn logout(State(app): State<Arc<App>>, authed: Authed) -> Result<Json<Message>, ApiError> {
     let token_id = calling_token(authed.caller.credential)?;
     let ip = client_ip(&authed.parts);
@@ -371,6 +451,20 @@ async fn logout(State(app): State<Arc<App>>, authed: Authed) -> Result<Json<Mess
     }))
 }
 
+/// Replaces the calling token with a new one of the same name, scopes and kind.
+#[utoipa::path(
+    post,
+    path = "/refresh_token",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        AuthRefusals,
+        (status = 200, description = "The new token; the old one no longer works", body = Session),
+        (status = 400, description = "Called with an API key, not a token", body = ErrorBody),
+        (status = 408, description = "The body stopped arriving", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+    ),
+)]
 async fn refresh_token(
     State(app): State<Arc<App>>,
     authed: Authed,
@@ -438,6 +532,35 @@ async fn refresh_token(
     }))
 }
 
+/// Changes the password, revoking every other token of the account.
+#[utoipa::path(
+    post,
+    path = "/change_password",
+    tag = "accounts",
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = ChangePasswordRequest, content_type = "application/json"),
+    responses(
+        AuthRefusals,
+        JsonRefusals,
+        (status = 200, description = "Changed", body = Message),
+        (status = 400, description = "A password missing, or the new one short", body = ErrorBody),
+        (status = 401, description = "Wrong old password, or bad credentials", body = ErrorBody),
+        (status = 403, description = "Not a login token", body = ErrorBody),
+        (
+            status = 429,
+            description = "Too many wrong passwords or signed requests",
+            body = ErrorBody,
+        ),
+        (
+            status = 503,
+            description = "Too busy hashing, or too many signed requests",
+            body = ErrorBody,
+        ),
+    ),
+)]
 async fn change_password(
     State(app): State<Arc<App>>,
     authed: Authed,

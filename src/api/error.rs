@@ -15,6 +15,13 @@ use crate::{
     registry::{RegistryError, worker::WriterGone},
 };
 
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What is wrong, for a person to read.
+    pub error: String,
+}
+
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -152,11 +159,10 @@ impl From<WriterGone> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            Json(serde_json::json!({ "error": self.message })),
-        )
-            .into_response();
+        let body = ErrorBody {
+            error: self.message,
+        };
+        let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response
                 .headers_mut()

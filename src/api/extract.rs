@@ -6,7 +6,7 @@ use axum::{
 };
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 
 use super::{error::ApiError, server::body_timeout};
 
@@ -90,6 +90,26 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Resu
         .map_err(|e| ApiError::bad_request(format!("Invalid JSON body: {e}")))
 }
 
+/// Reads an optional count from a query string: any run of digits, a number past `u64::MAX`
+/// taken as `u64::MAX`. Counts are clamped to a range afterwards, so a huge one means "as
+/// many as allowed", not a malformed request.
+///
+/// # Errors
+/// Anything but digits.
+pub fn saturating_count<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u64>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(serde::de::Error::custom(format!(
+            "{text:?} is not a whole number"
+        )));
+    }
+    Ok(Some(text.parse().unwrap_or(u64::MAX)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +156,28 @@ mod tests {
                 .status,
             StatusCode::BAD_REQUEST
         );
+    }
+
+    #[test]
+    fn counts_saturate_and_only_digits_are_counts() {
+        #[derive(serde::Deserialize)]
+        struct Query {
+            #[serde(default, deserialize_with = "saturating_count")]
+            limit: Option<u64>,
+        }
+        let limit = |query: &str| {
+            axum::extract::Query::<Query>::try_from_uri(&format!("/?{query}").parse().expect("uri"))
+                .map(|q| q.0.limit)
+        };
+        assert_eq!(limit("limit=7").ok(), Some(Some(7)));
+        assert_eq!(limit("").ok(), Some(None));
+        assert_eq!(
+            limit("limit=72073288287334268928").ok(),
+            Some(Some(u64::MAX))
+        );
+        for bad in ["limit=", "limit=-1", "limit=1.5", "limit=x"] {
+            assert!(limit(bad).is_err(), "{bad}");
+        }
     }
 
     #[tokio::test]

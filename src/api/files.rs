@@ -18,6 +18,9 @@ use tower_http::compression::{
     predicate::{And, DefaultPredicate, NotForContentType, Predicate},
 };
 
+use utoipa::openapi::path::Paths;
+use utoipa_axum::router::{UtoipaMethodRouter, UtoipaMethodRouterExt};
+
 use super::{App, error::ApiError};
 use crate::site::Kind;
 
@@ -40,6 +43,92 @@ pub async fn serve(
     }
 }
 
+/// `routes` (one path's API methods) with every other method refused with a JSON 405 whose
+/// `Allow` names the documented methods. For a path no file of the site can have.
+pub fn api_only(routes: UtoipaMethodRouter<Arc<App>>) -> UtoipaMethodRouter<Arc<App>> {
+    let allow = allow_header(&documented_methods(&routes.1));
+    routes.map(|router| router.fallback(move || async move { refuse_method(allow) }))
+}
+
+/// `routes` (one path's API methods) with the path's other GET and HEAD requests answered
+/// from the site, as any path no route takes is (a package may be called `releases`), and
+/// any other method refused with 405. Its `Allow` names the documented methods, and GET and
+/// HEAD when the site has a file there: the methods the resource takes right now.
+pub fn beside_site(routes: UtoipaMethodRouter<Arc<App>>) -> UtoipaMethodRouter<Arc<App>> {
+    let documented = documented_methods(&routes.1);
+    let with_get = {
+        let mut all = vec!["GET", "HEAD"];
+        for method in &documented {
+            if !all.contains(method) {
+                all.push(method);
+            }
+        }
+        allow_header(&all)
+    };
+    let without_get = allow_header(&documented);
+    routes.map(|router| {
+        router.fallback(
+            move |State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap| {
+                let (with_get, without_get) = (with_get.clone(), without_get.clone());
+                async move {
+                    if method == Method::GET || method == Method::HEAD {
+                        return serve(State(app), method, uri, headers).await;
+                    }
+                    if has_file(&app, uri.path()).await {
+                        refuse_method(with_get)
+                    } else {
+                        refuse_method(without_get)
+                    }
+                }
+            },
+        )
+    })
+}
+
+/// The methods `paths` describe, GET with HEAD (which axum answers with the GET handler).
+fn documented_methods(paths: &Paths) -> Vec<&'static str> {
+    let mut methods = Vec::new();
+    for item in paths.paths.values() {
+        let operations = [
+            (["GET", "HEAD"].as_slice(), &item.get),
+            (["PUT"].as_slice(), &item.put),
+            (["POST"].as_slice(), &item.post),
+            (["DELETE"].as_slice(), &item.delete),
+            (["PATCH"].as_slice(), &item.patch),
+        ];
+        for (names, operation) in operations {
+            if operation.is_some() {
+                methods.extend(names.iter().copied());
+            }
+        }
+    }
+    methods
+}
+
+fn allow_header(methods: &[&str]) -> HeaderValue {
+    HeaderValue::from_str(&methods.join(", ")).unwrap_or(HeaderValue::from_static(""))
+}
+
+/// 405 for a method a path does not take, naming those it does.
+fn refuse_method(allow: HeaderValue) -> Response {
+    let mut refused = method_not_allowed();
+    refused.headers_mut().insert(header::ALLOW, allow);
+    refused
+}
+
+/// Whether a GET of `path` would find a file of the site.
+async fn has_file(app: &App, path: &str) -> bool {
+    let (Some(site), Some(segments)) = (&app.site, segments(path)) else {
+        return false;
+    };
+    resolve(site, &segments).await.is_some()
+}
+
+/// 405 for a method a path does not take; the caller sets `Allow`.
+fn method_not_allowed() -> Response {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response()
+}
+
 /// Gzip for text answers. Zips are already compressed; gzipping them again only burns CPU.
 pub(crate) fn compression() -> CompressionLayer<And<DefaultPredicate, NotForContentType>> {
     CompressionLayer::new()
@@ -59,7 +148,7 @@ pub(crate) async fn answer(
     headers: &HeaderMap,
 ) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response();
+        return refuse_method(HeaderValue::from_static("GET, HEAD"));
     }
     let Some(segments) = segments(uri.path()) else {
         return ApiError::not_found("Not found").into_response();

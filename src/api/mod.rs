@@ -9,7 +9,8 @@
 //! bodies safely; [`signature`] and [`limits`] guard the door; [`accounts`], [`tokens`],
 //! [`releases`] (announcing), [`uploads`] (the zip) and [`packages`] (delete, yank,
 //! maintainers) are the endpoint groups; [`search`] answers `/search` from memory; [`files`]
-//! serves the site; [`server`] accepts connections and holds them to their deadlines.
+//! serves the site; [`server`] accepts connections and holds them to their deadlines;
+//! [`openapi`] describes the API and is where the API's routes are assembled.
 
 pub mod accounts;
 pub mod app;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod files;
 pub mod limits;
+pub mod openapi;
 pub mod packages;
 pub mod ratings;
 pub mod releases;
@@ -36,18 +38,11 @@ use axum::Router;
 
 pub use app::{App, Settings};
 
-/// The whole router: API routes, and the static site for everything else.
+/// The whole router: the API routes ([`openapi::api`]), and the static site for everything
+/// else.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .merge(accounts::routes())
-        .merge(tokens::routes())
-        .merge(releases::routes())
-        .merge(s_client::routes())
-        .merge(uploads::routes())
-        .merge(packages::routes())
-        .merge(ratings::routes())
-        .merge(search::routes())
-        .fallback(files::serve)
+    let (api, _) = openapi::api().split_for_parts();
+    api.fallback(files::serve)
         .with_state(app)
         .layer(files::compression())
 }

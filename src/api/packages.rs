@@ -6,21 +6,24 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State, rejection::PathRejection},
-    http::StatusCode,
-    routing::{delete, post, put},
+    http::{HeaderMap, Method, StatusCode, Uri},
+    response::Response,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
     auth::{Authed, Caller},
-    error::ApiError,
+    error::{ApiError, ErrorBody},
     extract::parse_json,
     files,
     limits::client_ip,
+    openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
     uploads::author_of,
 };
 use crate::{
@@ -41,25 +44,33 @@ const REMOVE_MAINTAINER_DENIED: &str =
     "You don't have permission to remove maintainers from this package";
 const NOT_A_MAINTAINER: &str = "User is not a maintainer of this package or is the owner";
 
-/// The routes of this group. Paths shared with the static site answer GET from the site.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route(
-            "/{name}/releases/tags/{version}",
-            delete(delete_version).fallback(files::serve),
-        )
-        .route(
-            "/{name}/releases/tags/{version}/yank",
-            put(yank).delete(unyank).fallback(files::serve),
-        )
-        .route(
-            "/{name}/maintainers",
-            post(add_maintainer).fallback(files::serve),
-        )
-        .route(
-            "/{name}/maintainers/{username}",
-            delete(remove_maintainer).fallback(files::serve),
-        )
+/// The routes of this group. A version's path is also its release document's, which GET
+/// reads from the site.
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new()
+        .routes(files::beside_site(routes!(
+            release_document,
+            delete_version
+        )))
+        .routes(files::api_only(routes!(yank, unyank)))
+        .routes(files::api_only(routes!(add_maintainer)))
+        .routes(files::api_only(routes!(remove_maintainer)))
+}
+
+/// The answer of a change to a package: what was done.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Changed {
+    /// What was done, for a person to read.
+    pub message: String,
+}
+
+/// The answer of a yank or unyank.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Yanked {
+    /// What was done, or that nothing needed doing.
+    pub message: String,
+    /// Whether the version is now yanked.
+    pub yanked: bool,
 }
 
 /// Parses a package path; a name or version that cannot exist is simply not found.
@@ -131,6 +142,55 @@ pub(super) async fn change_package<T: Send + 'static>(
         .await?
 }
 
+/// A version's release document: a file of the site, as a static host serves it.
+#[utoipa::path(
+    get,
+    path = "/{name}/releases/tags/{version}",
+    tag = "packages",
+    params(
+        ("name" = String, Path, description = "Package name"),
+        ("version" = String, Path, description = "Version"),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The release (index/schema/release.schema.json)",
+            body = Object,
+        ),
+        (status = 304, description = "Not modified since the validator sent"),
+        (status = 404, description = "No such package or version", body = ErrorBody),
+    ),
+)]
+async fn release_document(
+    app: State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    files::serve(app, method, uri, headers).await
+}
+
+/// Deletes a version: its files go, and latest is recomputed.
+#[utoipa::path(
+    delete,
+    path = "/{name}/releases/tags/{version}",
+    tag = "packages",
+    params(
+        ("name" = String, Path, description = "Package name"),
+        ("version" = String, Path, description = "Version"),
+    ),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Not an owner, maintainer or admin", body = ErrorBody),
+        (status = 404, description = "No such package or version", body = ErrorBody),
+    ),
+)]
 async fn delete_version(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -162,7 +222,7 @@ async fn set_yanked(
     path: Result<Path<(String, String)>, PathRejection>,
     authed: Authed,
     yanked: bool,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Yanked>, ApiError> {
     let (name, version) = package_path(path)?;
     let ip = client_ip(&authed.parts);
     let target = format!("{name}@{version}");
@@ -194,28 +254,75 @@ async fn set_yanked(
     } else {
         format!("{target} was already in that state")
     };
-    Ok(Json(json!({ "message": message, "yanked": yanked })))
+    Ok(Json(Yanked { message, yanked }))
 }
 
+/// Yanks a version: still downloadable, never latest.
+#[utoipa::path(
+    put,
+    path = "/{name}/releases/tags/{version}/yank",
+    tag = "packages",
+    params(
+        ("name" = String, Path, description = "Package name"),
+        ("version" = String, Path, description = "Version"),
+    ),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "Yanked (or already was)", body = Yanked),
+        (status = 403, description = "Not an owner, maintainer or admin", body = ErrorBody),
+        (status = 404, description = "No such package or version", body = ErrorBody),
+    ),
+)]
 async fn yank(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
     authed: Authed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Yanked>, ApiError> {
     set_yanked(app, path, authed, true).await
 }
 
+/// Takes a yank back.
+#[utoipa::path(
+    delete,
+    path = "/{name}/releases/tags/{version}/yank",
+    tag = "packages",
+    params(
+        ("name" = String, Path, description = "Package name"),
+        ("version" = String, Path, description = "Version"),
+    ),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "Not yanked (or already was not)", body = Yanked),
+        (status = 403, description = "Not an owner, maintainer or admin", body = ErrorBody),
+        (status = 404, description = "No such package or version", body = ErrorBody),
+    ),
+)]
 async fn unyank(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
     authed: Authed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Yanked>, ApiError> {
     set_yanked(app, path, authed, false).await
 }
 
-#[derive(Debug, Deserialize)]
+/// `POST /{name}/maintainers` body.
+#[derive(Debug, Deserialize, ToSchema)]
 struct MaintainerRequest {
+    /// The account to add.
+    #[schema(required = true, value_type = String, pattern = r"\S")]
     username: Option<String>,
+    /// `owner` or `maintainer` (the default).
+    #[schema(pattern = "^(owner|maintainer)$")]
     role: Option<String>,
 }
 
@@ -249,11 +356,31 @@ async fn may_manage(
     Ok(canonical)
 }
 
+/// Adds an owner or maintainer to a package (or changes their role).
+#[utoipa::path(
+    post,
+    path = "/{name}/maintainers",
+    tag = "packages",
+    params(("name" = String, Path, description = "Package name")),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = MaintainerRequest, content_type = "application/json"),
+    responses(
+        AuthRefusals,
+        JsonRefusals,
+        (status = 200, description = "Added", body = Changed),
+        (status = 400, description = "No username, or an invalid role", body = ErrorBody),
+        (status = 403, description = "Not an owner or admin", body = ErrorBody),
+        (status = 404, description = "No such package or account", body = ErrorBody),
+    ),
+)]
 async fn add_maintainer(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
     authed: Authed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Changed>, ApiError> {
     let Path(name) = path.map_err(|_| ApiError::not_found("Package not found"))?;
     let request: MaintainerRequest = parse_json(&authed.parts.headers, &authed.body)?;
     let username = request
@@ -292,16 +419,37 @@ async fn add_maintainer(
     if !added {
         return Err(ApiError::not_found("User not found"));
     }
-    Ok(Json(
-        json!({ "message": format!("Added {username} as {} to {name}", role.as_str()) }),
-    ))
+    Ok(Json(Changed {
+        message: format!("Added {username} as {} to {name}", role.as_str()),
+    }))
 }
 
+/// Removes an owner or maintainer from a package; the last owner stays.
+#[utoipa::path(
+    delete,
+    path = "/{name}/maintainers/{username}",
+    tag = "packages",
+    params(
+        ("name" = String, Path, description = "Package name"),
+        ("username" = String, Path, description = "The account to remove"),
+    ),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "Removed", body = Changed),
+        (status = 403, description = "Not an owner or admin", body = ErrorBody),
+        (status = 404, description = "No such package, or not removable", body = ErrorBody),
+    ),
+)]
 async fn remove_maintainer(
     State(app): State<Arc<App>>,
     path: Result<Path<(String, String)>, PathRejection>,
     authed: Authed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Changed>, ApiError> {
     let Path((name, username)) = path.map_err(|_| ApiError::not_found(NOT_A_MAINTAINER))?;
     let caller = authed.caller;
     let canonical = may_manage(&app, &caller, &name, REMOVE_MAINTAINER_DENIED).await?;
@@ -335,7 +483,7 @@ async fn remove_maintainer(
     if !removed {
         return Err(ApiError::not_found(NOT_A_MAINTAINER));
     }
-    Ok(Json(
-        json!({ "message": format!("Removed {username} from maintainers of {name}") }),
-    ))
+    Ok(Json(Changed {
+        message: format!("Removed {username} from maintainers of {name}"),
+    }))
 }

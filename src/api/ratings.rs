@@ -8,33 +8,56 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State, rejection::PathRejection},
     http::StatusCode,
-    routing::put,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{App, auth::Authed, error::ApiError, extract::parse_json, files, limits::client_ip};
+use super::{
+    App,
+    auth::Authed,
+    error::{ApiError, ErrorBody},
+    extract::parse_json,
+    files,
+    limits::client_ip,
+    openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
+    packages::Changed,
+};
 use crate::{
     db::{audit, ratings},
     package::PackageName,
 };
 
 /// The routes of this group.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new().route(
-        "/{name}/rating",
-        put(rate).delete(unrate).get(summary).fallback(files::serve),
-    )
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new().routes(files::api_only(routes!(rate, unrate, summary)))
 }
 
-#[derive(Debug, Deserialize)]
+/// `PUT /{name}/rating` body.
+#[derive(Debug, Deserialize, ToSchema)]
 struct RatingRequest {
-    rating: Option<i64>,
+    /// A whole number from 1 to 5.
+    #[schema(required = true, value_type = i64, minimum = 1, maximum = 5)]
+    rating: Option<f64>,
+    /// What the account thinks, at most 2000 characters.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     comment: String,
+}
+
+/// `GET /{name}/rating` answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RatingSummary {
+    /// Package name, as asked.
+    pub name: String,
+    /// How many accounts rated it.
+    pub count: i64,
+    /// Their mean rating; `null` when nobody rated it.
+    pub average: Option<f64>,
 }
 
 /// The canonical name of a package that exists (has a live version), else 404.
@@ -54,20 +77,45 @@ fn existing(
     }
 }
 
+/// Rates a package (again: a new rating replaces the account's last).
+#[utoipa::path(
+    put,
+    path = "/{name}/rating",
+    tag = "ratings",
+    params(("name" = String, Path, description = "Package name")),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = RatingRequest, content_type = "application/json"),
+    responses(
+        AuthRefusals,
+        JsonRefusals,
+        (status = 200, description = "Rated", body = Changed),
+        (status = 400, description = "The rating or comment is invalid", body = ErrorBody),
+        (status = 404, description = "No such package", body = ErrorBody),
+    ),
+)]
 async fn rate(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
     authed: Authed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Changed>, ApiError> {
     let (name, canonical) = existing(&app, path)?;
     let request: RatingRequest = parse_json(&authed.parts.headers, &authed.body)?;
+    // A float, because JSON does not tell `4` from `4.0` and neither does the schema's
+    // "integer".
     let rating = request
         .rating
-        .and_then(|r| u8::try_from(r).ok())
-        .filter(|r| (1..=5).contains(r))
+        .filter(|r| r.fract() == 0.0 && (1.0..=5.0).contains(r))
+        // Exact: a whole number from 1 to 5.
+        .map(|r| r as u8)
         .ok_or_else(|| ApiError::bad_request("rating must be a whole number from 1 to 5"))?;
-    if request.comment.len() > 2000 {
-        return Err(ApiError::bad_request("comment is longer than 2000 bytes"));
+    // Characters, as the schema's maxLength counts them.
+    if request.comment.chars().count() > 2000 {
+        return Err(ApiError::bad_request(
+            "comment is longer than 2000 characters",
+        ));
     }
     let (user, ip, now) = (
         authed.caller.user,
@@ -89,11 +137,28 @@ async fn rate(
             )
         })
         .await?;
-    Ok(Json(
-        json!({ "message": format!("Rated {name} {rating}/5") }),
-    ))
+    Ok(Json(Changed {
+        message: format!("Rated {name} {rating}/5"),
+    }))
 }
 
+/// Takes the account's rating back.
+#[utoipa::path(
+    delete,
+    path = "/{name}/rating",
+    tag = "ratings",
+    params(("name" = String, Path, description = "Package name")),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 204, description = "Removed"),
+        (status = 404, description = "No such package, or not rated by you", body = ErrorBody),
+    ),
+)]
 async fn unrate(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
@@ -112,13 +177,26 @@ async fn unrate(
     }
 }
 
+/// How many accounts rated a package, and their mean rating.
+#[utoipa::path(
+    get,
+    path = "/{name}/rating",
+    tag = "ratings",
+    params(("name" = String, Path, description = "Package name")),
+    responses(
+        (status = 200, description = "The summary", body = RatingSummary),
+        (status = 404, description = "No such package", body = ErrorBody),
+    ),
+)]
 async fn summary(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RatingSummary>, ApiError> {
     let (name, canonical) = existing(&app, path)?;
     let summary = app.db.run(move |c| ratings::summary(c, &canonical)).await?;
-    Ok(Json(
-        json!({ "name": name, "count": summary.count, "average": summary.average }),
-    ))
+    Ok(Json(RatingSummary {
+        name,
+        count: summary.count,
+        average: summary.average,
+    }))
 }

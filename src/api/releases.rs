@@ -8,17 +8,20 @@
 
 use std::sync::Arc;
 
-use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
     auth::{Authed, Caller},
-    error::ApiError,
+    error::{ApiError, ErrorBody},
     extract::parse_json,
     files,
     limits::{Limit, client_ip},
+    openapi::{AuthRefusals, JsonRefusals},
 };
 use crate::{
     auth::{scope::Action, token::new_upload_id},
@@ -36,18 +39,20 @@ pub(super) const MODIFY_DENIED: &str = "You don't have permission to modify this
 
 /// The routes of this group. `GET /releases` is a file of the site (a package may be called
 /// `releases`), so it falls through to it.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new().route("/releases", post(create_release).fallback(files::serve))
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new().routes(files::beside_site(routes!(create_release)))
 }
 
 /// The body of `POST /releases` (the spec's fields, plus `home`, `readme` and `body`). Once
 /// checked, the same shape (with `type` canonical and the readme cut) is what the pending
 /// upload keeps until the zip arrives.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 pub(super) struct ReleaseRequest {
     /// Package name.
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub name: Option<String>,
-    /// Version.
+    /// Version (semver).
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub version: Option<String>,
     /// Description, used when publish.yaml has none.
     #[serde(default)]
@@ -63,12 +68,15 @@ pub(super) struct ReleaseRequest {
     pub tags: Vec<String>,
     /// `Service`, used when publish.yaml has none.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub service: Map<String, Value>,
     /// `Commands`, used when publish.yaml has none.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub command: Map<String, Value>,
     /// `Properties`, used when publish.yaml has none.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub properties: Map<String, Value>,
     /// Home page, used when publish.yaml has none.
     #[serde(default)]
@@ -243,7 +251,7 @@ pub(super) async fn announce(
 
 /// The answer of `POST /releases`: the release as it will be published, and where to send
 /// the zip.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReleaseCreated {
     /// Package name.
     pub name: String,
@@ -272,6 +280,31 @@ pub struct ReleaseCreated {
     pub upload_expires: String,
 }
 
+/// Announces `name@version`: checked, and answered with where to send the zip.
+#[utoipa::path(
+    post,
+    path = "/releases",
+    tag = "publishing",
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = ReleaseRequest, content_type = "application/json"),
+    responses(
+        AuthRefusals,
+        JsonRefusals,
+        (
+            status = 201,
+            description = "Announced: send the zip to upload_url",
+            body = ReleaseCreated,
+        ),
+        (status = 400, description = "The name, version or type is invalid", body = ErrorBody),
+        (status = 403, description = "The caller may not publish this name", body = ErrorBody),
+        (status = 409, description = "The version exists or existed", body = ErrorBody),
+        (status = 413, description = "A field is over its cap (named)", body = ErrorBody),
+        (status = 429, description = "Over the publish quota or pending uploads", body = ErrorBody),
+    ),
+)]
 async fn create_release(
     State(app): State<Arc<App>>,
     authed: Authed,

@@ -28,24 +28,26 @@
 use std::{collections::HashMap, sync::Arc};
 
 use axum::{
-    Json, Router,
+    Json,
     body::Body,
     extract::{Path, Query, State, rejection::PathRejection, rejection::QueryRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
-    routing::{delete, get, post, put},
 };
 use md5::Md5;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
     auth::{Caller, Credential, header_str},
     error::ApiError,
-    extract::read_limited,
+    extract::{read_limited, saturating_count},
     files,
     limits::client_ip,
+    openapi::{SClientAuthRefusals, SClientBodyRefusals},
     packages::{DELETE_DENIED, change_package},
     releases::{ReleaseRequest, announce},
     search,
@@ -76,24 +78,18 @@ const NO_CODE: &str = "This request carries no Shelf code: create one with `shel
 const BAD_CODE: &str = "Unknown, revoked or expired code, or a wrong sign_code";
 
 /// The routes of this group.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route(
-            "/v3/packages/releases",
-            post(publish).get(list).fallback(files::serve),
-        )
-        .route("/v3/package/user", get(list_own))
-        .route(
-            "/v3/packages/{name}/release/tags/{version}",
-            delete(delete_version).fallback(files::serve),
-        )
-        .route("/v3/uploads/{id}", put(upload))
-        .route("/v3/user/token", post(retoken))
-        .route("/v3/user/check", get(login_check))
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new()
+        .routes(files::beside_site(routes!(publish, list)))
+        .routes(files::api_only(routes!(list_own)))
+        .routes(files::beside_site(routes!(delete_version)))
+        .routes(files::api_only(routes!(upload)))
+        .routes(files::api_only(routes!(retoken)))
+        .routes(files::api_only(routes!(login_check)))
 }
 
 /// Every answer: the client reads `body` (and `request_id` in its debug log).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Answer<T> {
     /// A random id for this answer.
     pub request_id: String,
@@ -108,8 +104,17 @@ fn answer<T>(body: T) -> Json<Answer<T>> {
     })
 }
 
-/// A refusal in the client's shape: `{"request_id", "body": "message"}`, with the status and
-/// `Retry-After` [`ApiError`] decided.
+/// A refusal, as the client shows it: the message in `body`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Refusal {
+    /// A random id for this answer.
+    pub request_id: String,
+    /// What is wrong, for a person to read.
+    pub body: String,
+}
+
+/// A refusal in the client's shape ([`Refusal`]), with the status and `Retry-After`
+/// [`ApiError`] decided.
 #[derive(Debug)]
 pub struct SClientError(pub ApiError);
 
@@ -132,7 +137,11 @@ impl IntoResponse for SClientError {
             message,
             retry_after,
         } = self.0;
-        let mut response = (status, answer(message)).into_response();
+        let refusal = Refusal {
+            request_id: token::new_upload_id(),
+            body: message,
+        };
+        let mut response = (status, Json(refusal)).into_response();
         if let Some(secs) = retry_after {
             response
                 .headers_mut()
@@ -225,12 +234,16 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> std::result::Result<Cal
 
 /// `s registry publish`'s form. Other fields (`publish_en`, `syaml`, `flowyaml`, …) are read
 /// and ignored.
+#[derive(ToSchema)]
 struct PublishForm {
     /// The publish.yaml text.
+    #[schema(min_length = 1)]
     publish: String,
     /// `version.md`: the release notes.
+    #[schema(required = false)]
     version_body: String,
     /// `readme.md`.
+    #[schema(required = false)]
     readme: String,
 }
 
@@ -252,12 +265,36 @@ impl PublishForm {
 }
 
 /// The answer of a publish: where to `PUT` the zip.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UploadTarget {
     /// The absolute upload URL; it authorises itself.
     pub url: String,
 }
 
+/// `s registry publish`: announces the release publish.yaml names.
+#[utoipa::path(
+    post,
+    path = "/v3/packages/releases",
+    operation_id = "s_publish",
+    tag = "s client",
+    security(("sToken" = [], "sNonce" = [], "sTimestamp" = [], "sSignCode" = [])),
+    request_body(content = PublishForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        SClientAuthRefusals,
+        SClientBodyRefusals,
+        (
+            status = 200,
+            description = "Announced: PUT the zip to body.url",
+            body = Answer<UploadTarget>,
+        ),
+        (status = 400, description = "No or an invalid publish.yaml", body = Refusal),
+        (status = 403, description = "The code may not publish this name", body = Refusal),
+        (status = 409, description = "The version exists or existed", body = Refusal),
+        (status = 413, description = "The form or a field is too large", body = Refusal),
+        (status = 415, description = "Not a form", body = Refusal),
+        (status = 429, description = "Over the publish quota or pending uploads", body = Refusal),
+    ),
+)]
 async fn publish(
     State(app): State<Arc<App>>,
     parts: Parts,
@@ -298,6 +335,25 @@ async fn publish(
     Ok(answer(UploadTarget { url }))
 }
 
+/// The zip of a release `s registry publish` announced; the URL authorises itself.
+#[utoipa::path(
+    put,
+    path = "/v3/uploads/{id}",
+    operation_id = "s_upload",
+    tag = "s client",
+    params(("id" = String, Path, description = "The id in the announced URL")),
+    request_body(content = String, content_type = "application/zip"),
+    responses(
+        SClientBodyRefusals,
+        (status = 200, description = "Published", body = Answer<Uploaded>),
+        (status = 400, description = "Not a package zip, or not the announced one", body = Refusal),
+        (status = 403, description = "The code may no longer publish this name", body = Refusal),
+        (status = 404, description = "Unknown, expired or used upload URL", body = Refusal),
+        (status = 409, description = "The version was published meanwhile", body = Refusal),
+        (status = 413, description = "The zip is over the size limit", body = Refusal),
+        (status = 503, description = "Too many files open: send it again", body = Refusal),
+    ),
+)]
 async fn upload(
     State(app): State<Arc<App>>,
     path: std::result::Result<Path<String>, PathRejection>,
@@ -337,17 +393,24 @@ async fn upload(
 
 /// `s registry list`'s query. `category` and `tag` are names here (the client's own registry
 /// numbers them); `search` matches as `GET /search` does.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
-    page: Option<usize>,
+    /// Page, from 1 (0 is 1); 20 packages a page.
+    #[serde(default, deserialize_with = "saturating_count")]
+    #[param(value_type = Option<usize>, minimum = 0)]
+    page: Option<u64>,
+    /// Only packages of this category (by name, in any case).
     category: Option<String>,
+    /// Only packages with this tag (in any case).
     tag: Option<String>,
+    /// Only packages matching this, best first (as `GET /search`).
     search: Option<String>,
 }
 
 /// One package in `s registry list`, which prints `type`, `name`, `description`,
 /// `category.name` and `tags`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListedPackage {
     /// Package name.
     pub name: String,
@@ -369,7 +432,7 @@ pub struct ListedPackage {
 }
 
 /// A category, as the client reads it (`category.name`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Category {
     /// Its name.
     pub name: String,
@@ -407,7 +470,10 @@ fn page_of(
     query: &ListQuery,
     keep: impl Fn(&SearchEntry) -> bool,
 ) -> Vec<ListedPackage> {
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query
+        .page
+        .map_or(1, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        .max(1);
     let same_text = |wanted: &Option<String>, have: &str| {
         wanted
             .as_deref()
@@ -440,6 +506,18 @@ fn page_of(
     })
 }
 
+/// `s registry list`: every package, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/v3/packages/releases",
+    operation_id = "s_list",
+    tag = "s client",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of packages", body = Answer<Vec<ListedPackage>>),
+        (status = 400, description = "A query parameter is invalid", body = Refusal),
+    ),
+)]
 async fn list(
     State(app): State<Arc<App>>,
     query: std::result::Result<Query<ListQuery>, QueryRejection>,
@@ -448,6 +526,20 @@ async fn list(
     Ok(answer(page_of(&app, &query, |_| true)))
 }
 
+/// `s registry list --private`: the packages the code's account owns or maintains.
+#[utoipa::path(
+    get,
+    path = "/v3/package/user",
+    operation_id = "s_list_own",
+    tag = "s client",
+    params(ListQuery),
+    security(("sToken" = [], "sNonce" = [], "sTimestamp" = [], "sSignCode" = [])),
+    responses(
+        SClientAuthRefusals,
+        (status = 200, description = "One page of packages", body = Answer<Vec<ListedPackage>>),
+        (status = 400, description = "A query parameter is invalid", body = Refusal),
+    ),
+)]
 async fn list_own(
     State(app): State<Arc<App>>,
     parts: Parts,
@@ -466,12 +558,30 @@ async fn list_own(
 }
 
 /// The answer of a delete (any object: the client prints success for it).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Deleted {
     /// What was deleted.
     pub message: String,
 }
 
+/// `s registry delete`: deletes a version.
+#[utoipa::path(
+    delete,
+    path = "/v3/packages/{name}/release/tags/{version}",
+    operation_id = "s_delete_version",
+    tag = "s client",
+    params(
+        ("name" = String, Path, description = "Package name"),
+        ("version" = String, Path, description = "Version"),
+    ),
+    security(("sToken" = [], "sNonce" = [], "sTimestamp" = [], "sSignCode" = [])),
+    responses(
+        SClientAuthRefusals,
+        (status = 200, description = "Deleted", body = Answer<Deleted>),
+        (status = 403, description = "Not an owner, maintainer or admin", body = Refusal),
+        (status = 404, description = "No such package or version", body = Refusal),
+    ),
+)]
 async fn delete_version(
     State(app): State<Arc<App>>,
     path: std::result::Result<Path<(String, String)>, PathRejection>,
@@ -505,12 +615,28 @@ async fn delete_version(
 }
 
 /// The answer of `s registry login --retoken`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct NewCode {
     /// The new code, shown once; the old one stops working.
     pub safety_code: String,
 }
 
+/// `s registry login --retoken`: replaces the code with a new one.
+#[utoipa::path(
+    post,
+    path = "/v3/user/token",
+    operation_id = "s_retoken",
+    tag = "s client",
+    security(("sToken" = [], "sNonce" = [], "sTimestamp" = [], "sSignCode" = [])),
+    responses(
+        SClientAuthRefusals,
+        (
+            status = 200,
+            description = "The new code; the old one stops working",
+            body = Answer<NewCode>,
+        ),
+    ),
+)]
 async fn retoken(State(app): State<Arc<App>>, parts: Parts) -> Result<Json<Answer<NewCode>>> {
     let caller = authenticate(&app, &parts.headers).await?;
     let old = header_str(&parts.headers, "token")
@@ -557,6 +683,15 @@ pub fn new_code() -> String {
 
 /// `s registry login` without `--token` starts a GitHub sign-in that polls this URL; Shelf
 /// has no GitHub sign-in, and says what to do instead (a string `body` ends the polling).
+#[utoipa::path(
+    get,
+    path = "/v3/user/check",
+    operation_id = "s_login_check",
+    tag = "s client",
+    responses(
+        (status = 404, description = "There is no GitHub sign-in: use a code", body = Refusal),
+    ),
+)]
 async fn login_check() -> SClientError {
     SClientError(ApiError::not_found(
         "Shelf has no GitHub sign-in: create a code with `shelf token create --kind \

@@ -3,16 +3,19 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Query, State, rejection::QueryRejection},
     http::request::Parts,
-    routing::get,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
-    error::ApiError,
+    error::{ApiError, ErrorBody},
+    extract::saturating_count,
+    files,
     limits::{Limit, client_ip},
 };
 use crate::site::docs::SearchEntry;
@@ -21,18 +24,25 @@ use crate::site::docs::SearchEntry;
 pub const MAX_RESULTS: usize = 100;
 
 /// The routes of this group.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new().route("/search", get(search))
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new().routes(files::api_only(routes!(search)))
 }
 
-#[derive(Debug, Deserialize)]
+/// `GET /search` query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Params {
+    /// What to look for: a name, part of one, or a word of a description, tag or provider.
+    #[param(required = true, value_type = String, pattern = r"\S")]
     search: Option<String>,
-    limit: Option<usize>,
+    /// Most results: 1 to 100 (the default); a larger number means 100.
+    #[serde(default, deserialize_with = "saturating_count")]
+    #[param(value_type = Option<usize>, minimum = 0)]
+    limit: Option<u64>,
 }
 
 /// One result: the spec's four fields, plus what a result list shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Hit {
     /// Package name.
     pub name: String,
@@ -49,6 +59,18 @@ pub struct Hit {
     pub kind: String,
 }
 
+/// Searches the packages: exact name, then prefix, then substring, then text.
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "search",
+    params(Params),
+    responses(
+        (status = 200, description = "The best matches, best first", body = [Hit]),
+        (status = 400, description = "No search term, or an invalid query", body = ErrorBody),
+        (status = 429, description = "Too many searches from this address", body = ErrorBody),
+    ),
+)]
 async fn search(
     State(app): State<Arc<App>>,
     parts: Parts,
@@ -60,7 +82,10 @@ async fn search(
     if term.is_empty() {
         return Err(ApiError::bad_request("Search term is required"));
     }
-    let limit = params.limit.unwrap_or(MAX_RESULTS).clamp(1, MAX_RESULTS);
+    let limit = params
+        .limit
+        .map_or(MAX_RESULTS, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        .clamp(1, MAX_RESULTS);
     let ranked = app.catalog.read(|entries| rank(entries, term, limit));
     Ok(Json(
         ranked

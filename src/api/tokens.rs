@@ -9,21 +9,24 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State, rejection::PathRejection, rejection::QueryRejection},
     http::StatusCode,
-    routing::{delete, get, post},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
     accounts::{MAX_LIFETIME_DAYS, expiry, format_unix, sentence},
     auth::{Authed, Caller, Credential},
-    error::ApiError,
-    extract::parse_json,
+    error::{ApiError, ErrorBody},
+    extract::{parse_json, saturating_count},
+    files,
     limits::client_ip,
+    openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
     s_client,
 };
 use crate::{
@@ -50,33 +53,42 @@ pub const DEFAULT_AUDIT_PAGE: u32 = 100;
 pub const MAX_AUDIT_PAGE: u32 = 1000;
 
 /// The routes of this group.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/tokens", post(create_token).get(list_tokens))
-        .route("/tokens/{id}", delete(revoke_token))
-        .route("/keys", post(create_key).get(list_keys))
-        .route("/keys/{key_id}", delete(revoke_key))
-        .route("/audit", get(list_audit))
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new()
+        .routes(files::api_only(routes!(create_token, list_tokens)))
+        .routes(files::api_only(routes!(revoke_token)))
+        .routes(files::api_only(routes!(create_key, list_keys)))
+        .routes(files::api_only(routes!(revoke_key)))
+        .routes(files::api_only(routes!(list_audit)))
 }
 
 /// `POST /tokens` and `POST /keys` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct CreateRequest {
-    /// A label for the owner's listings, e.g. `github-actions`.
+    /// A label for the owner's listings, e.g. `github-actions`: up to 100 characters, not
+    /// all spaces, no control characters.
+    #[schema(
+        required = true,
+        value_type = String,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     name: Option<String>,
-    /// What the credential may do (see [`crate::auth::scope`]).
+    /// What the credential may do: `*`, `admin`, or `ACTION:GLOB` with ACTION `publish`,
+    /// `yank`, `delete` or `maintainers` and GLOB `*`, `prefix*` or a package name.
+    #[schema(required = true, value_type = Vec<String>, min_items = 1)]
     scopes: Option<Vec<String>>,
-    /// Lifetime, 1 to [`MAX_LIFETIME_DAYS`]; tokens default to [`DEFAULT_TOKEN_DAYS`], keys
-    /// to never expiring.
+    /// Lifetime in days, 1 to 365; tokens default to 30, keys to never expiring.
+    #[schema(minimum = 1, maximum = 365)]
     expires_in_days: Option<i64>,
     /// Keys only: `hmac` (the default: an id and a secret for `X-Signature`) or `s-client`
-    /// (a code for the official `s` client, [`super::s_client`]).
+    /// (a code for the official `s` client).
     #[serde(default)]
     kind: KeyKind,
 }
 
 /// What a key signs with.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyKind {
     /// `X-Api-Key` and an HMAC `X-Signature` (PROTOCOL.md section 4).
@@ -88,7 +100,7 @@ pub enum KeyKind {
 }
 
 /// `POST /tokens` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedToken {
     /// Row id, for `DELETE /tokens/{id}`.
     pub id: i64,
@@ -103,7 +115,7 @@ pub struct CreatedToken {
 }
 
 /// One token in `GET /tokens`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenInfo {
     /// Row id.
     pub id: i64,
@@ -124,7 +136,7 @@ pub struct TokenInfo {
 }
 
 /// `POST /keys` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedKey {
     /// Public id, sent in `X-Api-Key` (for an `s-client` key, md5 of the code: the `token`
     /// header the client sends).
@@ -143,7 +155,7 @@ pub struct CreatedKey {
 }
 
 /// One key in `GET /keys`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct KeyInfo {
     /// Public id.
     pub key_id: String,
@@ -160,16 +172,19 @@ pub struct KeyInfo {
 }
 
 /// `GET /audit` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     /// Only entries older than this id (the previous page's `next_before`).
     before: Option<i64>,
-    /// Page size, 1 to [`MAX_AUDIT_PAGE`].
-    limit: Option<u32>,
+    /// Page size: 1 to 1000 (default 100); a larger number means 1000.
+    #[serde(default, deserialize_with = "saturating_count")]
+    #[param(value_type = Option<usize>, minimum = 0)]
+    limit: Option<u64>,
 }
 
 /// `GET /audit` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPage {
     /// Newest first.
     pub entries: Vec<AuditEntry>,
@@ -245,6 +260,24 @@ fn days_to_seconds(days: i64) -> u64 {
     days.unsigned_abs() * 86_400
 }
 
+/// Creates a token, narrower and longer-lived than a login token, e.g. for CI.
+#[utoipa::path(
+    post,
+    path = "/tokens",
+    tag = "credentials",
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = CreateRequest, content_type = "application/json"),
+    responses(
+        AuthRefusals,
+        JsonRefusals,
+        (status = 201, description = "The token, shown this once", body = CreatedToken),
+        (status = 400, description = "A field is missing or invalid", body = ErrorBody),
+        (status = 403, description = "Not a login token, or admin asked for", body = ErrorBody),
+    ),
+)]
 async fn create_token(
     State(app): State<Arc<App>>,
     authed: Authed,
@@ -301,6 +334,21 @@ async fn create_token(
     ))
 }
 
+/// The account's unexpired tokens.
+#[utoipa::path(
+    get,
+    path = "/tokens",
+    tag = "credentials",
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "The tokens, without their secrets", body = [TokenInfo]),
+    ),
+)]
 async fn list_tokens(
     State(app): State<Arc<App>>,
     authed: Authed,
@@ -330,6 +378,24 @@ async fn list_tokens(
     Ok(Json(listed))
 }
 
+/// Revokes a token of the account.
+#[utoipa::path(
+    delete,
+    path = "/tokens/{id}",
+    tag = "credentials",
+    params(("id" = i64, Path, description = "The token's id")),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "Another token, and not a login token", body = ErrorBody),
+        (status = 404, description = "No such token of this account", body = ErrorBody),
+    ),
+)]
 async fn revoke_token(
     State(app): State<Arc<App>>,
     id: Result<Path<i64>, PathRejection>,
@@ -378,6 +444,24 @@ async fn revoke_token(
     }
 }
 
+/// Creates an API key: an id and a secret for signed requests, or an `s` client code.
+#[utoipa::path(
+    post,
+    path = "/keys",
+    tag = "credentials",
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = CreateRequest, content_type = "application/json"),
+    responses(
+        AuthRefusals,
+        JsonRefusals,
+        (status = 201, description = "The key and its secret, shown this once", body = CreatedKey),
+        (status = 400, description = "A field is missing or invalid", body = ErrorBody),
+        (status = 403, description = "Not a login token, or admin asked for", body = ErrorBody),
+    ),
+)]
 async fn create_key(
     State(app): State<Arc<App>>,
     authed: Authed,
@@ -456,6 +540,21 @@ async fn create_key(
     ))
 }
 
+/// The account's unexpired API keys.
+#[utoipa::path(
+    get,
+    path = "/keys",
+    tag = "credentials",
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "The keys, without their secrets", body = [KeyInfo]),
+    ),
+)]
 async fn list_keys(
     State(app): State<Arc<App>>,
     authed: Authed,
@@ -478,6 +577,24 @@ async fn list_keys(
     Ok(Json(listed))
 }
 
+/// Revokes an API key of the account.
+#[utoipa::path(
+    delete,
+    path = "/keys/{key_id}",
+    tag = "credentials",
+    params(("key_id" = String, Path, description = "The key's public id")),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "Not a login token", body = ErrorBody),
+        (status = 404, description = "No such key of this account", body = ErrorBody),
+    ),
+)]
 async fn revoke_key(
     State(app): State<Arc<App>>,
     key_id: Result<Path<String>, PathRejection>,
@@ -520,6 +637,24 @@ async fn revoke_key(
     }
 }
 
+/// The audit log, newest first (administrators only).
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "credentials",
+    params(AuditQuery),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "One page of entries", body = AuditPage),
+        (status = 400, description = "A query parameter is invalid", body = ErrorBody),
+        (status = 403, description = "Not an administrator", body = ErrorBody),
+    ),
+)]
 async fn list_audit(
     State(app): State<Arc<App>>,
     query: Result<Query<AuditQuery>, QueryRejection>,
@@ -531,10 +666,10 @@ async fn list_audit(
         ));
     }
     let Query(query) = query.map_err(|e| ApiError::bad_request(format!("Invalid query: {e}")))?;
-    let limit = query
-        .limit
-        .unwrap_or(DEFAULT_AUDIT_PAGE)
-        .clamp(1, MAX_AUDIT_PAGE);
+    let limit = query.limit.map_or(DEFAULT_AUDIT_PAGE, |n| {
+        u32::try_from(n.min(u64::from(MAX_AUDIT_PAGE))).unwrap_or(MAX_AUDIT_PAGE)
+    });
+    let limit = limit.clamp(1, MAX_AUDIT_PAGE);
     let before = query.before;
     // One more than asked tells whether another page exists.
     let mut entries = app

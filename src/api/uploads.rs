@@ -9,25 +9,27 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::{
-    Json, Router,
+    Json,
     body::Body,
     extract::{Path, State, rejection::PathRejection},
     http::{HeaderMap, StatusCode, header, request::Parts},
-    routing::post,
 };
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::json;
 use tokio_util::io::{StreamReader, SyncIoBridge};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
     auth::{AuthedStream, Caller, PendingSignature},
-    error::{ApiError, chain},
+    error::{ApiError, ErrorBody, chain},
     extract::{body_error, content_length},
     files,
     limits::client_ip,
+    openapi::{AuthRefusals, BodyRefusals},
     releases::{MODIFY_DENIED, ReleaseRequest, may_publish},
     server::{body_timeout, out_of_files},
 };
@@ -53,13 +55,17 @@ const STAGING_RETRY_SECS: u64 = 5;
 const FORM_OVERHEAD: u64 = 64 << 10;
 
 /// The routes of this group.
-pub fn routes() -> Router<Arc<App>> {
-    Router::new().route(
-        "/upload/{id}",
-        post(upload_multipart)
-            .put(upload_raw)
-            .fallback(files::serve),
-    )
+pub fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new().routes(files::beside_site(routes!(upload_raw, upload_multipart)))
+}
+
+/// The form of `POST /upload/{id}`; other fields are read and ignored.
+#[derive(ToSchema)]
+#[allow(dead_code, reason = "describes the form that multer reads")]
+struct UploadForm {
+    /// The zip.
+    #[schema(value_type = String, content_media_type = "application/zip")]
+    package: Vec<u8>,
 }
 
 /// The upload named in the URL, if the caller may still use it.
@@ -181,6 +187,32 @@ pub(super) async fn receive_raw(
     finish(app, caller, client_ip(parts), upload, staged).await
 }
 
+/// Sends the announced release's zip, as the body.
+#[utoipa::path(
+    put,
+    path = "/upload/{id}",
+    tag = "publishing",
+    params(("id" = String, Path, description = "The id in the upload_url")),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = String, content_type = "application/zip"),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "Published: committed, files written", body = Uploaded),
+        (
+            status = 400,
+            description = "Not a package zip, or not the announced one",
+            body = ErrorBody,
+        ),
+        (status = 403, description = "The caller may no longer publish it", body = ErrorBody),
+        (status = 404, description = "Unknown, expired or used upload id", body = ErrorBody),
+        (status = 409, description = "The version was published meanwhile", body = ErrorBody),
+        (status = 413, description = "The zip is over the size limit", body = ErrorBody),
+    ),
+)]
 async fn upload_raw(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
@@ -197,6 +229,33 @@ async fn upload_raw(
     Ok(Json(uploaded))
 }
 
+/// Sends the announced release's zip, as the form field `package`.
+#[utoipa::path(
+    post,
+    path = "/upload/{id}",
+    tag = "publishing",
+    params(("id" = String, Path, description = "The id in the upload_url")),
+    security(
+        ("bearer" = []),
+        ("apiKey" = [], "timestamp" = [], "nonce" = [], "signature" = []),
+    ),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        AuthRefusals,
+        BodyRefusals,
+        (status = 200, description = "Published: committed, files written", body = Uploaded),
+        (
+            status = 400,
+            description = "Not a package zip, or not the announced one",
+            body = ErrorBody,
+        ),
+        (status = 403, description = "The caller may no longer publish it", body = ErrorBody),
+        (status = 404, description = "Unknown, expired or used upload id", body = ErrorBody),
+        (status = 409, description = "The version was published meanwhile", body = ErrorBody),
+        (status = 413, description = "The zip is over the size limit", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data", body = ErrorBody),
+    ),
+)]
 async fn upload_multipart(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
@@ -354,7 +413,7 @@ async fn finish(
 }
 
 /// The answer of an upload: what was published, and where.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Uploaded {
     /// "Package uploaded successfully".
     pub message: &'static str,

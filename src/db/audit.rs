@@ -8,7 +8,7 @@ use super::{DbError, users::User};
 use crate::clock;
 
 /// One entry, as `GET /audit` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// Row id; pages go backwards from it (`?before=`).
     pub id: i64,
