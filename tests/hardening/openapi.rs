@@ -13,9 +13,11 @@
 //! - a second run fuzzes just those three with a token of their own, which is expected to
 //!   die on the way.
 //!
-//! The `s` client's authenticated operations (`/v3/…` with `token`, `nonce`, `timestamp`,
-//! `sign_code`) are fuzzed too, but a bearer token is not their credential: they answer 401,
-//! which is checked against the document like any other answer.
+//! The `s` client's operations (`/v3/…`) are fuzzed with their own credential: an auth hook
+//! signs each generated request with an `s` client code (`token` = md5(code), a fresh
+//! `nonce`, `timestamp`, `sign_code` = sha256(code + nonce + timestamp)), made for the
+//! fuzzer with `POST /keys`. `POST /v3/user/token` swaps that code for a new one, so it runs
+//! with the operations that end their credential.
 //!
 //! Where the schema cannot say everything the server checks, "valid data is accepted" is
 //! not asked (the rest of the checks still run): `POST /releases` (the package-name and
@@ -51,7 +53,7 @@ const USER: &str = "fuzzer";
 const PASSWORD: &str = "a long enough password";
 
 /// Operations that revoke the token they are called with (see the module comment).
-const ENDS_ITS_TOKEN: [&str; 3] = ["logout", "refresh_token", "revoke_token"];
+const ENDS_ITS_TOKEN: [&str; 4] = ["logout", "refresh_token", "revoke_token", "s_retoken"];
 
 /// Operations whose rules the schema cannot fully state, so valid-looking data may rightly
 /// be refused with 400 or 413 (see the module comment).
@@ -68,6 +70,11 @@ const RULES_BEYOND_THE_SCHEMA: [&str; 7] = [
 /// Schemathesis has no serializer for `application/zip`: the generated body is sent as its
 /// bytes (a zip the server then refuses, as the document says it may).
 const HOOKS: &str = r#"
+import hashlib
+import os
+import time
+import uuid
+
 import schemathesis
 
 
@@ -76,6 +83,24 @@ def zip_body(ctx, value):
     if isinstance(value, bytes):
         return value
     return str(value).encode("utf-8")
+
+
+@schemathesis.auth(refresh_interval=None).apply_to(operation_id_regex="^s_")
+class SClientCode:
+    """Signs a request as the `s` client does, with a fresh nonce each time."""
+
+    def get(self, case, ctx):
+        return os.environ["SHELF_S_CODE"]
+
+    def set(self, case, code, ctx):
+        nonce = uuid.uuid4().hex
+        timestamp = str(int(time.time()))
+        case.headers = case.headers or {}
+        case.headers["token"] = hashlib.md5(code.encode()).hexdigest()
+        case.headers["nonce"] = nonce
+        case.headers["timestamp"] = timestamp
+        signed = (code + nonce + timestamp).encode()
+        case.headers["sign_code"] = hashlib.sha256(signed).hexdigest()
 "#;
 
 /// Operations on one package whose path parameters are pinned to the published package,
@@ -141,10 +166,28 @@ fn login(base: &str) -> String {
     session["token"].as_str().expect("token").to_owned()
 }
 
-/// Runs schemathesis against `base` with `token`, over the operations `filter` selects.
-fn schemathesis(dir: &Path, base: &str, token: &str, filter: &[String]) -> Output {
+/// An `s` client code for the fuzzer, allowed to publish (so the `s` client's publish reaches
+/// past its 403) but not to delete (so the fuzzed deletes cannot remove `hello`).
+fn s_code(base: &str, token: &str) -> String {
+    let body = serde_json::json!({ "name": "fuzz", "scopes": ["publish:*"], "kind": "s-client" });
+    let mut response = patient_agent()
+        .post(&format!("{base}/keys"))
+        .header("authorization", &format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(body.to_string())
+        .expect("POST /keys");
+    assert_eq!(response.status().as_u16(), 201, "an s client code");
+    let created: serde_json::Value =
+        serde_json::from_slice(&response.body_mut().read_to_vec().expect("body")).expect("json");
+    created["secret"].as_str().expect("code").to_owned()
+}
+
+/// Runs schemathesis against `base` with `token` (and the `s` client's `code`), over the
+/// operations `filter` selects.
+fn schemathesis(dir: &Path, base: &str, (token, code): (&str, &str), filter: &[String]) -> Output {
     Command::new("schemathesis")
         .current_dir(dir)
+        .env("SHELF_S_CODE", code)
         .arg("--config-file")
         .arg(dir.join("schemathesis.toml"))
         .arg("run")
@@ -226,15 +269,19 @@ fn the_api_answers_as_its_openapi_document_says() {
         .iter()
         .flat_map(|id| ["--exclude-operation-id".to_owned(), (*id).to_owned()])
         .collect();
-    assert_passed("main run", &schemathesis(dir, &base, &token, &excluded));
+    let code = s_code(&base, &token);
+    assert_passed(
+        "main run",
+        &schemathesis(dir, &base, (&token, &code), &excluded),
+    );
 
     let included: Vec<String> = ENDS_ITS_TOKEN
         .iter()
         .flat_map(|id| ["--include-operation-id".to_owned(), (*id).to_owned()])
         .collect();
-    let spare = login(&base);
+    let (spare, spare_code) = (login(&base), s_code(&base, &token));
     assert_passed(
         "run of the operations that end their token",
-        &schemathesis(dir, &base, &spare, &included),
+        &schemathesis(dir, &base, (&spare, &spare_code), &included),
     );
 }
