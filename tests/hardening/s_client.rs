@@ -425,4 +425,34 @@ mod signed {
         let r = t.send(form_post(&headers(&t, &code, "n6"), "1.2.0")).await;
         assert_eq!(r.status, 401);
     }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn retoken_swaps_the_code_and_the_old_one_stops_working() {
+        let t = TestApp::new();
+        let alice = t.user("alice");
+        let old = code(&t, &alice.token, &["publish:hello*"]).await;
+        let mut request = Request::builder().method("POST").uri("/v3/user/token");
+        for (name, value) in headers(&t, &old, "r1") {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let r = t.send(request.body(Body::empty()).expect("request")).await;
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let new = r.json()["body"]["safety_code"]
+            .as_str()
+            .expect("a new code")
+            .to_owned();
+        assert_ne!(new, old);
+        let r = t.send(form_post(&headers(&t, &old, "r2"), "1.0.0")).await;
+        assert_eq!(r.status, 401, "the old code is revoked");
+        let r = t.send(form_post(&headers(&t, &new, "r3"), "1.0.0")).await;
+        assert_eq!(r.status, 200, "the new one keeps its scopes");
+        let keys = t.call("GET", "/keys", Some(&alice.token)).await.json();
+        let listed: Vec<&str> = keys
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(|k| k["key_id"].as_str())
+            .collect();
+        assert_eq!(listed, [code_key_id(&new).as_str()]);
+    }
 }
