@@ -7,7 +7,7 @@ mod common;
 use std::{collections::BTreeSet, fs};
 
 use common::{Fixture, json, publish, stamps, tree};
-use shelf::{clock, index::Author, registry::Registry, site::Layout, target::MemoryTarget};
+use shelf::{clock, index::Author, output::Layout, output::MemoryTarget, registry::Registry};
 
 /// A registry with a few packages, a yank, and deletions.
 fn populated() -> Fixture {

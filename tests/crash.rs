@@ -33,7 +33,7 @@ use common::{
 use shelf::{
     blob::sha256_of,
     index::{PackageRecord, shard_path},
-    site::Kind,
+    output::Kind,
 };
 
 const PUBLISHERS: usize = 4;

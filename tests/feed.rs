@@ -11,7 +11,7 @@ use shelf::{
         Author,
         feed::{self, HEAD_PATH},
     },
-    site::plan::{Content, OutFile},
+    output::{Content, OutFile},
 };
 
 use common::{Fixture, ZipBuilder, git_in, schema};

@@ -15,7 +15,7 @@ use common::{Fixture, ZipBuilder};
 /// Plain `-a`: rsync skips a file whose size and mtime match, comparing mtimes in whole
 /// seconds, so the site itself must never rewrite a file within the second of its last copy
 /// (`releases/latest` going from `1.0.0` to `1.2.0` right after a sync, same size); the dir
-/// target guarantees that (`target::dir::rewrite_mtime`).
+/// target guarantees that (`output::dir::rewrite_mtime`).
 fn rsync(source: &Path, dest: &Path) -> Vec<String> {
     let out = Command::new("rsync")
         .args(["-a", "--delete", "--itemize-changes"])

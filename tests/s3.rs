@@ -26,13 +26,12 @@ use common::{
 use shelf::{
     clock,
     index::Author,
-    registry::{Options, Registry},
-    site::{Kind, Layout},
-    target::{
-        MemoryTarget, S3Target,
+    output::{
+        Kind, Layout, MemoryTarget, S3Target,
         purge::url_paths,
         s3::{Location, headers},
     },
+    registry::{Options, Registry},
 };
 
 const PREFIX: &str = "reg/";

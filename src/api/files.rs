@@ -22,7 +22,7 @@ use utoipa::openapi::path::Paths;
 use utoipa_axum::router::{UtoipaMethodRouter, UtoipaMethodRouterExt};
 
 use super::{App, error::ApiError};
-use crate::site::Kind;
+use crate::output::Kind;
 
 /// The fallback handler: every GET or HEAD that no API route took (and every other method,
 /// answered 405).

@@ -30,9 +30,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{IndexConfig, IndexError, IndexRepo, PackageRecord, repo::CONFIG_FILE, shard_path};
 use crate::{
+    output::{Content, OutFile},
     package::{PackageName, Version},
     registry::{RegistryError, history::ScopedFiles},
-    site::plan::{Content, OutFile},
 };
 
 /// How many changes a full page holds.

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use crate::site::{Layout, layout::package_prefixes};
+use crate::output::{Layout, layout::package_prefixes};
 
 /// The path templates of `-/config.json` (index/README.md 3.5); a member the origin does not
 /// send keeps its format-1 value.

@@ -13,7 +13,7 @@ use super::{
     fetch::{Fetch, FetchError, Fetched, Validators},
     plan::{self, FeedHead, FeedPage, PackageDoc, RegistryDoc, SearchDoc, Since, ZipFile},
 };
-use crate::target::{DirTarget, Outcome, Target};
+use crate::output::{DirTarget, Outcome, Target};
 
 /// The mirror's state file in the output folder. Its name starts with `.shelf-`, which
 /// `shelf serve --site` never serves.

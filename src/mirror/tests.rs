@@ -5,10 +5,10 @@ use std::{collections::BTreeMap, path::Path, sync::Arc};
 use super::{MirrorError, fetch::Canned, mirror, plan::key_of};
 use crate::{
     index::Author,
+    output::Layout,
+    output::MemoryTarget,
     package::testing::ZipBuilder,
     registry::{Options, Registry},
-    site::Layout,
-    target::MemoryTarget,
 };
 
 fn now() -> time::OffsetDateTime {

@@ -15,8 +15,8 @@ use super::{Options, Registry, RegistryError};
 use crate::{
     blob::{self, BlobStore},
     index::IndexRepo,
-    site::Layout,
-    target::DirTarget,
+    output::DirTarget,
+    output::Layout,
 };
 
 /// What the check found; empty lists mean a consistent registry.

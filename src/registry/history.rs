@@ -8,7 +8,7 @@ use std::path::Path;
 use super::RegistryError;
 use crate::{
     index::{IndexConfig, IndexRepo, export, feed},
-    site::plan::OutFile,
+    output::OutFile,
 };
 
 /// Files under one key prefix, which they are all of (stale keys under `scope` go).

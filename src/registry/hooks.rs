@@ -3,7 +3,7 @@
 //! failures are retried and reported.
 
 use super::Options;
-use crate::{index::remote::RemotePusher, site::writer::SyncStats, target::purge::Purge};
+use crate::{index::remote::RemotePusher, output::purge::Purge, output::writer::SyncStats};
 
 /// The configured hooks.
 pub struct Hooks {
@@ -16,7 +16,7 @@ impl Hooks {
     #[must_use]
     pub fn from_options(options: &Options) -> Self {
         Hooks {
-            purge: Purge::from_options(options),
+            purge: Purge::new(options.purge_url.clone(), options.purge_command.clone()),
             remote: options
                 .index_remote
                 .as_deref()

@@ -2,7 +2,7 @@
 //!
 //! `add` goes zip → checks ([`crate::package`]) → blob ([`crate::blob`]) → index line and
 //! commit ([`crate::index`]) → plan of changed files, rendering and the writer
-//! ([`crate::site`]) → target ([`crate::target`]). Nothing is written before every check
+//! ([`crate::site`]) → target ([`crate::output`]). Nothing is written before every check
 //! passed, and a call returns success only after the commit and the files exist.
 //! [`worker`] runs all of it on one thread, in order, for the server.
 //! One process writes a data directory at a time ([`lock`]), and a server starting after a
@@ -38,19 +38,21 @@ use crate::{
         line::{self, LINE_FORMAT},
         repo::{Author, IndexError, read_record},
     },
+    output::{
+        DirTarget, Layout, Target,
+        layout::package_prefixes,
+        writer::{SyncStats, Writer},
+    },
     package::{
         NameError, PackageName, Version, VersionError,
         archive::{self, ArchiveError, Inspected, Limits},
     },
     site::{
-        Layout, assets,
+        assets,
         docs::{self, SearchEntry},
-        layout::package_prefixes,
         plan::{self, Context},
         render::{RenderError, Renderer},
-        writer::{SyncStats, Writer},
     },
-    target::{DirTarget, Target},
 };
 
 /// How to open a registry.
@@ -234,7 +236,7 @@ impl Registry {
     /// I/O and git errors; [`RegistryError::KeysLayoutOnDirectory`].
     pub fn open(opts: &Options) -> Result<Self, RegistryError> {
         if let Some(spec) = &opts.target {
-            let target = crate::target::open_remote(spec, opts)?;
+            let target = crate::output::open_remote(spec, opts.s3_endpoint.as_deref())?;
             let mut opts = opts.clone();
             // Object stores hold a list and its folder as two keys.
             opts.layout = Layout::Keys;

@@ -14,8 +14,8 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer, notify::Recursiv
 use super::classify::{self, Change, Roots, Seen};
 use crate::{
     index::shard_path,
+    output::writer::SyncStats,
     registry::{Options, Registry, RegistryError},
-    site::writer::SyncStats,
 };
 
 /// What one batch of changes did, for the log.

@@ -13,9 +13,9 @@ use std::{
 use super::{git_in, tree};
 
 /// Prefixes of the files a write stages before renaming them into place: the site writer's
-/// (`shelf::target::dir::TEMP_PREFIX`) and `tempfile`'s default, which the blob store's
+/// (`shelf::output::dir::TEMP_PREFIX`) and `tempfile`'s default, which the blob store's
 /// staging area and the index writer use.
-const TEMP_PREFIXES: [&str; 2] = [shelf::target::dir::TEMP_PREFIX, ".tmp"];
+const TEMP_PREFIXES: [&str; 2] = [shelf::output::dir::TEMP_PREFIX, ".tmp"];
 
 /// The state of a data directory.
 #[derive(Debug, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use super::{
 };
 use crate::{
     index::{IndexError, IndexRepo},
+    output::{Content, OutFile},
     registry::{RegistryError, history::ScopedFiles},
-    site::plan::{Content, OutFile},
 };
 
 /// The logical folder of the exported repository in the site.

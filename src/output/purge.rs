@@ -14,10 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{
-    registry::Options,
-    site::layout::{LIST_FILE, is_list},
-};
+use crate::output::layout::{LIST_FILE, is_list};
 
 /// How long one webhook request may take, connecting included.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,14 +44,11 @@ struct WebhookBody<'a> {
 }
 
 impl Purge {
-    /// The hooks the options ask for, if any.
+    /// The hooks asked for (`--purge-url`, `--purge-command`), if any.
     #[must_use]
-    pub fn from_options(options: &Options) -> Option<Self> {
-        let url = options.purge_url.clone().filter(|u| !u.trim().is_empty());
-        let command = options
-            .purge_command
-            .clone()
-            .filter(|c| !c.trim().is_empty());
+    pub fn new(url: Option<String>, command: Option<String>) -> Option<Self> {
+        let url = url.filter(|u| !u.trim().is_empty());
+        let command = command.filter(|c| !c.trim().is_empty());
         if url.is_none() && command.is_none() {
             return None;
         }
@@ -214,22 +208,17 @@ mod tests {
         );
     }
 
-    fn options() -> Options {
-        Options::new(std::path::Path::new("/nonexistent"))
-    }
-
     #[test]
     fn no_hook_without_options() {
-        assert!(Purge::from_options(&options()).is_none());
+        assert!(Purge::new(None, Some(" ".into())).is_none());
     }
 
     #[test]
     fn the_command_gets_the_paths_on_stdin() {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("paths");
-        let mut opts = options();
-        opts.purge_command = Some(format!("cat > '{}'", out.display()));
-        let purge = Purge::from_options(&opts).expect("a hook");
+        let command = format!("cat > '{}'", out.display());
+        let purge = Purge::new(None, Some(command)).expect("a hook");
         purge.notify(&["hello/releases/latest", "-/search.json"]);
         assert_eq!(
             std::fs::read_to_string(&out).expect("read"),
@@ -239,9 +228,9 @@ mod tests {
 
     #[test]
     fn a_failing_command_does_not_panic() {
-        let mut opts = options();
-        opts.purge_command = Some("exit 3".into());
-        Purge::from_options(&opts).expect("a hook").notify(&["a"]);
+        Purge::new(None, Some("exit 3".into()))
+            .expect("a hook")
+            .notify(&["a"]);
     }
 
     #[test]
@@ -273,9 +262,7 @@ mod tests {
             }
             bodies
         });
-        let mut opts = options();
-        opts.purge_url = Some(url);
-        Purge::from_options(&opts)
+        Purge::new(Some(url), None)
             .expect("a hook")
             .notify(&["hello/releases/latest"]);
         let bodies = server.join().expect("server");

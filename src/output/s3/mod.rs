@@ -2,7 +2,7 @@
 //! CDN or the bucket's own website endpoint to serve.
 //!
 //! Objects use the keys layout: `hello/releases` and `hello/releases/latest` are two
-//! objects. Each carries the `Content-Type` of its [`crate::site::Kind`] and a
+//! objects. Each carries the `Content-Type` of its [`crate::output::Kind`] and a
 //! `Cache-Control` from [`headers`]. A write is skipped when the bucket already holds the
 //! same bytes, decided against one listing of the scope (size and the MD5 that S3 reports
 //! as the ETag of an object written in one PUT), so a rebuild of an unchanged site sends no

@@ -12,7 +12,7 @@
 //! the purge hook; a browser or client that cached it keeps its copy until the year is out,
 //! which is why the lists and `latest`, where yanks matter to resolution, are short-lived.
 
-use crate::site::Kind;
+use crate::output::Kind;
 
 /// For content that never changes at its URL.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";

@@ -34,8 +34,8 @@ use tokio::runtime::Runtime;
 
 use super::{headers::cache_control, location::Location};
 use crate::{
-    site::Kind,
-    target::{Body, Listing, Outcome, Put, Stamp, Target},
+    output::Kind,
+    output::{Body, Listing, Outcome, Put, Stamp, Target},
 };
 
 /// How many requests (uploads, deletions) run at once.

@@ -1,27 +1,9 @@
-//! Output targets: where the one site writer's files land.
-//!
-//! A target stores bytes under keys and knows how to tell an unchanged file from a changed
-//! one in its own terms (bytes on disk, object digests), so that a rebuild writes nothing
-//! that did not change. [`dir::DirTarget`] is a directory; [`memory::MemoryTarget`] keeps
-//! keys in memory for tests of the keys layout; [`s3::S3Target`] is a bucket (`--target
-//! s3://…`). [`purge`] tells a CDN what changed after each write.
-//!
-//! The writer hands targets whole batches ([`Target::list_stamped`] once per scope, then
-//! [`Target::put_many`] and [`Target::remove_many`]) so that a remote target can compare
-//! against one listing and upload concurrently; the one-key methods stay for simple callers.
-//! A target never decides *what* is written (that is the site plan's job) nor where a
-//! logical path lands (the layout's).
-
-pub mod dir;
-pub mod memory;
-pub mod purge;
-pub mod s3;
+//! The `Target` trait: a place that stores bytes under keys, and how a batch is handed to
+//! it.
 
 use std::{collections::BTreeMap, io, path::Path};
 
-pub use dir::DirTarget;
-pub use memory::MemoryTarget;
-pub use s3::S3Target;
+use super::s3::{self, S3Target};
 
 /// What a write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,9 +201,9 @@ pub trait Target: Send + Sync {
 ///
 /// # Errors
 /// An unknown scheme, or the store cannot be configured.
-pub fn open_remote(spec: &str, options: &crate::registry::Options) -> io::Result<Box<dyn Target>> {
+pub fn open_remote(spec: &str, s3_endpoint: Option<&str>) -> io::Result<Box<dyn Target>> {
     let location = s3::Location::parse(spec).map_err(io::Error::other)?;
-    let target = S3Target::connect(location, options.s3_endpoint.as_deref())?;
+    let target = S3Target::connect(location, s3_endpoint)?;
     Ok(Box::new(target))
 }
 
