@@ -13,6 +13,7 @@ pub mod client;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod history;
 pub mod index;
 pub mod mirror;
 pub mod output;

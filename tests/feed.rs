@@ -7,10 +7,8 @@ use std::{fs, path::Path};
 
 use serde_json::{Value, json};
 use shelf::{
-    index::{
-        Author,
-        feed::{self, HEAD_PATH},
-    },
+    history::feed::{self, HEAD_PATH},
+    index::Author,
     output::{Content, OutFile},
 };
 

@@ -6,8 +6,6 @@
 //! `config.json` ([`config`]) and the git operations ([`repo`]). It never renders or serves.
 
 pub mod config;
-pub mod export;
-pub mod feed;
 pub mod line;
 pub mod remote;
 pub mod repo;

@@ -1,7 +1,7 @@
 //! `shelf mirror`: a local copy of a remote Shelf registry, made from its static files alone.
 //!
 //! The copy starts from `-/config.json` (where everything is), `-/search.json` (every
-//! package) and `-/changes.json` (the change feed, [`crate::index::feed`]), then reads each
+//! package) and `-/changes.json` (the change feed, [`crate::history::feed`]), then reads each
 //! package's `{name}/index.json` and every document and zip it names ([`plan`]). Every zip
 //! is checked against the SHA-256 its documents give before it is written. A later run reads
 //! the feed from the last change it copied and fetches only the packages changed since,

@@ -186,7 +186,7 @@ impl<F: Fetch> Run<'_, F> {
             return Err(MirrorError::Format(registry.v));
         }
         let paths = registry.paths;
-        let feed = self.document(crate::index::feed::HEAD_PATH)?;
+        let feed = self.document(crate::history::feed::HEAD_PATH)?;
         let head: Option<FeedHead> = feed.as_ref().map(parse).transpose()?;
 
         let since = match &head {

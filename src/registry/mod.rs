@@ -10,7 +10,6 @@
 
 pub mod catalog;
 pub mod check;
-pub mod history;
 pub mod hooks;
 pub mod lock;
 pub mod recover;
@@ -726,7 +725,7 @@ impl Registry {
         })?;
         stats.absorb(writer.sync_scope(&plan::registry_scope(), files)?);
         let registry_wide = timer.lap();
-        let histories = history::files(&self.index, &self.data, &config, false)?;
+        let histories = crate::history::files(&self.index, &self.data, &config, false)?;
         let history_derived = timer.lap();
         for history in histories {
             stats.absorb(writer.sync_scope(&history.scope, history.files)?);
@@ -778,7 +777,7 @@ impl Registry {
         }
         let entries: Vec<&SearchEntry> = catalog.values().collect();
         sync.write(plan::registry_files(&entries, &cx)?)?;
-        for history in history::files(&self.index, &self.data, &config, true)? {
+        for history in crate::history::files(&self.index, &self.data, &config, true)? {
             sync.write(history.files)?;
         }
         let stats = sync.finish()?;

@@ -28,7 +28,10 @@ use std::{
 use git2::{Repository, StatusOptions};
 
 use super::RegistryError;
-use crate::index::{export::EXPORT_DIR, repo::CONFIG_FILE, shard_path};
+use crate::{
+    history::export::EXPORT_DIR,
+    index::{repo::CONFIG_FILE, shard_path},
+};
 
 /// Prefix of the temporary files `tempfile` makes for the index and the blob stage.
 const TEMP_PREFIX: &str = ".tmp";
@@ -141,7 +144,7 @@ fn recover_index(root: &Path, done: &mut Vec<String>) -> Result<(), RegistryErro
     Ok(())
 }
 
-/// The `git clone` copy's mirror ([`crate::index::export`]): its git locks, and packs a
+/// The `git clone` copy's mirror ([`crate::history::export`]): its git locks, and packs a
 /// killed export was still writing in `staging/` (a pack counts only once it and its
 /// `.idx` are in the mirror, so nothing published is lost with them).
 fn recover_export(export: &Path, done: &mut Vec<String>) -> Result<(), RegistryError> {

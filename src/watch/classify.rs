@@ -7,7 +7,7 @@ use std::{
 
 use notify::EventKind;
 
-use crate::index::{feed::package_of, repo::CONFIG_FILE};
+use crate::{history::feed::package_of, index::repo::CONFIG_FILE};
 
 /// The folders being watched.
 #[derive(Debug, Clone, PartialEq, Eq)]

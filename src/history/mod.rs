@@ -1,13 +1,19 @@
 //! Files derived from the index's git history rather than its current state: the change
-//! feed (`-/changes…`, [`crate::index::feed`]) and the copy of the index a static host
-//! serves to `git clone` (`-/index.git/`, [`crate::index::export`]). Each owns its key
-//! prefix, which the registry-wide files leave alone.
+//! feed (`-/changes…`, [`feed`]) and the copy of the index a static host serves to
+//! `git clone` (`-/index.git/`, [`export`]). Each owns its key prefix, which the
+//! registry-wide files leave alone.
+//!
+//! This layer sits above the index (it reads the repository and its history) and below the
+//! registry (which hands its files to the one writer); it never writes the index, and
+//! returns the index's own errors.
+
+pub mod export;
+pub mod feed;
 
 use std::path::Path;
 
-use super::RegistryError;
 use crate::{
-    index::{IndexConfig, IndexRepo, export, feed},
+    index::{IndexConfig, IndexError, IndexRepo},
     output::OutFile,
 };
 
@@ -28,7 +34,7 @@ pub fn files(
     data: &Path,
     config: &IndexConfig,
     full: bool,
-) -> Result<Vec<ScopedFiles>, RegistryError> {
+) -> Result<Vec<ScopedFiles>, IndexError> {
     let started = std::time::Instant::now();
     let feed = feed::files(index, data, config, full)?;
     let fed = started.elapsed();

@@ -10,9 +10,9 @@ use super::{
     server_info::{self, Head},
 };
 use crate::{
+    history::ScopedFiles,
     index::{IndexError, IndexRepo},
     output::{Content, OutFile},
-    registry::{RegistryError, history::ScopedFiles},
 };
 
 /// The logical folder of the exported repository in the site.
@@ -38,8 +38,8 @@ pub const MAX_PACKS: usize = 20;
 ///
 /// # Errors
 /// Git and I/O errors.
-pub fn files(index: &IndexRepo, data: &Path, full: bool) -> Result<ScopedFiles, RegistryError> {
-    Ok(export(index.root(), data, full)?)
+pub fn files(index: &IndexRepo, data: &Path, full: bool) -> Result<ScopedFiles, IndexError> {
+    export(index.root(), data, full)
 }
 
 pub(super) fn export(

@@ -14,7 +14,7 @@ use super::{
     mirror::{self, EXPORT_DIR, Mirror},
     packing,
 };
-use crate::{output::Content, registry::history::ScopedFiles};
+use crate::{history::ScopedFiles, output::Content};
 
 /// A non-bare repository on `main` in `dir/index`, like the registry's index.
 struct Index {

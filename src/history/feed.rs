@@ -28,11 +28,11 @@ use std::{
 use git2::{Commit, Oid, Repository, Tree};
 use serde::{Deserialize, Serialize};
 
-use super::{IndexConfig, IndexError, IndexRepo, PackageRecord, repo::CONFIG_FILE, shard_path};
+use super::ScopedFiles;
 use crate::{
+    index::{IndexConfig, IndexError, IndexRepo, PackageRecord, repo::CONFIG_FILE, shard_path},
     output::{Content, OutFile},
     package::{PackageName, Version},
-    registry::{RegistryError, history::ScopedFiles},
 };
 
 /// How many changes a full page holds.
@@ -159,8 +159,8 @@ pub fn files(
     data: &Path,
     _config: &IndexConfig,
     full: bool,
-) -> Result<ScopedFiles, RegistryError> {
-    Ok(files_paged(index.root(), data, full, PAGE_SIZE)?)
+) -> Result<ScopedFiles, IndexError> {
+    files_paged(index.root(), data, full, PAGE_SIZE)
 }
 
 /// [`files`] with a page size of one's choosing (tests use small pages).
