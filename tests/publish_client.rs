@@ -20,7 +20,7 @@ use std::{
 
 use sha2::{Digest as _, Sha256};
 use shelf::{
-    api::signature::Signer,
+    auth::signature::Signer,
     client::{
         Auth, ClientError, CredentialsFile, RegistryClient, RegistryCredentials, RegistryUrl,
         Secret, auth,

@@ -1,14 +1,14 @@
 //! Signed-request headers (`api::auth::signed_headers`) and the signature over them
-//! (`api::signature`): PROTOCOL.md section 4.
+//! (`auth::signature`): PROTOCOL.md section 4.
 //!
 //! The input is up to four lines, the raw values of `X-Api-Key`, `X-Timestamp`, `X-Nonce` and
 //! `X-Signature` in that order (a header is absent when its line is missing), then the body.
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use base64::{Engine, engine::general_purpose::STANDARD};
-use shelf::api::{
-    auth::{SignedHeaders, signed_headers},
-    signature::{
+use shelf::{
+    api::auth::{SignedHeaders, signed_headers},
+    auth::signature::{
         HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, NonceCache, NonceError,
         Signer, sign,
     },

@@ -4,7 +4,7 @@
 //! Login makes a session token (scopes `["*"]`, lifetime `settings.token_ttl`); only its
 //! hash is stored. Every attempt, successful or not, lands in the audit log. Password
 //! hashing is slow on purpose, so it runs on a blocking thread, and at most
-//! [`MAX_CONCURRENT_HASHES`] at once.
+//! [`super::app::MAX_CONCURRENT_HASHES`] at once.
 
 use std::sync::Arc;
 
@@ -44,11 +44,6 @@ use crate::{
 
 /// The longest lifetime any token or key can be given, in days.
 pub const MAX_LIFETIME_DAYS: i64 = 365;
-
-/// How many password hashes may run at once. Each Argon2 hash holds 19 MiB for tens of
-/// milliseconds; without a bound, a flood of logins from many addresses would hold that
-/// much per blocking thread (hundreds of them).
-pub const MAX_CONCURRENT_HASHES: usize = 16;
 
 /// The routes of this group.
 pub fn routes() -> OpenApiRouter<Arc<App>> {
@@ -177,7 +172,7 @@ pub(super) fn format_unix(at: i64) -> String {
 }
 
 /// Runs CPU-heavy work (password hashing) on a blocking thread, holding one of the
-/// app's [`MAX_CONCURRENT_HASHES`] slots; with none free, 503 with `Retry-After`.
+/// app's [`super::app::MAX_CONCURRENT_HASHES`] slots; with none free, 503 with `Retry-After`.
 async fn blocking<T: Send + 'static>(
     app: &App,
     work: impl FnOnce() -> T + Send + 'static,

@@ -4,8 +4,10 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use time::OffsetDateTime;
 
-use super::{limits::RateLimits, signature::NonceCache};
+use super::limits::RateLimits;
+pub use super::limits::{Quota, RateSettings};
 use crate::{
+    auth::signature::NonceCache,
     blob::BlobStore,
     config::{DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS},
     db::Db,
@@ -13,6 +15,11 @@ use crate::{
     package::archive::Limits,
     registry::{Catalog, Options, Registry, worker::WriterHandle},
 };
+
+/// How many password hashes may run at once. Each Argon2 hash holds 19 MiB for tens of
+/// milliseconds; without a bound, a flood of logins from many addresses would hold that
+/// much per blocking thread (hundreds of them).
+pub const MAX_CONCURRENT_HASHES: usize = 16;
 
 /// Whether anyone may create an account over the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -22,54 +29,6 @@ pub enum Registration {
     Open,
     /// Accounts are made by `shelf user add` only; `POST /register` answers 403.
     Closed,
-}
-
-/// Request quotas: how many requests of a kind one client may make per period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Quota {
-    /// Requests allowed per period.
-    pub count: u32,
-    /// The period.
-    pub per: Duration,
-}
-
-/// The rate limits, per client IP and per account. Defaults are the spec's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateSettings {
-    /// `POST /register`, per IP: 10 an hour.
-    pub register: Quota,
-    /// `POST /login`, per username from one address: 5 a minute (an address gets four
-    /// times this across usernames).
-    pub login: Quota,
-    /// `POST /releases` and uploads, per account: 20 an hour.
-    pub publish: Quota,
-    /// `GET /search`, per IP: 100 a minute.
-    pub search: Quota,
-}
-
-impl Default for RateSettings {
-    fn default() -> Self {
-        let minute = Duration::from_secs(60);
-        let hour = Duration::from_secs(3600);
-        RateSettings {
-            register: Quota {
-                count: 10,
-                per: hour,
-            },
-            login: Quota {
-                count: 5,
-                per: minute,
-            },
-            publish: Quota {
-                count: 20,
-                per: hour,
-            },
-            search: Quota {
-                count: 100,
-                per: minute,
-            },
-        }
-    }
 }
 
 /// The server's settings (everything else comes from the registry's options).
@@ -155,7 +114,7 @@ pub struct App {
     pub blobs: BlobStore,
     /// Limits on incoming zips.
     pub zip_limits: Limits,
-    /// Slots for password hashing ([`super::accounts::MAX_CONCURRENT_HASHES`]): each Argon2
+    /// Slots for password hashing ([`MAX_CONCURRENT_HASHES`]): each Argon2
     /// hash holds 19 MiB, so a flood of logins must queue rather than exhaust memory.
     pub password_hashing: Arc<tokio::sync::Semaphore>,
     /// The clock.
@@ -193,9 +152,7 @@ impl App {
             config,
             blobs,
             zip_limits: options.limits.clone(),
-            password_hashing: Arc::new(tokio::sync::Semaphore::new(
-                super::accounts::MAX_CONCURRENT_HASHES,
-            )),
+            password_hashing: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             clock,
         }))
     }

@@ -22,18 +22,14 @@ use axum::{
 };
 use bytes::Bytes;
 
-use super::{
-    App,
-    error::ApiError,
-    extract::read_limited,
-    signature::{
-        HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, NonceError, NonceReservation,
-        Signer,
-    },
-};
+use super::{App, error::ApiError, extract::read_limited};
 use crate::{
     auth::{
         scope::{Action, Scopes},
+        signature::{
+            HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, NonceError,
+            NonceReservation, Signer,
+        },
         token::hash_token,
     },
     db::{keys, tokens, users::User},

@@ -9,6 +9,7 @@ use std::{
     net::SocketAddr,
     num::NonZeroU32,
     sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
 };
 
 use axum::{
@@ -20,10 +21,55 @@ use governor::{
     clock::{Clock, DefaultClock},
 };
 
-use super::{
-    app::{Quota, RateSettings},
-    error::ApiError,
-};
+use super::error::ApiError;
+
+/// Request quotas: how many requests of a kind one client may make per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Requests allowed per period.
+    pub count: u32,
+    /// The period.
+    pub per: Duration,
+}
+
+/// The rate limits, per client IP and per account. Defaults are the spec's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateSettings {
+    /// `POST /register`, per IP: 10 an hour.
+    pub register: Quota,
+    /// `POST /login`, per username from one address: 5 a minute (an address gets four
+    /// times this across usernames).
+    pub login: Quota,
+    /// `POST /releases` and uploads, per account: 20 an hour.
+    pub publish: Quota,
+    /// `GET /search`, per IP: 100 a minute.
+    pub search: Quota,
+}
+
+impl Default for RateSettings {
+    fn default() -> Self {
+        let minute = Duration::from_secs(60);
+        let hour = Duration::from_secs(3600);
+        RateSettings {
+            register: Quota {
+                count: 10,
+                per: hour,
+            },
+            login: Quota {
+                count: 5,
+                per: minute,
+            },
+            publish: Quota {
+                count: 20,
+                per: hour,
+            },
+            search: Quota {
+                count: 100,
+                per: minute,
+            },
+        }
+    }
+}
 
 /// How often (in checks) limiter memory is pruned.
 pub const PRUNE_EVERY: u64 = 1024;

@@ -26,7 +26,6 @@ pub mod releases;
 pub mod s_client;
 pub mod search;
 pub mod server;
-pub mod signature;
 pub mod static_site;
 pub mod testing;
 pub mod tokens;

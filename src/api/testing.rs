@@ -22,10 +22,9 @@ use super::{
     App, Settings,
     app::{Quota, RateSettings},
     router,
-    signature::sign,
 };
 use crate::{
-    auth::{password, token},
+    auth::{password, signature::sign, token},
     db::{keys, tokens, users},
     registry::Options,
 };

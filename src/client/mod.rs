@@ -5,7 +5,7 @@
 //! [`crate::package::archive::inspect`] checks it with the server's own rules, [`auth`]
 //! picks the credentials from flags, the environment and the [`credentials`] file, and
 //! [`RegistryClient`] announces the release and streams the zip, signing it when a key is
-//! used ([`crate::api::signature`], the code the server verifies with). The network sits
+//! used ([`crate::auth::signature`], the code the server verifies with). The network sits
 //! behind [`Transport`], so all of this runs in tests without a server.
 //!
 //! This module never touches the registry's own data (index, blobs, site, database): it only

@@ -19,7 +19,9 @@ use super::{
     },
     transport::{Answer, Body, Method, Request, Transport, TransportError},
 };
-use crate::api::signature::{HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, Signer};
+use crate::auth::signature::{
+    HEADER_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, Signer,
+};
 
 /// A registry's base URL: `http` or `https`, a host, no query, no trailing slash. This is
 /// also the key of its entry in the credentials file.

@@ -2,10 +2,7 @@
 //! stale, replayed or signed over something else.
 
 use serde_json::json;
-use shelf::{
-    api::{signature::sign, testing::TestApp},
-    package::testing::ZipBuilder,
-};
+use shelf::{api::testing::TestApp, auth::signature::sign, package::testing::ZipBuilder};
 
 use crate::catalogue::{Case, Ctx, case, put_zip};
 
