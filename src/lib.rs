@@ -18,6 +18,8 @@ pub mod index;
 pub mod mirror;
 pub mod output;
 pub mod package;
+pub mod protocols;
 pub mod registry;
+pub mod serverless;
 pub mod site;
 pub mod watch;

@@ -387,7 +387,7 @@ fn nothing_torn(fx: &Fixture) {
     let mut documents = BTreeMap::new();
     let mut zips = Vec::new();
     for (path, bytes) in tree(&site) {
-        match Kind::of(&path) {
+        match shelf::protocols::RULES.class_of(&path).kind {
             Kind::Json => {
                 let value: serde_json::Value = serde_json::from_slice(&bytes)
                     .unwrap_or_else(|e| panic!("{path} is torn: {e}"));

@@ -26,11 +26,7 @@ use common::{
 use shelf::{
     clock,
     index::Author,
-    output::{
-        Kind, Layout, MemoryTarget, S3Target,
-        purge::url_paths,
-        s3::{Location, headers},
-    },
+    output::{Kind, Layout, MemoryTarget, S3Target, purge::url_paths, s3::Location},
     registry::{Options, Registry},
 };
 
@@ -140,10 +136,11 @@ fn assert_bucket_is_the_site(bucket: &Bucket, expected: &BTreeMap<String, Vec<u8
         assert!(got.body == *bytes, "{key}: other bytes than the site's");
         // SeaweedFS takes `application/octet-stream` for "unspecified" and answers a type
         // guessed from the extension instead (`.pack`); S3 answers what was stored.
-        if Kind::of(key) != Kind::Binary {
-            assert_eq!(got.content_type, Kind::of(key).content_type(), "{key}");
+        let class = shelf::protocols::RULES.class_of(key);
+        if class.kind != Kind::Binary {
+            assert_eq!(got.content_type, class.kind.content_type(), "{key}");
         }
-        assert_eq!(got.cache_control, headers::cache_control(key), "{key}");
+        assert_eq!(got.cache_control, class.cache.header(), "{key}");
     }
 }
 
@@ -289,7 +286,7 @@ fn build_publish_delete_and_purge_through_the_command_line() {
         .lines()
         .map(str::to_owned)
         .collect();
-    assert_eq!(purged_paths, url_paths(&keys));
+    assert_eq!(purged_paths, url_paths(&keys, &shelf::protocols::RULES));
     assert!(purged_paths.contains(&"/hello/releases/latest".to_owned()));
     assert!(purged_paths.contains(&"/hello/".to_owned()));
 

@@ -22,7 +22,7 @@ use utoipa::openapi::path::Paths;
 use utoipa_axum::router::{UtoipaMethodRouter, UtoipaMethodRouterExt};
 
 use super::{App, error::ApiError};
-use crate::output::Kind;
+use crate::{output::Class, protocols::RULES};
 
 /// The fallback handler: every GET or HEAD that no API route took (and every other method,
 /// answered 405).
@@ -184,7 +184,7 @@ fn segments(path: &str) -> Option<Vec<String>> {
 /// A file to send: its content type (decided by its logical path), its metadata, and its
 /// bytes (read already when small) or the open file (streamed when large).
 struct Found {
-    kind: Kind,
+    class: Class,
     len: u64,
     modified: SystemTime,
     content: Content,
@@ -210,20 +210,20 @@ async fn resolve(site: &Path, segments: &[String]) -> Option<Found> {
     let logical = segments.join("/");
     let path = site.join(&logical);
     tokio::task::spawn_blocking(move || {
-        if let Some(found) = open(&path, Kind::of(&logical)) {
+        if let Some(found) = open(&path, RULES.class_of(&logical)) {
             return Some(found);
         }
         // A folder answers with its page, else its list document.
         ["index.html", "index.json"]
             .into_iter()
-            .find_map(|file| open(&path.join(file), Kind::of(file)))
+            .find_map(|file| open(&path.join(file), RULES.class_of(file)))
     })
     .await
     .ok()
     .flatten()
 }
 
-fn open(path: &Path, kind: Kind) -> Option<Found> {
+fn open(path: &Path, class: Class) -> Option<Found> {
     use std::io::Read as _;
     let mut file = std::fs::File::open(path).ok()?;
     let meta = file.metadata().ok()?;
@@ -239,7 +239,7 @@ fn open(path: &Path, kind: Kind) -> Option<Found> {
         Content::Open(file)
     };
     Some(Found {
-        kind,
+        class,
         len,
         modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
         content,
@@ -298,18 +298,13 @@ fn not_modified(headers: &HeaderMap, tag: &str, modified: SystemTime) -> bool {
 
 async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
     let Found {
-        kind,
+        class,
         len,
         modified,
         content,
     } = found;
     let tag = etag(len, modified);
-    let cache = if kind == Kind::Zip {
-        // A version's zip never changes: its number is never reused.
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=0, must-revalidate"
-    };
+    let cache = class.cache.header();
     let mut builder = Response::builder()
         .header(header::ETAG, &tag)
         .header(header::LAST_MODIFIED, httpdate::fmt_http_date(modified))
@@ -325,7 +320,7 @@ async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
     builder = builder
         .header(
             header::CONTENT_TYPE,
-            HeaderValue::from_static(kind.content_type()),
+            HeaderValue::from_static(class.kind.content_type()),
         )
         .header(header::CONTENT_LENGTH, len);
     let body = match content {

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use crate::output::{Layout, layout::package_prefixes};
+use crate::{output::Layout, protocols::RULES, serverless::paths::package_prefixes};
 
 /// The path templates of `-/config.json` (index/README.md 3.5); a member the origin does not
 /// send keeps its format-1 value.
@@ -182,7 +182,7 @@ pub fn key_of(logical: &str) -> String {
     if logical.is_empty() || logical.ends_with('/') {
         return format!("{logical}index.html");
     }
-    Layout::Dir.key(logical)
+    Layout::Dir.key(logical, &RULES)
 }
 
 /// What the mirror reads of `-/changes.json`.

@@ -1,8 +1,11 @@
 //! Where a document lands: logical URL paths, physical keys, and content types.
 //!
 //! A site is described by logical paths: the exact URL path a client requests, without the
-//! leading slash (`hello/releases`). `releases` and `release` are both a document and a
-//! folder (`hello/releases/latest` lives below it); [`Layout`] decides how that is stored.
+//! leading slash (`hello/releases`). Some are both a document and a folder
+//! (`hello/releases/latest` lives below `hello/releases`; which ones is for the protocol that
+//! owns them to say, [`super::class::PathRules`]); [`Layout`] decides how that is stored.
+
+use super::class::Rules;
 
 /// How logical paths map to stored keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -16,25 +19,15 @@ pub enum Layout {
     Keys,
 }
 
-/// The file name the dir layout stores a list document under.
+/// The file name the dir layout stores a document that is also a folder under.
 pub const LIST_FILE: &str = "index.json";
-
-/// Whether `logical` is a list document that is also a folder.
-#[must_use]
-pub fn is_list(logical: &str) -> bool {
-    let parts: Vec<&str> = logical.split('/').collect();
-    matches!(
-        parts.as_slice(),
-        [_, "releases"] | ["v3", "packages", _, "release"]
-    )
-}
 
 impl Layout {
     /// The stored key of a logical path.
     #[must_use]
-    pub fn key(self, logical: &str) -> String {
+    pub fn key(self, logical: &str, rules: &Rules) -> String {
         match self {
-            Layout::Dir if is_list(logical) => format!("{logical}/{LIST_FILE}"),
+            Layout::Dir if rules.is_folder_document(logical) => format!("{logical}/{LIST_FILE}"),
             Layout::Dir | Layout::Keys => logical.to_owned(),
         }
     }
@@ -55,22 +48,11 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The kind of a logical path or stored key. Extensionless documents are JSON except the
-    /// zips under `{name}/zipball/`.
+    /// The kind a file name's extension says (`.html`, `.css`, …); JSON without one. Only
+    /// for paths no protocol types by position (see [`super::class`]).
     #[must_use]
-    pub fn of(path: &str) -> Kind {
-        let parts: Vec<&str> = path.split('/').collect();
-        // A package's documents are typed by where they sit, never by a name an author
-        // chose: `tags/1.0.0-x.html` is a valid version, and typing it as HTML would run a
-        // publisher's readme as a page on the registry's origin.
-        match parts.as_slice() {
-            [_, "zipball", _] => return Kind::Zip,
-            // The git repository a static host serves for `git clone` (dumb HTTP).
-            ["-", "index.git", ..] => return Kind::Binary,
-            [_, "releases", ..] | ["v3", "packages", _, "release", ..] => return Kind::Json,
-            _ => {}
-        }
-        let file = parts.last().copied().unwrap_or_default();
+    pub fn by_extension(path: &str) -> Kind {
+        let file = path.rsplit('/').next().unwrap_or_default();
         match file.rsplit_once('.').map(|(_, ext)| ext) {
             Some("html") => Kind::Html,
             Some("css") => Kind::Css,
@@ -97,52 +79,23 @@ impl Kind {
     }
 }
 
-/// The logical-path prefixes a package owns: everything under them is regenerated (and stale
-/// files removed) when that package changes.
-#[must_use]
-pub fn package_prefixes(name: &str) -> [String; 2] {
-    [format!("{name}/"), format!("v3/packages/{name}/")]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::class::REGISTRY_ONLY;
 
     #[test]
-    fn lists_are_index_files_in_dir_layout_only() {
-        assert_eq!(
-            Layout::Dir.key("hello/releases"),
-            "hello/releases/index.json"
-        );
-        assert_eq!(
-            Layout::Dir.key("v3/packages/hello/release"),
-            "v3/packages/hello/release/index.json"
-        );
-        assert_eq!(
-            Layout::Dir.key("hello/releases/latest"),
-            "hello/releases/latest"
-        );
-        assert_eq!(Layout::Keys.key("hello/releases"), "hello/releases");
+    fn kinds_by_extension() {
+        assert_eq!(Kind::by_extension("hello/index.html"), Kind::Html);
+        assert_eq!(Kind::by_extension("-/assets/style.css"), Kind::Css);
+        assert_eq!(Kind::by_extension("-/nginx.conf"), Kind::Text);
+        assert_eq!(Kind::by_extension("-/search.json"), Kind::Json);
+        assert_eq!(Kind::by_extension("a.b/latest"), Kind::Json);
     }
 
     #[test]
-    fn kinds() {
-        assert_eq!(Kind::of("hello/zipball/1.0.0"), Kind::Zip);
-        assert_eq!(Kind::of("hello/releases/tags/1.0.0"), Kind::Json);
-        assert_eq!(Kind::of("hello/releases/index.json"), Kind::Json);
-        assert_eq!(Kind::of("hello/index.html"), Kind::Html);
-        assert_eq!(Kind::of("-/assets/style.css"), Kind::Css);
-        assert_eq!(Kind::of("-/nginx.conf"), Kind::Text);
-        for hostile in [
-            "hello/releases/tags/1.0.0-x.html",
-            "v3/packages/hello/release/tags/1.0.0-x.svg",
-            "hello/zipball/1.0.0-x.js",
-        ] {
-            assert_ne!(Kind::of(hostile), Kind::Html, "{hostile}");
-            assert!(
-                matches!(Kind::of(hostile), Kind::Json | Kind::Zip),
-                "{hostile}"
-            );
-        }
+    fn keys_layout_keeps_paths() {
+        assert_eq!(Layout::Keys.key("a/b", &REGISTRY_ONLY), "a/b");
+        assert_eq!(Layout::Dir.key("a/b", &REGISTRY_ONLY), "a/b");
     }
 }

@@ -16,6 +16,7 @@
 //! Nothing here decides *what* is written (the plans of the site and the history do) or
 //! reads the index.
 
+pub mod class;
 pub mod dir;
 pub mod file;
 pub mod layout;
@@ -25,6 +26,7 @@ pub mod s3;
 pub mod target;
 pub mod writer;
 
+pub use class::{Cache, Class, PathRules, RegistryPaths, Rules};
 pub use dir::DirTarget;
 pub use file::{Content, OutFile};
 pub use layout::{Kind, Layout};

@@ -14,7 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::output::layout::{LIST_FILE, is_list};
+use crate::output::{Rules, layout::LIST_FILE};
 
 /// How long one webhook request may take, connecting included.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,6 +34,8 @@ pub struct Purge {
     webhook: Option<(String, ureq::Agent)>,
     /// The shell command.
     command: Option<String>,
+    /// Which paths are documents that are also folders (requested without `index.json`).
+    rules: Rules,
 }
 
 /// The body POSTed to the webhook.
@@ -46,7 +48,7 @@ struct WebhookBody<'a> {
 impl Purge {
     /// The hooks asked for (`--purge-url`, `--purge-command`), if any.
     #[must_use]
-    pub fn new(url: Option<String>, command: Option<String>) -> Option<Self> {
+    pub fn new(url: Option<String>, command: Option<String>, rules: Rules) -> Option<Self> {
         let url = url.filter(|u| !u.trim().is_empty());
         let command = command.filter(|c| !c.trim().is_empty());
         if url.is_none() && command.is_none() {
@@ -59,13 +61,17 @@ impl Purge {
                 .into();
             (url, agent)
         });
-        Some(Purge { webhook, command })
+        Some(Purge {
+            webhook,
+            command,
+            rules,
+        })
     }
 
     /// Tells the hooks which keys changed (the writer's keys; they are turned into URL
     /// paths with [`url_paths`]). Failures are logged.
     pub fn notify(&self, keys: &[&str]) {
-        let paths = url_paths(keys);
+        let paths = url_paths(keys, &self.rules);
         if paths.is_empty() {
             return;
         }
@@ -84,13 +90,13 @@ impl Purge {
 /// as `…/releases/index.json` but requested as `…/releases`, so both are given. A page
 /// `…/index.html` is also requested as its folder (`/hello/`, `/`), so that is given too.
 #[must_use]
-pub fn url_paths(keys: &[&str]) -> Vec<String> {
+pub fn url_paths(keys: &[&str], rules: &Rules) -> Vec<String> {
     let mut paths = BTreeSet::new();
     for key in keys {
         let key = key.trim_start_matches('/');
         paths.insert(format!("/{key}"));
         if let Some(list) = key.strip_suffix(&format!("/{LIST_FILE}"))
-            && is_list(list)
+            && rules.is_folder_document(list)
         {
             paths.insert(format!("/{list}"));
         }
@@ -177,19 +183,38 @@ mod tests {
     };
 
     use super::*;
+    use crate::output::{Class, PathRules, RegistryPaths};
+
+    /// `…/releases` is a document and a folder, as a protocol could say.
+    struct Lists;
+
+    impl PathRules for Lists {
+        fn class_of(&self, _: &str) -> Option<Class> {
+            None
+        }
+
+        fn is_folder_document(&self, logical: &str) -> bool {
+            logical.ends_with("/releases")
+        }
+    }
+
+    static RULES: Rules = Rules::new(&[&Lists, &RegistryPaths]);
 
     #[test]
     fn keys_become_the_paths_clients_request() {
         assert_eq!(
-            url_paths(&[
-                "hello/releases/latest",
-                "hello/releases",
-                "hello/releases/index.json",
-                "hello/index.html",
-                "index.html",
-                "-/search.json",
-                "hello/releases/latest",
-            ]),
+            url_paths(
+                &[
+                    "hello/releases/latest",
+                    "hello/releases",
+                    "hello/releases/index.json",
+                    "hello/index.html",
+                    "index.html",
+                    "-/search.json",
+                    "hello/releases/latest",
+                ],
+                &RULES
+            ),
             [
                 "/",
                 "/-/search.json",
@@ -203,14 +228,14 @@ mod tests {
         );
         // Not a list document: no shortened path.
         assert_eq!(
-            url_paths(&["-/assets/index.json"]),
+            url_paths(&["-/assets/index.json"], &RULES),
             ["/-/assets/index.json"]
         );
     }
 
     #[test]
     fn no_hook_without_options() {
-        assert!(Purge::new(None, Some(" ".into())).is_none());
+        assert!(Purge::new(None, Some(" ".into()), RULES).is_none());
     }
 
     #[test]
@@ -218,7 +243,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("paths");
         let command = format!("cat > '{}'", out.display());
-        let purge = Purge::new(None, Some(command)).expect("a hook");
+        let purge = Purge::new(None, Some(command), RULES).expect("a hook");
         purge.notify(&["hello/releases/latest", "-/search.json"]);
         assert_eq!(
             std::fs::read_to_string(&out).expect("read"),
@@ -228,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_failing_command_does_not_panic() {
-        Purge::new(None, Some("exit 3".into()))
+        Purge::new(None, Some("exit 3".into()), RULES)
             .expect("a hook")
             .notify(&["a"]);
     }
@@ -262,7 +287,7 @@ mod tests {
             }
             bodies
         });
-        Purge::new(Some(url), None)
+        Purge::new(Some(url), None, RULES)
             .expect("a hook")
             .notify(&["hello/releases/latest"]);
         let bodies = server.join().expect("server");

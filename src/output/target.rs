@@ -3,7 +3,10 @@
 
 use std::{collections::BTreeMap, io, path::Path};
 
-use super::s3::{self, S3Target};
+use super::{
+    Class,
+    s3::{self, S3Target},
+};
 
 /// What a write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +33,8 @@ pub struct Put<'a> {
     pub key: &'a str,
     /// What goes there.
     pub body: Body<'a>,
+    /// What it is: the media type and cache class a store keeps with it.
+    pub class: Class,
 }
 
 /// What a remote store reports about one of its objects, enough to tell unchanged content

@@ -16,7 +16,11 @@ impl Hooks {
     #[must_use]
     pub fn from_options(options: &Options) -> Self {
         Hooks {
-            purge: Purge::new(options.purge_url.clone(), options.purge_command.clone()),
+            purge: Purge::new(
+                options.purge_url.clone(),
+                options.purge_command.clone(),
+                crate::protocols::RULES,
+            ),
             remote: options
                 .index_remote
                 .as_deref()

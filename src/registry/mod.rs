@@ -39,13 +39,13 @@ use crate::{
     },
     output::{
         DirTarget, Layout, Target,
-        layout::package_prefixes,
         writer::{SyncStats, Writer},
     },
     package::{
         NameError, PackageName, Version, VersionError,
         archive::{self, ArchiveError, Inspected, Limits},
     },
+    serverless::paths::package_prefixes,
     site::{
         assets,
         docs::{self, SearchEntry},
@@ -708,7 +708,7 @@ impl Registry {
         self.load_catalog()?;
         let config = self.index.config()?;
         let cx = Context::new(&config, &self.renderer, &self.blobs, &self.assets);
-        let writer = Writer::new(&*self.target, self.layout);
+        let writer = Writer::new(&*self.target, self.layout, crate::protocols::RULES);
         let mut stats = SyncStats::default();
         // Where the time goes, for an operator wondering why publishes got slow.
         let mut timer = PhaseTimer::start();
@@ -746,7 +746,7 @@ impl Registry {
     fn build_all(&mut self) -> Result<SyncStats, RegistryError> {
         let config = self.index.config()?;
         let cx = Context::new(&config, &self.renderer, &self.blobs, &self.assets);
-        let writer = Writer::new(&*self.target, self.layout);
+        let writer = Writer::new(&*self.target, self.layout, crate::protocols::RULES);
         // The whole site is listed once and written in batches; what nothing wrote goes.
         let mut sync = writer.begin(&[String::new()])?;
         let mut catalog = BTreeMap::new();

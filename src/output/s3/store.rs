@@ -32,10 +32,10 @@ use futures_util::{StreamExt as _, stream};
 use md5::{Digest as _, Md5};
 use tokio::runtime::Runtime;
 
-use super::{headers::cache_control, location::Location};
+use super::location::Location;
 use crate::{
-    output::Kind,
     output::{Body, Listing, Outcome, Put, Stamp, Target},
+    output::{Class, Kind},
 };
 
 /// How many requests (uploads, deletions) run at once.
@@ -330,8 +330,8 @@ impl S3Target {
             .body(body)
             .content_length(i64::try_from(size).map_err(io::Error::other)?)
             .content_md5(base64::engine::general_purpose::STANDARD.encode(md5))
-            .content_type(Kind::of(item.key).content_type())
-            .cache_control(cache_control(item.key))
+            .content_type(item.class.kind.content_type())
+            .cache_control(item.class.cache.header())
             .send()
             .await
             .map_err(|e| failed("upload", &object_key, e))?;
@@ -382,6 +382,7 @@ impl Target for S3Target {
         let item = Put {
             key,
             body: Body::Bytes(bytes),
+            class: one_key_class(key),
         };
         self.runtime.block_on(|| async move {
             let held = self.head(key).await?;
@@ -393,6 +394,7 @@ impl Target for S3Target {
         let item = Put {
             key,
             body: Body::Blob(blob),
+            class: one_key_class(key),
         };
         self.runtime.block_on(|| async move {
             let held = self.head(key).await?;
@@ -507,6 +509,12 @@ where
     ))
 }
 
+/// The class of a file stored one key at a time, outside the writer's batches (which carry
+/// each file's planned class): typed by its extension and revalidated.
+fn one_key_class(key: &str) -> Class {
+    Class::revalidate(Kind::by_extension(key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,6 +524,7 @@ mod tests {
         let put = |key| Put {
             key,
             body: Body::Bytes(b""),
+            class: one_key_class(key),
         };
         let batch = [
             put("hello/releases"),

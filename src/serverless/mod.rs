@@ -1,0 +1,4 @@
+//! The Serverless Devs protocol: the Serverless Registry Model's read API, the paths the
+//! `s` client reads, and their zips.
+
+pub mod paths;
