@@ -17,7 +17,6 @@ pub mod history;
 pub mod index;
 pub mod mirror;
 pub mod output;
-pub mod package;
 pub mod protocols;
 pub mod registry;
 pub mod serverless;

@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use shelf::{api::testing::TestApp, package::testing::ZipBuilder};
+use shelf::{api::testing::TestApp, serverless::package::testing::ZipBuilder};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_two_publishers_and_a_race() {

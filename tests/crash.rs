@@ -30,11 +30,7 @@ use common::{
     server::{Server, shelf_serve},
     sign_up, tree,
 };
-use shelf::{
-    blob::sha256_of,
-    index::{PackageRecord, shard_path},
-    output::Kind,
-};
+use shelf::{blob::sha256_of, index::shard_path, output::Kind, serverless::record::PackageRecord};
 
 const PUBLISHERS: usize = 4;
 const PACKAGES_EACH: usize = 3;
@@ -281,7 +277,7 @@ fn acknowledged_publishes_survive_sigkill_and_restarts_repair_everything_else() 
 }
 
 /// The index line of a publish, if it is in the package's file.
-fn line_of(fx: &Fixture, sent: &Sent) -> Option<shelf::index::IndexLine> {
+fn line_of(fx: &Fixture, sent: &Sent) -> Option<shelf::serverless::record::IndexLine> {
     let text = fs::read_to_string(fx.index().join(shard_path(&sent.name))).ok()?;
     let record = PackageRecord::parse(&text).expect("the package's index file parses");
     record

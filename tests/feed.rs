@@ -10,6 +10,7 @@ use shelf::{
     history::feed::{self, HEAD_PATH},
     index::Author,
     output::{Content, OutFile},
+    serverless::record::RecordStore as _,
 };
 
 use common::{Fixture, ZipBuilder, git_in, schema};

@@ -11,7 +11,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use shelf::package::{
+use shelf::serverless::package::{
     archive::{ArchiveError, inspect},
     testing::{self, ZipBuilder},
 };
@@ -232,7 +232,7 @@ fn set_unix_type(zip: &mut [u8], entry: &str, kind: u32) {
 fn latest_is_never_a_yanked_line_even_when_a_version_repeats() {
     let bytes = finding("index-duplicate-version-yanked-first.jsonl");
     let text = std::str::from_utf8(&bytes).expect("UTF-8");
-    let record = shelf::index::PackageRecord::parse(text).expect("the file parses");
+    let record = shelf::serverless::record::PackageRecord::parse(text).expect("the file parses");
     let latest = record.latest().expect("a live, unyanked version exists");
     assert_eq!(latest.version, "0.2.0");
     assert!(!latest.yanked);

@@ -30,7 +30,7 @@ use axum::{
 use serde_json::json;
 use shelf::{
     api::testing::{TestApp, TestResponse},
-    package::testing::ZipBuilder,
+    serverless::package::testing::ZipBuilder,
 };
 
 use catalogue::{Case, Ctx, Payload};

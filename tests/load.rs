@@ -21,7 +21,7 @@ use common::{
     server::Server, sign_up,
 };
 use serde_json::Value;
-use shelf::index::{PackageRecord, shard_path};
+use shelf::{index::shard_path, serverless::record::PackageRecord};
 
 const READERS: usize = 8;
 const PUBLISHERS: usize = 4;

@@ -11,7 +11,7 @@ use shelf::{
         app::{Quota, RateSettings},
         testing::{TestApp, TestUser, relaxed_settings},
     },
-    package::testing::ZipBuilder,
+    serverless::package::testing::ZipBuilder,
 };
 
 fn zip(name: &str, version: &str) -> Vec<u8> {

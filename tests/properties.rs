@@ -15,9 +15,12 @@ use common::{Fixture, ZipBuilder, json, publish, tree};
 use proptest::{prelude::*, test_runner::FileFailurePersistence};
 use shelf::{
     clock,
-    index::{Author, IndexLine, IndexRepo, PackageRecord, shard_path},
-    package::{NameError, PackageName, Version, VersionError, version},
+    index::{Author, IndexRepo, shard_path},
     registry::{Options, Registry, RegistryError, check},
+    serverless::{
+        package::{NameError, PackageName, Version, VersionError, version},
+        record::{IndexLine, PackageRecord, RecordStore},
+    },
 };
 
 /// `cases` cases, and a failing case written to `tests/properties.proptest-regressions`,

@@ -29,7 +29,7 @@ use shelf::{
         registry::url_path,
         transport::{Answer, Body, Method, Request, Transport, TransportError},
     },
-    package::{
+    serverless::package::{
         archive::{ArchiveError, Limits, inspect},
         testing::publish_yaml,
     },
@@ -659,7 +659,7 @@ fn big_zip() -> Vec<u8> {
         state ^= state << 17;
         noise.extend_from_slice(&state.to_le_bytes());
     }
-    shelf::package::testing::ZipBuilder::package("hello", "1.0.0")
+    shelf::serverless::package::testing::ZipBuilder::package("hello", "1.0.0")
         .stored("noise.bin", noise)
         .build()
 }

@@ -7,7 +7,7 @@ use std::fs;
 
 use common::{Fixture, ZipBuilder, json, tree};
 use serde_json::json;
-use shelf::package::testing;
+use shelf::serverless::package::testing;
 
 const BASE: &str = "https://registry.example.com";
 

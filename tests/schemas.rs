@@ -8,7 +8,8 @@
 mod schema;
 
 use serde_json::{Map, Value, json};
-use shelf::index::{IndexConfig, IndexLine, PackageRecord};
+use shelf::index::IndexConfig;
+use shelf::serverless::record::{IndexLine, PackageRecord};
 use shelf::site::docs::{
     SearchIndex, V3, list_item, package_index, registry_config, release, release_list, search_entry,
 };

@@ -180,7 +180,7 @@ fn a_version_that_looks_like_a_file_name_is_still_json() {
     let zip = ZipBuilder::new()
         .file(
             "publish.yaml",
-            shelf::package::testing::publish_yaml("hello", "1.0.0-x.html"),
+            shelf::serverless::package::testing::publish_yaml("hello", "1.0.0-x.html"),
         )
         .file("README.md", "<script>alert(document.cookie)</script>")
         .build();

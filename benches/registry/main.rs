@@ -29,7 +29,7 @@ use anyhow::{Context as _, bail, ensure};
 use process::{Measured, Serve, run_measured};
 use shelf::{
     index::{Author, IndexRepo},
-    package::archive::Limits,
+    serverless::{package::archive::Limits, record::RecordStore},
 };
 
 /// How much of everything one run does.
@@ -318,7 +318,7 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
     let big_bytes = std::fs::metadata(&big_path)?.len();
     let big_release = {
         let file = std::fs::File::open(&big_path)?;
-        let inspected = shelf::package::archive::inspect(file, &limits)?;
+        let inspected = shelf::serverless::package::archive::inspect(file, &limits)?;
         shelf::client::bodies::NewRelease::from_inspected(&inspected, String::new())
     };
     let big_rss_before_kib = server.rss_kib();

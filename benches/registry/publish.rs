@@ -13,7 +13,7 @@ use std::{
 use anyhow::{Context as _, bail};
 use shelf::{
     client::{Auth, HttpTransport, RegistryClient, RegistryUrl, Secret, bodies::NewRelease},
-    package::{
+    serverless::package::{
         archive::{Limits, inspect},
         testing::{ZipBuilder, publish_yaml},
     },

@@ -10,10 +10,13 @@ use std::path::Path;
 use shelf::{
     blob::BlobStore,
     clock,
-    index::{Author, IndexLine, IndexRepo, PackageRecord, line::LINE_FORMAT},
-    package::{
-        PackageName,
-        testing::{self, ZipBuilder},
+    index::{Author, IndexRepo},
+    serverless::{
+        package::{
+            PackageName,
+            testing::{self, ZipBuilder},
+        },
+        record::{IndexLine, LINE_FORMAT, PackageRecord, RecordStore},
     },
 };
 

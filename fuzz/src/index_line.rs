@@ -2,7 +2,7 @@
 //!
 //! The input is the text of a package file, one JSON line per version.
 
-use shelf::index::{IndexLine, PackageRecord, line::LINE_FORMAT};
+use shelf::serverless::record::{IndexLine, LINE_FORMAT, PackageRecord};
 
 /// Checks every property below on `data`; panics when one fails.
 pub fn check(data: &[u8]) {

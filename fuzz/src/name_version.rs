@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use shelf::package::{NameError, PackageName, Version, version};
+use shelf::serverless::package::{NameError, PackageName, Version, version};
 
 /// Checks every property below on `data`; panics when one fails.
 pub fn check(data: &[u8]) {

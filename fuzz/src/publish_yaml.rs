@@ -3,9 +3,9 @@
 //! The input is the file's bytes.
 
 use serde_json::Map;
-use shelf::{
-    index::{IndexLine, PackageRecord, line::LINE_FORMAT},
+use shelf::serverless::{
     package::{Manifest, PackageName, Version, manifest},
+    record::{IndexLine, LINE_FORMAT, PackageRecord},
 };
 
 use crate::index_line::check_round_trip;

@@ -1,4 +1,4 @@
-//! The zip validator (`package::archive::inspect`): what a package zip must satisfy.
+//! The zip validator (`serverless::package::archive::inspect`): what a package zip must satisfy.
 //!
 //! The input is the zip's bytes. It is checked under small limits, so the fuzzer reaches
 //! every limit with small inputs; whatever is accepted is then re-read independently, with
@@ -10,13 +10,13 @@ use std::{
     io::{Cursor, Read},
 };
 
-use shelf::{
-    index::README_CAP,
+use shelf::serverless::{
     package::{
         Version,
         archive::{Inspected, Limits, inspect},
         manifest,
     },
+    record::README_CAP,
 };
 use zip::{CompressionMethod, ZipArchive};
 

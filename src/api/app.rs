@@ -12,8 +12,8 @@ use crate::{
     config::{DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS},
     db::Db,
     index::IndexConfig,
-    package::archive::Limits,
     registry::{Catalog, Options, Registry, worker::WriterHandle},
+    serverless::package::archive::Limits,
 };
 
 /// How many password hashes may run at once. Each Argon2 hash holds 19 MiB for tens of

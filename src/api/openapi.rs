@@ -440,7 +440,7 @@ mod tests {
         let checks = [
             (
                 &register["username"]["maxLength"],
-                crate::package::name::MAX_NAME_LEN as u64,
+                crate::serverless::package::name::MAX_NAME_LEN as u64,
             ),
             (
                 &register["password"]["minLength"],

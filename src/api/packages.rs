@@ -34,8 +34,8 @@ use crate::{
         users,
     },
     index::Author,
-    package::{PackageName, Version},
     registry::{Registry, RegistryError},
+    serverless::package::{PackageName, Version},
 };
 
 pub(super) const DELETE_DENIED: &str = "You don't have permission to delete this package version";

@@ -29,7 +29,7 @@ use super::{
 };
 use crate::{
     db::{audit, ratings},
-    package::PackageName,
+    serverless::package::PackageName,
 };
 
 /// The routes of this group.

@@ -30,8 +30,10 @@ use crate::{
         audit,
         packages::{self as owners, Upload},
     },
-    index::{FieldError, PackageRecord, line},
-    package::{PackageName, PackageType, Version},
+    serverless::{
+        package::{PackageName, PackageType, Version},
+        record::{self as line, FieldError, PackageRecord},
+    },
 };
 
 /// The answer to a caller who may not publish a package.

@@ -56,7 +56,7 @@ use super::{
 use crate::{
     auth::{scope::Scopes, token},
     db::{audit, keys, packages as owners},
-    package::{PackageName, Version, manifest},
+    serverless::package::{PackageName, Version, manifest},
     site::docs::SearchEntry,
 };
 

@@ -41,9 +41,10 @@ use crate::{
         packages::{self as owners, Upload},
         users,
     },
-    index::{Author, PackageRecord},
-    package::Version,
+    index::Author,
     registry::{Registry, Release, inspect_staged},
+    serverless::package::Version,
+    serverless::record::PackageRecord,
 };
 
 const INVALID_UPLOAD: &str = "Invalid upload URL";

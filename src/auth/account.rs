@@ -1,7 +1,9 @@
 //! What a valid account looks like: the username and email rules shared by
 //! `POST /register` and `shelf user add`.
 
-use crate::package::name::MAX_NAME_LEN;
+
+/// The longest username, in bytes.
+pub const MAX_NAME_LEN: usize = 64;
 
 /// The longest email accepted, in bytes (the SMTP path limit).
 pub const MAX_EMAIL_LEN: usize = 254;

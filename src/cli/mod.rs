@@ -21,8 +21,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::{
     config::{DEFAULT_DATA, ENV_BASE_URL, ENV_DATA, ENV_OUT},
     output::Layout,
-    package::archive::Limits,
     registry::{Options, lock::DataLock},
+    serverless::package::archive::Limits,
 };
 
 /// Shelf: a static-first package registry for Serverless Devs components, plugins and

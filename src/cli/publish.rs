@@ -17,7 +17,7 @@ use crate::{
         env::{ENV_API_KEY, ENV_REGISTRY},
         pack::{self, PackOptions, SkipReason},
     },
-    package::archive::{ArchiveError, Inspected, Limits, inspect},
+    serverless::package::archive::{ArchiveError, Inspected, Limits, inspect},
 };
 
 /// Arguments of `shelf publish`.

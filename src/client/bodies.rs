@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::credentials::Secret;
-use crate::package::archive::Inspected;
+use crate::serverless::package::archive::Inspected;
 
 /// `POST /login`. Not `Debug`: it holds the password.
 #[derive(Serialize)]

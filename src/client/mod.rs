@@ -2,7 +2,7 @@
 //! the write API (`login`, `releases`, the upload, `tokens`, `keys`) over HTTP.
 //!
 //! A publish runs through it in order: [`pack`] turns a folder into a deterministic zip,
-//! [`crate::package::archive::inspect`] checks it with the server's own rules, [`auth`]
+//! [`crate::serverless::package::archive::inspect`] checks it with the server's own rules, [`auth`]
 //! picks the credentials from flags, the environment and the [`credentials`] file, and
 //! [`RegistryClient`] announces the release and streams the zip, signing it when a key is
 //! used ([`crate::auth::signature`], the code the server verifies with). The network sits

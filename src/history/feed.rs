@@ -30,9 +30,10 @@ use serde::{Deserialize, Serialize};
 
 use super::ScopedFiles;
 use crate::{
-    index::{IndexConfig, IndexError, IndexRepo, PackageRecord, repo::CONFIG_FILE, shard_path},
+    index::{IndexConfig, IndexError, IndexRepo, repo::CONFIG_FILE, shard_path},
     output::{Content, OutFile},
-    package::{PackageName, Version},
+    serverless::package::{PackageName, Version},
+    serverless::record::PackageRecord,
 };
 
 /// How many changes a full page holds.

@@ -1,17 +1,17 @@
 //! The git-backed index: the registry's source of truth and its audit trail.
 //!
-//! One file per package at a crates.io-style sharded path, one JSON line per version in
-//! publish order, `config.json` at the root. Every change is one commit. This module owns the
-//! line format ([`line`]), where a package's file lives ([`shard`]), the registry's
-//! `config.json` ([`config`]) and the git operations ([`repo`]). It never renders or serves.
+//! Files at paths, committed one change at a time; `config.json` at the root. This module
+//! owns where a package's file lives ([`shard`], crates.io-style), the registry's
+//! `config.json` ([`config`]) and the git operations ([`repo`]: read a file, commit one file
+//! as one change, put a failed write back). What a file holds is for the protocol that owns
+//! it to say (the Serverless protocol's lines are [`crate::serverless::record`]). It never
+//! renders or serves.
 
 pub mod config;
-pub mod line;
 pub mod remote;
 pub mod repo;
 pub mod shard;
 
 pub use config::IndexConfig;
-pub use line::{FieldError, IndexLine, PackageRecord, README_CAP};
 pub use repo::{Author, IndexError, IndexRepo};
 pub use shard::shard_path;

@@ -15,11 +15,7 @@ use std::{
 
 use git2::{Oid, Repository, Signature};
 
-use super::{
-    IndexConfig,
-    line::{LineError, PackageRecord},
-    shard_path,
-};
+use super::IndexConfig;
 
 /// Who a commit is attributed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,10 +45,10 @@ pub enum IndexError {
     #[error("reading or writing the index failed")]
     Io(#[from] io::Error),
     #[error("index file {path} is invalid")]
-    Line {
+    Invalid {
         path: String,
         #[source]
-        source: LineError,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error("the index's config.json is invalid")]
     Config(#[source] serde_json::Error),
@@ -134,61 +130,27 @@ impl IndexRepo {
         self.commit_file(CONFIG_FILE, &text, message, author)
     }
 
-    /// A package's record, by canonical name; `None` when it has no file.
+    /// The bytes of the file at `rel` in the working tree; `None` when there is none. Reads
+    /// files only (no git), so threads may call [`read_file`] at once.
     ///
     /// # Errors
-    /// I/O errors, or [`IndexError::Line`] when a line is not valid.
-    pub fn read(&self, canonical: &str) -> Result<Option<PackageRecord>, IndexError> {
-        read_record(&self.root, canonical)
+    /// I/O errors other than the file being absent.
+    pub fn read_file(&self, rel: &str) -> Result<Option<Vec<u8>>, IndexError> {
+        read_file(&self.root, rel)
     }
 
-    /// Writes a package's file and commits it.
+    /// Commits `bytes` as the file `rel` (one commit, see [`IndexRepo::commit_file`]).
     ///
     /// # Errors
-    /// Git and I/O errors.
-    pub fn write(
+    /// Git and I/O errors; the working tree is back at `HEAD` after any of them.
+    pub fn write_file(
         &self,
-        canonical: &str,
-        record: &PackageRecord,
+        rel: &str,
+        bytes: &[u8],
         message: &str,
         author: &Author,
     ) -> Result<Oid, IndexError> {
-        self.commit_file(
-            &shard_path(canonical),
-            record.to_text().as_bytes(),
-            message,
-            author,
-        )
-    }
-
-    /// The canonical names of every package file in the working tree, sorted.
-    ///
-    /// # Errors
-    /// I/O errors walking the tree.
-    pub fn packages(&self) -> Result<Vec<String>, IndexError> {
-        let mut names = Vec::new();
-        let walk = walkdir::WalkDir::new(&self.root)
-            .min_depth(2)
-            .max_depth(3)
-            .into_iter()
-            .filter_entry(|e| e.file_name() != ".git");
-        for entry in walk {
-            let entry = entry.map_err(io::Error::other)?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(&self.root) else {
-                continue;
-            };
-            let rel = rel.to_string_lossy();
-            let name = entry.file_name().to_string_lossy();
-            // Only files at their own shard path are packages (not READMEs or stray files).
-            if shard_path(&name) == rel {
-                names.push(name.into_owned());
-            }
-        }
-        names.sort();
-        Ok(names)
+        self.commit_file(rel, bytes, message, author)
     }
 
     /// Paths of the working tree that differ from `HEAD` (modified, added, deleted or
@@ -476,19 +438,14 @@ pub enum Fault {
     Panic,
 }
 
-/// A package's record from the index's working tree at `root`, `None` when it has no file.
-/// Reads files only (no git), so threads can call it at once (a full build does).
+/// The bytes of the file at `rel` under the working tree `root`; `None` when there is none.
 ///
 /// # Errors
-/// I/O errors, and [`IndexError::Line`] for a line that does not parse.
-pub fn read_record(root: &Path, canonical: &str) -> Result<Option<PackageRecord>, IndexError> {
-    let rel = shard_path(canonical);
-    let text = match fs::read_to_string(root.join(&rel)) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    PackageRecord::parse(&text)
-        .map(Some)
-        .map_err(|source| IndexError::Line { path: rel, source })
+/// I/O errors other than the file being absent.
+pub fn read_file(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, IndexError> {
+    match fs::read(root.join(rel)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }

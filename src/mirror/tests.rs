@@ -7,8 +7,8 @@ use crate::{
     index::Author,
     output::Layout,
     output::MemoryTarget,
-    package::testing::ZipBuilder,
     registry::{Options, Registry},
+    serverless::package::testing::ZipBuilder,
 };
 
 fn now() -> time::OffsetDateTime {

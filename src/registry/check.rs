@@ -17,6 +17,7 @@ use crate::{
     index::IndexRepo,
     output::DirTarget,
     output::Layout,
+    serverless::record::RecordStore,
 };
 
 /// What the check found; empty lists mean a consistent registry.

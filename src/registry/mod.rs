@@ -1,6 +1,6 @@
 //! The registry: one walk from a zip to published files, and the other index changes.
 //!
-//! `add` goes zip → checks ([`crate::package`]) → blob ([`crate::blob`]) → index line and
+//! `add` goes zip → checks ([`crate::serverless::package`]) → blob ([`crate::blob`]) → index line and
 //! commit ([`crate::index`]) → plan of changed files, rendering and the writer
 //! ([`crate::site`]) → target ([`crate::output`]). Nothing is written before every check
 //! passed, and a call returns success only after the commit and the files exist.
@@ -32,20 +32,22 @@ use crate::{
     clock,
     config::DEFAULT_BASE_URL,
     index::{
-        FieldError, IndexConfig, IndexLine, IndexRepo, PackageRecord,
+        IndexConfig, IndexRepo,
         config::normalize_base_url,
-        line::{self, LINE_FORMAT},
-        repo::{Author, IndexError, read_record},
+        repo::{Author, IndexError},
     },
     output::{
         DirTarget, Layout, Target,
         writer::{SyncStats, Writer},
     },
-    package::{
+    serverless::package::{
         NameError, PackageName, Version, VersionError,
         archive::{self, ArchiveError, Inspected, Limits},
     },
     serverless::paths::package_prefixes,
+    serverless::record::{
+        self as line, FieldError, IndexLine, LINE_FORMAT, PackageRecord, RecordStore, read_record,
+    },
     site::{
         assets,
         docs::{self, SearchEntry},

@@ -234,7 +234,8 @@ mod tests {
     fn uncommitted_work_of_a_killed_writer_goes_back_to_head() {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path();
-        let zip = crate::package::testing::ZipBuilder::package("hello", "1.0.0").build();
+        let zip =
+            crate::serverless::package::testing::ZipBuilder::package("hello", "1.0.0").build();
         let mut registry = Registry::open(&Options::new(data)).expect("open");
         registry
             .add(zip.as_slice(), "", &Author::named("a"), crate::clock::now())
@@ -294,6 +295,7 @@ mod tests {
             0
         );
         // And the next commit works.
+        use crate::serverless::record::RecordStore as _;
         let index = IndexRepo::open_or_init(&root, "").expect("open");
         let record = index.read("hello").expect("read").expect("hello");
         index

@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 
-use crate::index::{IndexConfig, IndexLine, PackageRecord, line};
+use crate::{
+    index::IndexConfig,
+    serverless::record::{self as line, IndexLine, PackageRecord},
+};
 
 /// One version, as `{name}/releases/latest`, `{name}/releases/tags/{version}` and (wrapped)
 /// the v3 paths serve it. The fields from `name` to `home` are the SRM's; the rest are Shelf's.

@@ -11,8 +11,9 @@ use super::{
 };
 use crate::{
     blob::BlobStore,
-    index::{IndexConfig, PackageRecord},
+    index::IndexConfig,
     output::{Content, OutFile},
+    serverless::record::PackageRecord,
 };
 
 /// How many recently updated packages the home page lists; the rest are found by search.

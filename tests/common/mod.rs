@@ -19,8 +19,8 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-pub use shelf::package::testing::ZipBuilder;
 use shelf::registry::{Options, Registry};
+pub use shelf::serverless::package::testing::ZipBuilder;
 
 /// A registry in a temporary directory: `data/` (index, blobs, site) and room for zips.
 pub struct Fixture {

@@ -6,8 +6,8 @@ use serde_json::json;
 use shelf::{
     api::testing::{TestApp, TestUser},
     index::repo::{Fault, WriteStep},
-    package::testing::ZipBuilder,
     registry::Registry,
+    serverless::package::testing::ZipBuilder,
 };
 
 use crate::common::{git_in, snapshot::Snapshot};

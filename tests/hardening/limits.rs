@@ -11,8 +11,8 @@ use shelf::{
         app::Quota,
         testing::{PASSWORD, TestApp, relaxed_settings},
     },
-    index::line::{DESCRIPTION_CAP, LIST_CAP, NOTES_CAP},
-    package::testing::{ZipBuilder, publish_yaml},
+    serverless::package::testing::{ZipBuilder, publish_yaml},
+    serverless::record::{DESCRIPTION_CAP, LIST_CAP, NOTES_CAP},
 };
 
 use crate::common::snapshot::Snapshot;

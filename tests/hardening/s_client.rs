@@ -283,7 +283,7 @@ mod signed {
             s_client::{code_key_id, sign_code},
             testing::TestApp,
         },
-        package::testing::ZipBuilder,
+        serverless::package::testing::ZipBuilder,
     };
 
     use crate::common::snapshot::Snapshot;
@@ -311,7 +311,7 @@ mod signed {
     }
 
     fn form_post(headers: &[(String, String)], version: &str) -> Request<Body> {
-        let yaml = shelf::package::testing::publish_yaml("hello", version);
+        let yaml = shelf::serverless::package::testing::publish_yaml("hello", version);
         let form: String = form_urlencoded::Serializer::new(String::new())
             .append_pair("publish", &yaml)
             .append_pair("version_body", "notes")

@@ -2,7 +2,9 @@
 //! stale, replayed or signed over something else.
 
 use serde_json::json;
-use shelf::{api::testing::TestApp, auth::signature::sign, package::testing::ZipBuilder};
+use shelf::{
+    api::testing::TestApp, auth::signature::sign, serverless::package::testing::ZipBuilder,
+};
 
 use crate::catalogue::{Case, Ctx, case, put_zip};
 

@@ -1,7 +1,7 @@
 //! Hostile URL paths, site reads, `POST /releases` bodies, content types and giant JSON.
 
 use serde_json::json;
-use shelf::package::testing::ZipBuilder;
+use shelf::serverless::package::testing::ZipBuilder;
 
 use crate::catalogue::{Case, Ctx, Payload, case};
 

@@ -10,7 +10,7 @@ use std::{
 };
 
 use serde_json::json;
-use shelf::package::testing::ZipBuilder;
+use shelf::serverless::package::testing::ZipBuilder;
 
 use crate::common::{
     Fixture,

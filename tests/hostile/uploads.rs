@@ -2,7 +2,7 @@
 //! files, escaping and duplicate entries, names Windows cannot create or that Windows and
 //! macOS unpack to one path, symlinks, encryption, lying sizes and bombs.
 
-use shelf::package::testing::{
+use shelf::serverless::package::testing::{
     ZipBuilder, publish_yaml, rename_entry, set_declared_size, set_encrypted_flag,
 };
 

@@ -3,7 +3,7 @@
 //! compression methods nobody should use. Each is a complete, parseable zip; what makes it
 //! hostile is stated on the function.
 
-use shelf::package::testing::{ZipBuilder, publish_yaml, rename_entry};
+use shelf::serverless::package::testing::{ZipBuilder, publish_yaml, rename_entry};
 
 /// One entry of [`raw_zip`].
 pub struct RawEntry {

@@ -3,7 +3,14 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::package::{Version, version};
+use std::{io, path::Path};
+
+use git2::Oid;
+
+use crate::{
+    index::{Author, IndexError, IndexRepo, repo::read_file, shard_path},
+    serverless::package::{Version, version},
+};
 
 /// The longest readme kept in an index line, in bytes. Longer readmes are cut at a character
 /// boundary (and `readme_truncated` is set) so that one package cannot make the index, which
@@ -241,7 +248,7 @@ impl IndexLine {
     ///
     /// # Errors
     /// The version's parse error.
-    pub fn parsed_version(&self) -> Result<Version, crate::package::VersionError> {
+    pub fn parsed_version(&self) -> Result<Version, crate::serverless::package::VersionError> {
         Version::parse(&self.version)
     }
 }
@@ -355,5 +362,103 @@ impl PackageRecord {
             .iter()
             .find(|(v, l)| v == best && !l.yanked)
             .map(|(_, l)| *l)
+    }
+}
+
+/// A package's record from the index's working tree at `root`, `None` when it has no file.
+/// Reads files only (no git), so threads can call it at once (a full build does).
+///
+/// # Errors
+/// I/O errors, and [`IndexError::Invalid`] for a file that is not UTF-8 or a line that does
+/// not parse.
+pub fn read_record(root: &Path, canonical: &str) -> Result<Option<PackageRecord>, IndexError> {
+    let rel = shard_path(canonical);
+    let Some(bytes) = read_file(root, &rel)? else {
+        return Ok(None);
+    };
+    let invalid = |path: String, source: Box<dyn std::error::Error + Send + Sync>| {
+        IndexError::Invalid { path, source }
+    };
+    let text = String::from_utf8(bytes).map_err(|e| invalid(rel.clone(), Box::new(e)))?;
+    PackageRecord::parse(&text)
+        .map(Some)
+        .map_err(|e| invalid(rel, Box::new(e)))
+}
+
+/// The canonical names of every package file in the working tree at `root`, sorted: the
+/// files at their own shard path (not READMEs, stray files, or another protocol's folder).
+///
+/// # Errors
+/// I/O errors walking the tree.
+pub fn packages(root: &Path) -> Result<Vec<String>, IndexError> {
+    let mut names = Vec::new();
+    let walk = walkdir::WalkDir::new(root)
+        .min_depth(2)
+        .max_depth(3)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git");
+    for entry in walk {
+        let entry = entry.map_err(io::Error::other)?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy();
+        let name = entry.file_name().to_string_lossy();
+        if shard_path(&name) == rel {
+            names.push(name.into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Serverless records in the index: a package's file at its shard path, one line per version.
+pub trait RecordStore {
+    /// A package's record, by canonical name; `None` when it has no file.
+    ///
+    /// # Errors
+    /// I/O errors, or [`IndexError::Invalid`] when a line is not valid.
+    fn read(&self, canonical: &str) -> Result<Option<PackageRecord>, IndexError>;
+
+    /// Writes a package's file and commits it.
+    ///
+    /// # Errors
+    /// Git and I/O errors.
+    fn write(
+        &self,
+        canonical: &str,
+        record: &PackageRecord,
+        message: &str,
+        author: &Author,
+    ) -> Result<Oid, IndexError>;
+
+    /// The canonical names of every package, sorted.
+    ///
+    /// # Errors
+    /// I/O errors walking the tree.
+    fn packages(&self) -> Result<Vec<String>, IndexError>;
+}
+
+impl RecordStore for IndexRepo {
+    fn read(&self, canonical: &str) -> Result<Option<PackageRecord>, IndexError> {
+        read_record(self.root(), canonical)
+    }
+
+    fn write(
+        &self,
+        canonical: &str,
+        record: &PackageRecord,
+        message: &str,
+        author: &Author,
+    ) -> Result<Oid, IndexError> {
+        let rel = shard_path(canonical);
+        self.write_file(&rel, record.to_text().as_bytes(), message, author)
+    }
+
+    fn packages(&self) -> Result<Vec<String>, IndexError> {
+        packages(self.root())
     }
 }

@@ -29,7 +29,7 @@ mod names;
 mod records;
 
 use super::{Manifest, ManifestError, manifest};
-use crate::index::{README_CAP, line::cap_readme};
+use crate::serverless::record::{README_CAP, cap_readme};
 use records::{check_raw_records, count_record_signatures, find_unlisted_header};
 
 /// Entries this size or smaller (uncompressed) are exempt from [`Limits::max_ratio`]: a small

@@ -3,7 +3,7 @@
 use std::io::{Cursor, Write};
 
 use super::*;
-use crate::package::testing::{self, ZipBuilder, publish_yaml};
+use crate::serverless::package::testing::{self, ZipBuilder, publish_yaml};
 
 fn check(zip: &[u8]) -> Result<Inspected, ArchiveError> {
     inspect(Cursor::new(zip), &Limits::default())

@@ -356,7 +356,8 @@ mod tests {
             .read_to_string(&mut yaml)
             .expect("read");
         assert_eq!(yaml, publish_yaml("demo", "1.2.3"));
-        let manifest = crate::package::manifest::parse(yaml.as_bytes()).expect("valid manifest");
+        let manifest =
+            crate::serverless::package::manifest::parse(yaml.as_bytes()).expect("valid manifest");
         assert_eq!(manifest.name.as_str(), "demo");
         assert_eq!(manifest.provider, ["alibaba"]);
     }
