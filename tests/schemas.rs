@@ -9,10 +9,11 @@ mod schema;
 
 use serde_json::{Map, Value, json};
 use shelf::index::IndexConfig;
-use shelf::serverless::record::{IndexLine, PackageRecord};
-use shelf::site::docs::{
-    SearchIndex, V3, list_item, package_index, registry_config, release, release_list, search_entry,
+use shelf::serverless::docs::{
+    V3, config_paths, list_item, package_index, release, release_list, search_entry,
 };
+use shelf::serverless::record::{IndexLine, PackageRecord};
+use shelf::site::docs::{SearchIndex, registry_config};
 
 use schema::{errors, validate};
 
@@ -290,10 +291,13 @@ fn package_index_and_search_conform() {
 
 #[test]
 fn registry_config_conforms() {
-    validate("registry-config", &to_value(registry_config(&config())));
+    validate(
+        "registry-config",
+        &to_value(registry_config(&config(), config_paths())),
+    );
     let mut split = IndexConfig::new("https://registry.example.com/");
     split.api_url = Some("https://api.example.com".into());
-    let doc = to_value(registry_config(&split));
+    let doc = to_value(registry_config(&split, config_paths()));
     validate("registry-config", &doc);
     assert_eq!(doc["v3_url"], "https://registry.example.com/v3");
 }
@@ -422,7 +426,7 @@ fn config_urls_are_absolute_without_trailing_slash() {
         doc[&at[1..]] = bad.clone();
         rejects("index-config", &doc, at);
     }
-    let mut doc = to_value(registry_config(&config()));
+    let mut doc = to_value(registry_config(&config(), config_paths()));
     doc["paths"]
         .as_object_mut()
         .expect("paths")

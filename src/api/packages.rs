@@ -336,7 +336,9 @@ async fn may_manage(
 ) -> Result<String, ApiError> {
     let parsed = PackageName::parse(name).map_err(|_| ApiError::not_found("Package not found"))?;
     let canonical = parsed.canonical();
-    let exists = app.catalog.contains_canonical(&canonical);
+    let exists = app
+        .catalog
+        .contains(crate::serverless::NAME, &canonical, |n| n.replace('_', "-"));
     if !exists {
         return Err(ApiError::not_found("Package not found"));
     }

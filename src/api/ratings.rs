@@ -70,7 +70,10 @@ fn existing(
     let canonical = PackageName::parse(&name)
         .map_err(|_| not_found())?
         .canonical();
-    if app.catalog.contains_canonical(&canonical) {
+    if app
+        .catalog
+        .contains(crate::serverless::NAME, &canonical, |n| n.replace('_', "-"))
+    {
         Ok((name, canonical))
     } else {
         Err(not_found())

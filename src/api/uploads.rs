@@ -42,7 +42,8 @@ use crate::{
         users,
     },
     index::Author,
-    registry::{Registry, Release, inspect_staged},
+    registry::Registry,
+    serverless::ops::{Release, inspect_staged},
     serverless::package::Version,
     serverless::record::PackageRecord,
 };

@@ -1,7 +1,6 @@
 //! What a valid account looks like: the username and email rules shared by
 //! `POST /register` and `shelf user add`.
 
-
 /// The longest username, in bytes.
 pub const MAX_NAME_LEN: usize = 64;
 

@@ -24,8 +24,8 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         tracing::warn!("{repaired}");
     }
     let mut registry = Registry::open(options)?;
-    let only = (!args.packages.is_empty()).then_some(args.packages.as_slice());
-    let stats = registry.build(only)?;
+    let only = crate::serverless::ops::package_ids(&args.packages)?;
+    let stats = registry.build((!only.is_empty()).then_some(only.as_slice()))?;
     println!(
         "Built {} in {:.2}s: {} written, {} unchanged, {} removed",
         options

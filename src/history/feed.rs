@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ScopedFiles;
 use crate::{
-    index::{IndexConfig, IndexError, IndexRepo, repo::CONFIG_FILE, shard_path},
+    index::{IndexConfig, IndexError, IndexRepo, repo::CONFIG_FILE},
     output::{Content, OutFile},
     serverless::package::{PackageName, Version},
     serverless::record::PackageRecord,
@@ -396,13 +396,13 @@ fn touched(repo: &Repository, commit: &Commit<'_>) -> Result<Touched, IndexError
     Ok(out)
 }
 
-/// The canonical package name whose file sits at `rel` (a `/`-separated path in the index),
-/// or `None` when `rel` is not a package file (a README, CI configuration).
+/// The package whose file sits at `rel` (a `/`-separated path in the index), by canonical
+/// name, or `None` when `rel` is no protocol's package file (a README, CI configuration).
 #[must_use]
 pub fn package_of(rel: &str) -> Option<String> {
-    let file = rel.rsplit('/').next()?;
-    let name = PackageName::parse(file).ok()?;
-    (name.canonical() == file && shard_path(file) == rel).then(|| file.to_owned())
+    crate::protocols::ALL
+        .iter()
+        .find_map(|protocol| protocol.package_of(rel))
 }
 
 /// The name as published in the package file at `rel` of `tree`.

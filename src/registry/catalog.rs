@@ -11,11 +11,15 @@ use std::{
 
 use crate::site::docs::SearchEntry;
 
-/// Package name → its search entry, sorted by name.
+/// (package name, protocol) → the package's search entry: sorted by name, the protocols'
+/// packages side by side.
 #[derive(Clone, Default)]
 pub struct Catalog {
-    inner: Arc<RwLock<Option<BTreeMap<String, SearchEntry>>>>,
+    inner: Arc<RwLock<Option<BTreeMap<Key, SearchEntry>>>>,
 }
+
+/// A catalog key: the package's name as published, and its protocol.
+pub type Key = (String, &'static str);
 
 impl Catalog {
     /// Whether it has been filled from the index.
@@ -28,27 +32,35 @@ impl Catalog {
     }
 
     /// Replaces every entry.
-    pub fn replace(&self, entries: BTreeMap<String, SearchEntry>) {
+    pub fn replace(&self, entries: BTreeMap<Key, SearchEntry>) {
         *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Some(entries);
     }
 
     /// Sets (`Some`) or removes (`None`) one package's entry.
-    pub fn set(&self, name: &str, entry: Option<SearchEntry>) {
+    pub fn set(&self, protocol: &'static str, name: &str, entry: Option<SearchEntry>) {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         let map = inner.get_or_insert_with(BTreeMap::new);
+        let key = (name.to_owned(), protocol);
         match entry {
-            Some(entry) => map.insert(name.to_owned(), entry),
-            None => map.remove(name),
+            Some(entry) => map.insert(key, entry),
+            None => map.remove(&key),
         };
     }
 
-    /// Whether a package with this canonical name (`_` written as `-`) is in the catalog.
+    /// Whether a package of `protocol` whose name `canonical` maps to the same canonical
+    /// form is in the catalog.
     #[must_use]
-    pub fn contains_canonical(&self, canonical: &str) -> bool {
+    pub fn contains(
+        &self,
+        protocol: &str,
+        canonical: &str,
+        canonical_of: impl Fn(&str) -> String,
+    ) -> bool {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        inner
-            .as_ref()
-            .is_some_and(|map| map.keys().any(|name| name.replace('_', "-") == canonical))
+        inner.as_ref().is_some_and(|map| {
+            map.keys()
+                .any(|(name, p)| *p == protocol && canonical_of(name) == canonical)
+        })
     }
 
     /// Every entry, sorted by name.

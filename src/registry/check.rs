@@ -15,9 +15,7 @@ use super::{Options, Registry, RegistryError};
 use crate::{
     blob::{self, BlobStore},
     index::IndexRepo,
-    output::DirTarget,
-    output::Layout,
-    serverless::record::RecordStore,
+    output::{DirTarget, Layout},
 };
 
 /// What the check found; empty lists mean a consistent registry.
@@ -79,24 +77,22 @@ pub fn check(opts: &Options) -> Result<Report, RegistryError> {
     );
     let blobs = BlobStore::open(&opts.data.join("blobs"))?;
     let mut lines_ok = true;
-    for canonical in index.packages()? {
-        match index.read(&canonical) {
-            Ok(Some(record)) => {
-                for line in record.live() {
-                    report.blobs_checked += 1;
-                    if let Some(problem) =
-                        blob_problem(&blobs.path(&line.sha256), line.size, &line.sha256)
-                    {
-                        report
-                            .blobs
-                            .push(format!("{}@{}: {problem}", line.name, line.version));
+    for protocol in crate::protocols::ALL {
+        for canonical in protocol.packages(index.root())? {
+            match protocol.blobs(index.root(), &canonical) {
+                Ok(uses) => {
+                    for used in uses {
+                        report.blobs_checked += 1;
+                        let path = blobs.path(&used.sha256);
+                        if let Some(problem) = blob_problem(&path, used.size, &used.sha256) {
+                            report.blobs.push(format!("{}: {problem}", used.label));
+                        }
                     }
                 }
-            }
-            Ok(None) => {}
-            Err(e) => {
-                lines_ok = false;
-                report.index.push(e.to_string());
+                Err(e) => {
+                    lines_ok = false;
+                    report.index.push(e.to_string());
+                }
             }
         }
     }

@@ -1,13 +1,18 @@
-//! The registry: one walk from a zip to published files, and the other index changes.
+//! The registry: the orchestration every protocol shares.
 //!
-//! `add` goes zip → checks ([`crate::serverless::package`]) → blob ([`crate::blob`]) → index line and
-//! commit ([`crate::index`]) → plan of changed files, rendering and the writer
-//! ([`crate::site`]) → target ([`crate::output`]). Nothing is written before every check
-//! passed, and a call returns success only after the commit and the files exist.
-//! [`worker`] runs all of it on one thread, in order, for the server.
-//! One process writes a data directory at a time ([`lock`]), and a server starting after a
-//! crash first clears away what the killed one left ([`recover`]).
+//! A change goes protocol checks → blob ([`crate::blob`]) → index commit ([`crate::index`])
+//! → the changed packages' plans, each by its protocol ([`crate::site::protocol`]), and the
+//! registry-wide files ([`crate::site`]) → the one writer ([`crate::output`]). Nothing is
+//! written before every check passed, and a call returns success only after the commit and
+//! the files exist. [`build`] writes the site and keeps the [`catalog`]; [`worker`] runs
+//! every change on one thread, in order, for the server. One process writes a data
+//! directory at a time ([`lock`]), a server starting after a crash first clears away what
+//! the killed one left ([`recover`]), and [`check`] says whether everything agrees. The
+//! registry knows no package format: the protocols' own changes (the Serverless publish,
+//! yank and delete are [`crate::serverless::ops`]) use its index, blobs and
+//! [`Registry::regenerate`].
 
+pub mod build;
 pub mod catalog;
 pub mod check;
 pub mod hooks;
@@ -19,39 +24,26 @@ pub use catalog::Catalog;
 use hooks::Hooks;
 
 use std::{
-    collections::BTreeMap,
-    io::{self, BufReader, Read},
+    io,
     path::{Path, PathBuf},
 };
 
-use rayon::prelude::*;
-use time::OffsetDateTime;
-
 use crate::{
-    blob::{BlobStore, StageError, Staged},
-    clock,
+    blob::{BlobStore, StageError},
     config::DEFAULT_BASE_URL,
     index::{
         IndexConfig, IndexRepo,
         config::normalize_base_url,
         repo::{Author, IndexError},
     },
-    output::{
-        DirTarget, Layout, Target,
-        writer::{SyncStats, Writer},
-    },
-    serverless::package::{
-        NameError, PackageName, Version, VersionError,
-        archive::{self, ArchiveError, Inspected, Limits},
-    },
-    serverless::paths::package_prefixes,
-    serverless::record::{
-        self as line, FieldError, IndexLine, LINE_FORMAT, PackageRecord, RecordStore, read_record,
+    output::{DirTarget, Layout, Target, writer::SyncStats},
+    serverless::{
+        package::{NameError, VersionError, archive::ArchiveError, archive::Limits},
+        record::FieldError,
     },
     site::{
         assets,
-        docs::{self, SearchEntry},
-        plan::{self, Context},
+        protocol::{PackageId, PlanError},
         render::{RenderError, Renderer},
     },
 };
@@ -171,6 +163,15 @@ impl RegistryError {
     }
 }
 
+impl From<PlanError> for RegistryError {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::Index(e) => RegistryError::Index(e),
+            PlanError::Render(e) => RegistryError::Render(e),
+        }
+    }
+}
+
 impl From<StageError> for RegistryError {
     fn from(e: StageError) -> Self {
         match e {
@@ -226,7 +227,7 @@ pub struct Registry {
     presentation: (Option<PathBuf>, Option<PathBuf>),
     /// Changed packages whose files wait for [`Registry::flush`]; `None` when every change
     /// writes its files at once. The writer thread defers within a batch of queued jobs.
-    deferred: Option<Vec<PackageRecord>>,
+    deferred: Option<Vec<PackageId>>,
 }
 
 impl Registry {
@@ -345,537 +346,15 @@ impl Registry {
         &self.index
     }
 
-    /// Checks a zip and publishes it: blob, index line, commit, then the package's files and
-    /// the registry-wide files. `notes` become the release notes (`body`).
-    ///
-    /// # Errors
-    /// A client error when the zip or its version is refused (nothing is written then);
-    /// an I/O, git or render error otherwise.
-    pub fn add(
-        &mut self,
-        zip: impl Read,
-        notes: &str,
-        publisher: &Author,
-        now: OffsetDateTime,
-    ) -> Result<Published, RegistryError> {
-        let staged = self.blobs.stage(zip, self.limits.max_zip_bytes)?;
-        let inspected = inspect_staged(&staged, &self.limits)?;
-        let release = Release {
-            notes: notes.to_owned(),
-            ..Release::default()
-        };
-        self.publish(staged, &inspected, &release, publisher, now, |_| {
-            Ok::<(), RegistryError>(())
-        })
-    }
-
-    /// Whether `name@version` could be published now: the name is not taken under another
-    /// spelling and the version number was never used. `authorize` sees the package's
-    /// record (`None` for a new name) and may refuse.
-    ///
-    /// # Errors
-    /// The reason it cannot be published.
-    pub fn check_publishable<E: From<RegistryError>>(
-        &self,
-        name: &PackageName,
-        version: &Version,
-        authorize: impl FnOnce(Option<&PackageRecord>) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let record = self
-            .index
-            .read(&name.canonical())
-            .map_err(RegistryError::from)?;
-        if let Some(record) = &record {
-            check_new_version(record, name.as_str(), version)?;
-        }
-        authorize(record.as_ref())
-    }
-
-    /// Publishes a staged, inspected zip: the version check, `authorize` (which sees the
-    /// package's record, `None` for a new name, and may refuse), the blob, the index line
-    /// and its commit, then the files. Everything that can refuse runs before anything is
-    /// written.
-    ///
-    /// # Errors
-    /// A client error when the version or the caller is refused; I/O, git or render errors.
-    pub fn publish<E: From<RegistryError>>(
-        &mut self,
-        staged: Staged,
-        inspected: &Inspected,
-        release: &Release,
-        publisher: &Author,
-        now: OffsetDateTime,
-        authorize: impl FnOnce(Option<&PackageRecord>) -> Result<(), E>,
-    ) -> Result<Published, E> {
-        let manifest = &inspected.manifest;
-        let (name, version) = (
-            manifest.name.as_str().to_owned(),
-            manifest.version.to_string(),
-        );
-        let canonical = manifest.name.canonical();
-        let existing = self.index.read(&canonical).map_err(RegistryError::from)?;
-        if let Some(record) = &existing {
-            check_new_version(record, &name, &manifest.version)?;
-        }
-        authorize(existing.as_ref())?;
-        let mut record = existing.unwrap_or(PackageRecord { lines: Vec::new() });
-
-        let (sha256, size) = (staged.sha256.clone(), staged.size);
-        let or = |own: &str, given: &str| {
-            if own.is_empty() {
-                given.to_owned()
-            } else {
-                own.to_owned()
-            }
-        };
-        let or_list = |own: &[String], given: &[String]| {
-            if own.is_empty() {
-                given.to_vec()
-            } else {
-                own.to_vec()
-            }
-        };
-        let (readme, readme_truncated) = match &release.readme {
-            Some(text) if !text.is_empty() => line::cap_readme(text),
-            _ => (inspected.readme.clone(), inspected.readme_truncated),
-        };
-        let line = IndexLine {
-            v: LINE_FORMAT,
-            name: name.clone(),
-            version: version.clone(),
-            kind: manifest.kind.as_str().to_owned(),
-            description: or(&manifest.description, &release.description),
-            home: or(&manifest.home, &release.home),
-            provider: or_list(&manifest.provider, &release.provider),
-            tags: or_list(&manifest.tags, &release.tags),
-            category: manifest.category.clone(),
-            edition: manifest.edition.clone(),
-            sha256: sha256.clone(),
-            size,
-            created_at: clock::rfc3339(now),
-            body: release.notes.clone(),
-            readme,
-            readme_truncated,
-            service: or_map(&manifest.service, &release.service),
-            commands: or_map(&manifest.commands, &release.commands),
-            properties: or_map(&manifest.properties, &release.properties),
-            parameters: manifest.parameters.clone(),
-            dependencies: manifest.dependencies.clone(),
-            yanked: false,
-            publisher: publisher.name.clone(),
-            deleted_at: None,
-            extra: serde_json::Map::new(),
-        };
-        line.check_caps().map_err(RegistryError::from)?;
-        record.lines.push(line);
-        // A blob this publish adds goes again if its commit fails, so a refused or failed
-        // publish leaves the store as it found it.
-        let new_blob = !self.blobs.contains(&sha256);
-        self.blobs.commit(staged).map_err(RegistryError::from)?;
-        let written = self.index.write(
-            &canonical,
-            &record,
-            &format!("Publish {name}@{version}"),
-            publisher,
-        );
-        let commit = match written {
-            Ok(commit) => commit,
-            Err(error) => {
-                if new_blob && let Err(e) = self.blobs.remove_unnamed(&sha256) {
-                    tracing::warn!("cannot remove the blob of a failed publish: {e}");
-                }
-                return Err(RegistryError::from(error).into());
-            }
-        };
-        let stats = self.regenerate(&[record])?;
-        let config = self.index.config().map_err(RegistryError::from)?;
-        Ok(Published {
-            release_url: config.url(&format!("{name}/releases/tags/{version}")),
-            zipball_url: config.zipball_url(&name, &version),
-            page_url: config.url(&format!("{name}/")),
-            name,
-            version,
-            sha256,
-            size,
-            commit: commit.to_string(),
-            stats,
-        })
-    }
-
     /// The blob store (for staging uploads outside the writer).
     #[must_use]
     pub fn blobs(&self) -> &BlobStore {
         &self.blobs
     }
 
-    /// Whether a package with this name (any spelling) has ever been published: its record.
-    ///
-    /// # Errors
-    /// Index errors.
-    pub fn record(&self, name: &PackageName) -> Result<Option<PackageRecord>, RegistryError> {
-        Ok(self.index.read(&name.canonical())?)
-    }
-
-    /// Yanks (`yanked = true`) or un-yanks a version. Returns `false`, committing nothing,
-    /// when the version already was in that state.
-    ///
-    /// # Errors
-    /// Client errors for an unknown package or version; I/O, git or render errors.
-    pub fn set_yanked(
-        &mut self,
-        name: &str,
-        version: &str,
-        yanked: bool,
-        actor: &Author,
-    ) -> Result<bool, RegistryError> {
-        let (canonical, mut record, version) = self.find_version(name, version)?;
-        let name = record.name().unwrap_or(name).to_owned();
-        let Some(line) = record.find_mut(&version).filter(|l| l.is_live()) else {
-            return Err(RegistryError::VersionNotFound {
-                name,
-                version: version.to_string(),
-            });
-        };
-        if line.yanked == yanked {
-            return Ok(false);
-        }
-        line.yanked = yanked;
-        let verb = if yanked { "Yank" } else { "Unyank" };
-        self.index.write(
-            &canonical,
-            &record,
-            &format!("{verb} {name}@{version}"),
-            actor,
-        )?;
-        self.regenerate(&[record])?;
-        Ok(true)
-    }
-
-    /// Deletes one version (`Some`) or every version of a package (`None`). Lines stay as
-    /// tombstones so the numbers are never used again; the files are removed from the site.
-    ///
-    /// # Errors
-    /// Client errors for an unknown package or version; I/O, git or render errors.
-    pub fn delete(
-        &mut self,
-        name: &str,
-        version: Option<&str>,
-        actor: &Author,
-        now: OffsetDateTime,
-    ) -> Result<SyncStats, RegistryError> {
-        let parsed = PackageName::parse(name)?;
-        let canonical = parsed.canonical();
-        let mut record = self.live_record(&canonical, name)?;
-        let name = record.name().unwrap_or(name).to_owned();
-        let stamp = clock::rfc3339(now);
-        let message = if let Some(version) = version {
-            let version = Version::parse(version)?;
-            let Some(line) = record.find_mut(&version).filter(|l| l.is_live()) else {
-                return Err(RegistryError::VersionNotFound {
-                    name,
-                    version: version.to_string(),
-                });
-            };
-            line.deleted_at = Some(stamp);
-            format!("Delete {name}@{version}")
-        } else {
-            for line in record.lines.iter_mut().filter(|l| l.is_live()) {
-                line.deleted_at = Some(stamp.clone());
-            }
-            format!("Delete {name}")
-        };
-        self.index.write(&canonical, &record, &message, actor)?;
-        self.regenerate(&[record])
-    }
-
-    /// Rewrites the site. `None` rebuilds everything and removes every file nothing
-    /// produces; `Some(names)` rewrites only those packages' files plus the registry-wide
-    /// files. Files whose bytes did not change are not touched.
-    ///
-    /// # Errors
-    /// Invalid names; I/O, git or render errors.
-    pub fn build(&mut self, only: Option<&[String]>) -> Result<SyncStats, RegistryError> {
-        let Some(names) = only.filter(|_| !self.needs_full_build) else {
-            return self.build_all();
-        };
-        let mut records = Vec::new();
-        for raw in names {
-            let canonical = PackageName::parse(raw)?.canonical();
-            match self.index.read(&canonical)? {
-                Some(record) => records.push(record),
-                None => return Err(RegistryError::PackageNotFound(raw.clone())),
-            }
-        }
-        self.regenerate(&records)
-    }
-
-    fn find_version(
-        &self,
-        name: &str,
-        version: &str,
-    ) -> Result<(String, PackageRecord, Version), RegistryError> {
-        let canonical = PackageName::parse(name)?.canonical();
-        let version = Version::parse(version)?;
-        let record = self.live_record(&canonical, name)?;
-        Ok((canonical, record, version))
-    }
-
-    fn live_record(&self, canonical: &str, name: &str) -> Result<PackageRecord, RegistryError> {
-        self.index
-            .read(canonical)?
-            .filter(|r| r.live().next().is_some())
-            .ok_or_else(|| RegistryError::PackageNotFound(name.to_owned()))
-    }
-
-    /// The catalog, shared: the API answers `/search` from it while this registry updates it.
-    ///
-    /// # Errors
-    /// Index errors while loading it the first time.
-    pub fn catalog(&mut self) -> Result<Catalog, RegistryError> {
-        self.load_catalog()?;
-        Ok(self.catalog.clone())
-    }
-
-    fn load_catalog(&mut self) -> Result<(), RegistryError> {
-        if self.catalog.is_loaded() {
-            return Ok(());
-        }
-        let mut catalog = BTreeMap::new();
-        for canonical in self.index.packages()? {
-            if let Some(entry) = self
-                .index
-                .read(&canonical)?
-                .as_ref()
-                .and_then(docs::search_entry)
-            {
-                catalog.insert(entry.name.clone(), entry);
-            }
-        }
-        self.catalog.replace(catalog);
-        Ok(())
-    }
-
-    /// From now until [`Registry::flush`], changes commit to the index but leave writing
-    /// their files to the flush. The writer thread runs every job already queued this way:
-    /// each is still its own commit, and the package files, registry-wide files, change feed
-    /// and index export are written once for all of them. Under many concurrent publishers
-    /// that is what a publish costs most, and what the callers wait for anyway.
-    pub fn defer_writes(&mut self) {
-        self.deferred.get_or_insert_with(Vec::new);
-    }
-
-    /// How many changes wait for [`Registry::flush`].
+    /// Limits on incoming archives.
     #[must_use]
-    pub fn deferred_len(&self) -> usize {
-        self.deferred.as_ref().map_or(0, Vec::len)
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
-
-    /// Writes the files of every change deferred since [`Registry::defer_writes`] (a package
-    /// changed twice is written once, as it is now) and stops deferring.
-    ///
-    /// # Errors
-    /// Those of the writes; the next change then rebuilds everything, so nothing committed
-    /// stays missing from the site.
-    pub fn flush(&mut self) -> Result<SyncStats, RegistryError> {
-        let Some(records) = self.deferred.take() else {
-            return Ok(SyncStats::default());
-        };
-        if records.is_empty() {
-            return Ok(SyncStats::default());
-        }
-        let mut latest: Vec<PackageRecord> = Vec::with_capacity(records.len());
-        for record in records.into_iter().rev() {
-            let same = |other: &PackageRecord| {
-                other.name().map(canonical_of) == record.name().map(canonical_of)
-            };
-            if !latest.iter().any(same) {
-                latest.push(record);
-            }
-        }
-        latest.reverse();
-        self.regenerate(&latest)
-            .inspect_err(|_| self.needs_full_build = true)
-    }
-
-    /// Rewrites the files of `records` and the registry-wide files (or defers that, see
-    /// [`Registry::defer_writes`]).
-    fn regenerate(&mut self, records: &[PackageRecord]) -> Result<SyncStats, RegistryError> {
-        if let Some(deferred) = &mut self.deferred {
-            deferred.extend_from_slice(records);
-            return Ok(SyncStats::default());
-        }
-        if self.needs_full_build {
-            return self.build_all();
-        }
-        self.load_catalog()?;
-        let config = self.index.config()?;
-        let cx = Context::new(&config, &self.renderer, &self.blobs, &self.assets);
-        let writer = Writer::new(&*self.target, self.layout, crate::protocols::RULES);
-        let mut stats = SyncStats::default();
-        // Where the time goes, for an operator wondering why publishes got slow.
-        let mut timer = PhaseTimer::start();
-        for record in records {
-            let Some(name) = record.name() else { continue };
-            let files = plan::package_files(record, &cx)?;
-            stats.absorb(writer.sync_scope(&package_prefixes(name), files)?);
-            self.catalog.set(name, docs::search_entry(record));
-        }
-        let packages = timer.lap();
-        let files = self.catalog.read(|entries| {
-            let entries: Vec<&SearchEntry> = entries.collect();
-            plan::registry_files(&entries, &cx)
-        })?;
-        stats.absorb(writer.sync_scope(&plan::registry_scope(), files)?);
-        let registry_wide = timer.lap();
-        let histories = crate::history::files(&self.index, &self.data, &config, false)?;
-        let history_derived = timer.lap();
-        for history in histories {
-            stats.absorb(writer.sync_scope(&history.scope, history.files)?);
-        }
-        let history_written = timer.lap();
-        tracing::debug!(
-            ?packages,
-            ?registry_wide,
-            ?history_derived,
-            ?history_written,
-            written = stats.written.len(),
-            "site files regenerated"
-        );
-        self.hooks.after_write(&stats);
-        Ok(stats)
-    }
-
-    fn build_all(&mut self) -> Result<SyncStats, RegistryError> {
-        let config = self.index.config()?;
-        let cx = Context::new(&config, &self.renderer, &self.blobs, &self.assets);
-        let writer = Writer::new(&*self.target, self.layout, crate::protocols::RULES);
-        // The whole site is listed once and written in batches; what nothing wrote goes.
-        let mut sync = writer.begin(&[String::new()])?;
-        let mut catalog = BTreeMap::new();
-        let root = self.index.root().to_owned();
-        let names = self.index.packages()?;
-        // Packages are read and rendered on every core, a slice at a time (so memory holds
-        // one slice's files, not the site's), and written in order: a package's files must
-        // reach the target in the order the plan gives (`latest` last), or a reader could
-        // see a `latest` its list does not hold yet.
-        for slice in names.chunks(BUILD_SLICE) {
-            let planned: Vec<Result<_, RegistryError>> = slice
-                .par_iter()
-                .map(|canonical| {
-                    let Some(record) = read_record(&root, canonical)? else {
-                        return Ok(None);
-                    };
-                    let files = plan::package_files(&record, &cx)?;
-                    Ok(Some((files, docs::search_entry(&record))))
-                })
-                .collect();
-            for package in planned.into_iter().filter_map(Result::transpose) {
-                let (files, entry) = package?;
-                sync.write(files)?;
-                if let Some(entry) = entry {
-                    catalog.insert(entry.name.clone(), entry);
-                }
-            }
-        }
-        let entries: Vec<&SearchEntry> = catalog.values().collect();
-        sync.write(plan::registry_files(&entries, &cx)?)?;
-        for history in crate::history::files(&self.index, &self.data, &config, true)? {
-            sync.write(history.files)?;
-        }
-        let stats = sync.finish()?;
-        self.catalog.replace(catalog);
-        self.needs_full_build = false;
-        self.hooks.after_write(&stats);
-        Ok(stats)
-    }
-}
-
-/// Laps of a stopwatch, for debug logs.
-struct PhaseTimer(std::time::Instant);
-
-impl PhaseTimer {
-    fn start() -> Self {
-        PhaseTimer(std::time::Instant::now())
-    }
-
-    /// The time since the last lap (or the start).
-    fn lap(&mut self) -> std::time::Duration {
-        let now = std::time::Instant::now();
-        now.duration_since(std::mem::replace(&mut self.0, now))
-    }
-}
-
-/// How many packages a full build renders at once (a slice's files are held in memory).
-const BUILD_SLICE: usize = 256;
-
-/// What a publisher says about a release besides the zip: notes, and values for fields the
-/// zip's `publish.yaml` leaves empty (the zip wins where it has a value).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Release {
-    /// Release notes (`body`).
-    pub notes: String,
-    /// A readme to use instead of the zip's.
-    pub readme: Option<String>,
-    /// Description, when publish.yaml has none.
-    pub description: String,
-    /// Home page, when publish.yaml has none.
-    pub home: String,
-    /// Tags, when publish.yaml has none.
-    pub tags: Vec<String>,
-    /// Providers, when publish.yaml has none.
-    pub provider: Vec<String>,
-    /// `Service`, when publish.yaml has none.
-    pub service: serde_json::Map<String, serde_json::Value>,
-    /// `Commands`, when publish.yaml has none.
-    pub commands: serde_json::Map<String, serde_json::Value>,
-    /// `Properties`, when publish.yaml has none.
-    pub properties: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Runs the zip checks on a staged upload.
-///
-/// # Errors
-/// [`RegistryError::Archive`] naming the problem, or I/O errors reading the staged file.
-pub fn inspect_staged(staged: &Staged, limits: &Limits) -> Result<Inspected, RegistryError> {
-    Ok(archive::inspect(BufReader::new(staged.open()?), limits)?)
-}
-
-fn or_map(
-    own: &serde_json::Map<String, serde_json::Value>,
-    given: &serde_json::Map<String, serde_json::Value>,
-) -> serde_json::Map<String, serde_json::Value> {
-    if own.is_empty() {
-        given.clone()
-    } else {
-        own.clone()
-    }
-}
-
-fn check_new_version(
-    record: &PackageRecord,
-    name: &str,
-    version: &Version,
-) -> Result<(), RegistryError> {
-    if let Some(existing) = record.name().filter(|n| *n != name) {
-        return Err(RegistryError::NameTaken {
-            name: name.to_owned(),
-            existing: existing.to_owned(),
-        });
-    }
-    match record.find(version) {
-        Some(line) if line.is_live() => Err(RegistryError::VersionExists {
-            name: name.to_owned(),
-            version: version.to_string(),
-        }),
-        Some(_) => Err(RegistryError::VersionDeleted {
-            name: name.to_owned(),
-            version: version.to_string(),
-        }),
-        None => Ok(()),
-    }
-}
-
-/// The canonical form of a record's name, as its index file is named.
-fn canonical_of(name: &str) -> String {
-    PackageName::parse(name).map_or_else(|_| name.to_owned(), |n| n.canonical())
 }

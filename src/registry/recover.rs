@@ -28,10 +28,7 @@ use std::{
 use git2::{Repository, StatusOptions};
 
 use super::RegistryError;
-use crate::{
-    history::export::EXPORT_DIR,
-    index::{repo::CONFIG_FILE, shard_path},
-};
+use crate::{history::export::EXPORT_DIR, index::repo::CONFIG_FILE};
 
 /// Prefix of the temporary files `tempfile` makes for the index and the blob stage.
 const TEMP_PREFIX: &str = ".tmp";
@@ -177,7 +174,9 @@ fn recover_export(export: &Path, done: &mut Vec<String>) -> Result<(), RegistryE
 /// temporary file of either.
 fn is_shelfs(rel: &str) -> bool {
     let file = rel.rsplit('/').next().unwrap_or(rel);
-    rel == CONFIG_FILE || file.starts_with(TEMP_PREFIX) || shard_path(file) == rel
+    rel == CONFIG_FILE
+        || file.starts_with(TEMP_PREFIX)
+        || crate::history::feed::package_of(rel).is_some()
 }
 
 /// The files directly in `dir` (none when it does not exist).
@@ -213,7 +212,7 @@ fn index_error(e: git2::Error) -> RegistryError {
 mod tests {
     use super::*;
     use crate::{
-        index::{Author, IndexRepo},
+        index::{Author, IndexRepo, shard_path},
         registry::{Options, Registry},
     };
 

@@ -9,4 +9,5 @@ pub mod assets;
 pub mod docs;
 pub mod nginx;
 pub mod plan;
+pub mod protocol;
 pub mod render;

@@ -1,19 +1,21 @@
-//! Which files a package, and the registry as a whole, produce.
+//! Which files the registry as a whole produces, and what every protocol's plan is given.
 //!
-//! A package owns every file under `{name}/` and `v3/packages/{name}/`; the registry owns
-//! `index.html` and `-/`. A change to a package regenerates that package's files plus the
-//! registry's; nothing else is touched. Everything here is pure: records in, files out.
+//! The registry owns `index.html` and `-/`; each protocol plans its packages' files itself
+//! (the Serverless ones: [`crate::serverless::plan`]). A change to a package regenerates that
+//! package's files plus the registry's; nothing else is touched. Everything here is pure:
+//! entries in, files out.
+
+use serde_json::{Map, Value};
 
 use super::{
-    docs::{self, RegistryConfig, SearchEntry, SearchIndex, V3},
+    docs::{self, RegistryConfig, SearchEntry, SearchIndex},
     nginx,
-    render::{HomePage, PackagePage, RenderError, Renderer, markdown_to_safe_html},
+    render::{HomePage, RenderError, Renderer},
 };
 use crate::{
     blob::BlobStore,
     index::IndexConfig,
     output::{Content, OutFile},
-    serverless::record::PackageRecord,
 };
 
 /// How many recently updated packages the home page lists; the rest are found by search.
@@ -34,87 +36,24 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The context for the index's settings `config`.
+    /// The context for the index's settings `config`; `paths` are the protocols' path
+    /// templates for `-/config.json`.
     #[must_use]
     pub fn new(
         config: &'a IndexConfig,
         renderer: &'a Renderer,
         blobs: &'a BlobStore,
         assets: &'a [(String, Vec<u8>)],
+        paths: Map<String, Value>,
     ) -> Self {
         Context {
             config,
-            registry: docs::registry_config(config),
+            registry: docs::registry_config(config, paths),
             renderer,
             blobs,
             assets,
         }
     }
-}
-
-/// Every file of one package; empty when it has no live version (so all its files go).
-///
-/// # Errors
-/// Template errors.
-pub fn package_files(
-    record: &PackageRecord,
-    cx: &Context<'_>,
-) -> Result<Vec<OutFile>, RenderError> {
-    let Some(index) = docs::package_index(record, cx.config) else {
-        return Ok(Vec::new());
-    };
-    let name = index.name.clone();
-    let list = docs::release_list(record, cx.config);
-    // Written in this order, each file a reader can get to names only files already there:
-    // a version's zip and documents first, then the lists, then `latest`. Readers never see
-    // a listed version answer 404 while a publish is being written.
-    let mut files = Vec::new();
-    for line in record.live() {
-        let doc = docs::release(line, cx.config);
-        let version = &line.version;
-        files.push(OutFile {
-            path: format!("{name}/zipball/{version}"),
-            content: Content::Blob(cx.blobs.path(&line.sha256)),
-        });
-        files.push(OutFile::json(
-            format!("{name}/releases/tags/{version}"),
-            &doc,
-        ));
-        files.push(OutFile::json(
-            format!("v3/packages/{name}/release/tags/{version}"),
-            &V3 { body: &doc },
-        ));
-    }
-    files.push(OutFile::json(format!("{name}/releases"), &list));
-    files.push(OutFile::json(
-        format!("v3/packages/{name}/release"),
-        &V3 { body: &list },
-    ));
-    if let Some(latest) = record.latest() {
-        let doc = docs::release(latest, cx.config);
-        files.push(OutFile::json(
-            format!("v3/packages/{name}/release/latest"),
-            &V3 { body: &doc },
-        ));
-        files.push(OutFile::json(format!("{name}/releases/latest"), &doc));
-    }
-    // The page describes the latest version (the newest when none is latest), so its readme.
-    let readme = record
-        .latest()
-        .or_else(|| record.live().next_back())
-        .map(|l| l.readme.as_str())
-        .unwrap_or_default();
-    let page = PackagePage {
-        config: &cx.registry,
-        package: &index,
-        readme_html: markdown_to_safe_html(readme),
-    };
-    files.push(OutFile {
-        path: format!("{name}/index.html"),
-        content: Content::Bytes(cx.renderer.package(&page)?.into_bytes()),
-    });
-    files.push(OutFile::json(format!("{name}/index.json"), &index));
-    Ok(files)
 }
 
 /// The registry-wide files, from every package's search entry sorted by name.

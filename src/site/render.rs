@@ -14,7 +14,7 @@ use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value
 use pulldown_cmark::{Event, Options, Parser};
 use serde::Serialize;
 
-use super::docs::{PackageIndex, RegistryConfig, SearchEntry};
+use super::docs::{RegistryConfig, SearchEntry};
 
 /// The layout the pages extend.
 const BASE: &str = "base.html";
@@ -69,11 +69,11 @@ pub struct HomePage<'a> {
 
 /// The context of `package.html`.
 #[derive(Debug, Serialize)]
-pub struct PackagePage<'a> {
+pub struct PackagePage<'a, P> {
     /// The registry's `-/config.json`.
     pub config: &'a RegistryConfig,
-    /// The package's `{name}/index.json`.
-    pub package: &'a PackageIndex,
+    /// The package's document (the Serverless `{name}/index.json`).
+    pub package: &'a P,
     /// The README, already sanitised by [`markdown_to_safe_html`]; inserted verbatim.
     pub readme_html: String,
 }
@@ -131,7 +131,7 @@ impl Renderer {
     ///
     /// # Errors
     /// [`RenderError::Render`] when the template fails.
-    pub fn package(&self, page: &PackagePage<'_>) -> Result<String, RenderError> {
+    pub fn package<P: Serialize>(&self, page: &PackagePage<'_, P>) -> Result<String, RenderError> {
         self.render(PACKAGE, page)
     }
 
@@ -238,7 +238,7 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::docs::{PATHS, Release};
+    use crate::serverless::docs::{PackageIndex, Release, config_paths};
 
     fn config() -> RegistryConfig {
         RegistryConfig {
@@ -246,7 +246,7 @@ mod tests {
             base_url: "https://reg.example.com".to_owned(),
             api_url: "https://reg.example.com".to_owned(),
             v3_url: "https://reg.example.com/v3".to_owned(),
-            paths: PATHS,
+            paths: config_paths(),
         }
     }
 

@@ -131,7 +131,11 @@ impl Session {
             } else {
                 format!("rebuilt {}", names.join(", "))
             };
-            let built = self.registry.build(Some(&names));
+            let ids: Vec<_> = names
+                .iter()
+                .map(|name| crate::serverless::ops::package_id(name))
+                .collect();
+            let built = self.registry.build(Some(&ids));
             if built.is_err() {
                 self.pending.packages = packages;
             }
