@@ -128,7 +128,7 @@ impl PendingSignature {
 }
 
 /// The answer to a nonce that cannot be used.
-pub(super) fn nonce_error(error: NonceError) -> ApiError {
+pub fn nonce_error(error: NonceError) -> ApiError {
     match error {
         NonceError::Replayed => ApiError::unauthorized("Nonce already used (replayed request)"),
         NonceError::Busy => ApiError::retry(
@@ -145,7 +145,7 @@ pub(super) fn nonce_error(error: NonceError) -> ApiError {
 }
 
 /// A header's value as text, trimmed; `None` when absent, empty or not text.
-pub(super) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -6,13 +6,14 @@
 //! the handlers, to the one writer thread that commits and regenerates before answering.
 //!
 //! [`app`] holds the shared state; [`error`] is the JSON error shape; [`extract`] reads
-//! bodies safely; [`signature`] and [`limits`] guard the door; [`accounts`], [`tokens`],
-//! [`releases`] (announcing), [`uploads`] (the zip) and [`packages`] (delete, yank,
-//! maintainers) are the endpoint groups; [`search`] answers `/search` from memory; [`files`]
-//! serves the site; [`server`] accepts connections and holds them to their deadlines;
+//! bodies safely; [`crate::auth::signature`] and [`limits`] guard the door; [`accounts`],
+//! [`tokens`], [`ratings`] and [`search`] (answered from memory) are the endpoint groups
+//! every protocol shares (each protocol's own are in its folder, [`crate::serverless::api`]);
+//! [`files`] serves the site; [`server`] accepts connections and holds them to their deadlines;
 //! [`openapi`] describes the API and is where the API's routes are assembled.
 
 pub mod accounts;
+pub mod answers;
 pub mod app;
 pub mod auth;
 pub mod error;
@@ -20,16 +21,12 @@ pub mod extract;
 pub mod files;
 pub mod limits;
 pub mod openapi;
-pub mod packages;
 pub mod ratings;
-pub mod releases;
-pub mod s_client;
 pub mod search;
 pub mod server;
 pub mod static_site;
 pub mod testing;
 pub mod tokens;
-pub mod uploads;
 
 use std::sync::Arc;
 

@@ -31,10 +31,8 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
-    App, accounts, error::ErrorBody, files, packages, ratings, releases, s_client, search, tokens,
-    uploads,
-};
+use super::{App, accounts, error::ErrorBody, files, ratings, search, tokens};
+use crate::serverless::api::s_client;
 
 /// Where the document is served. Under `/-/`, beside the site's other registry-wide files,
 /// where no package path can be.
@@ -71,12 +69,10 @@ pub fn api() -> OpenApiRouter<Arc<App>> {
         .routes(files::api_only(routes!(openapi_json)))
         .merge(accounts::routes())
         .merge(tokens::routes())
-        .merge(releases::routes())
-        .merge(uploads::routes())
-        .merge(packages::routes())
         .merge(ratings::routes())
         .merge(search::routes())
-        .merge(s_client::routes())
+        // Each protocol's routes: its registration.
+        .merge(crate::serverless::api::routes())
 }
 
 /// The whole document, as served.

@@ -19,13 +19,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     App,
+    answers::Changed,
     auth::Authed,
     error::{ApiError, ErrorBody},
     extract::parse_json,
     files,
     limits::client_ip,
     openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
-    packages::Changed,
 };
 use crate::{
     db::{audit, ratings},

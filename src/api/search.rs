@@ -107,7 +107,7 @@ async fn search(
 
 /// How well an entry matches, lower is better; `None` when it does not match. Names are
 /// compared in canonical form (`_` as `-`), everything case-insensitively.
-pub(super) fn score(entry: &SearchEntry, term: &str) -> Option<u8> {
+pub fn score(entry: &SearchEntry, term: &str) -> Option<u8> {
     let name = entry.name.replace('_', "-");
     let wanted = term.to_lowercase().replace('_', "-");
     if name == wanted {

@@ -27,8 +27,8 @@ use super::{
     files,
     limits::client_ip,
     openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
-    s_client,
 };
+use crate::serverless::api::s_client;
 use crate::{
     auth::{
         scope::{ScopeError, Scopes},

@@ -279,11 +279,11 @@ mod signed {
     use axum::{body::Body, http::Request};
     use serde_json::json;
     use shelf::{
-        api::{
-            s_client::{code_key_id, sign_code},
-            testing::TestApp,
+        api::testing::TestApp,
+        serverless::{
+            api::s_client::{code_key_id, sign_code},
+            package::testing::ZipBuilder,
         },
-        serverless::package::testing::ZipBuilder,
     };
 
     use crate::common::snapshot::Snapshot;

@@ -22,7 +22,7 @@ use tokio_util::io::{StreamReader, SyncIoBridge};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::api::{
     App,
     auth::{AuthedStream, Caller, PendingSignature},
     error::{ApiError, ErrorBody, chain},
@@ -30,9 +30,10 @@ use super::{
     files,
     limits::client_ip,
     openapi::{AuthRefusals, BodyRefusals},
-    releases::{MODIFY_DENIED, ReleaseRequest, may_publish},
     server::{body_timeout, out_of_files},
 };
+
+use super::releases::{MODIFY_DENIED, ReleaseRequest, may_publish};
 use crate::{
     auth::{account::check_email, scope::Action},
     blob::{StageError, Staged},
@@ -459,7 +460,7 @@ mod tests {
         let busy = stage_error(StageError::Io(emfile));
         assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(busy.retry_after, Some(STAGING_RETRY_SECS));
-        let stalled = axum::Error::new(super::super::server::BodyTimeout(
+        let stalled = axum::Error::new(crate::api::server::BodyTimeout(
             std::time::Duration::from_secs(30),
         ));
         let stalled = stage_error(StageError::Io(std::io::Error::other(stalled)));

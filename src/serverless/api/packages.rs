@@ -16,16 +16,18 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::api::{
     App,
+    answers::Changed,
     auth::{Authed, Caller},
     error::{ApiError, ErrorBody},
     extract::parse_json,
     files,
     limits::client_ip,
     openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
-    uploads::author_of,
 };
+
+use super::uploads::author_of;
 use crate::{
     auth::scope::Action,
     db::{
@@ -55,13 +57,6 @@ pub fn routes() -> OpenApiRouter<Arc<App>> {
         .routes(files::api_only(routes!(yank, unyank)))
         .routes(files::api_only(routes!(add_maintainer)))
         .routes(files::api_only(routes!(remove_maintainer)))
-}
-
-/// The answer of a change to a package: what was done.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Changed {
-    /// What was done, for a person to read.
-    pub message: String,
 }
 
 /// The answer of a yank or unyank.

@@ -40,7 +40,7 @@ use sha2::Sha256;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::api::{
     App,
     auth::{Caller, Credential, header_str},
     error::ApiError,
@@ -48,9 +48,12 @@ use super::{
     files,
     limits::client_ip,
     openapi::{SClientAuthRefusals, SClientBodyRefusals},
+    search,
+};
+
+use super::{
     packages::{DELETE_DENIED, change_package},
     releases::{ReleaseRequest, announce},
-    search,
     uploads::{Uploaded, receive_raw},
 };
 use crate::{
@@ -223,7 +226,7 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> std::result::Result<Cal
     // md5 cannot fill the memory.
     app.nonces
         .check_and_insert(&row.key_id, nonce, timestamp.saturating_add(window), now)
-        .map_err(super::auth::nonce_error)?;
+        .map_err(crate::api::auth::nonce_error)?;
     let scopes = Scopes::parse(&row.scopes).map_err(|_| ApiError::unauthorized(BAD_CODE))?;
     Ok(Caller {
         user,
@@ -314,7 +317,7 @@ async fn publish(
     let manifest = manifest::parse(form.publish.as_bytes()).map_err(|e| {
         ApiError::bad_request(format!(
             "publish.yaml is not a valid package manifest: {}",
-            super::error::chain(&e)
+            crate::api::error::chain(&e)
         ))
     })?;
     let request = ReleaseRequest {
