@@ -16,6 +16,7 @@ pub mod db;
 pub mod history;
 pub mod index;
 pub mod mirror;
+pub mod npm;
 pub mod output;
 pub mod protocols;
 pub mod registry;
