@@ -80,7 +80,8 @@
     var li = el("li");
     var row = el("div", "row");
     var link = el("a", "name", p.name);
-    link.href = base + "/" + encodeURIComponent(p.name) + "/";
+    // A protocol may name its own page (npm: "npm/{name}/-/"); Serverless pages are "{name}/".
+    link.href = base + "/" + (p.page || encodeURIComponent(p.name) + "/");
     row.appendChild(link);
     if (p.latest) row.appendChild(el("span", "version", p.latest));
     row.appendChild(el("span", "kind", p.type));

@@ -2,13 +2,14 @@
 //! under `src/` and its lines here.
 
 use crate::{
+    npm,
     output::{RegistryPaths, Rules},
     serverless,
     site::protocol::Protocol,
 };
 
 /// Every protocol, in the order their packages are planned.
-pub static ALL: &[&dyn Protocol] = &[&serverless::SERVERLESS];
+pub static ALL: &[&dyn Protocol] = &[&serverless::SERVERLESS, &npm::NPM];
 
 /// The protocol named `name`.
 #[must_use]
@@ -16,5 +17,11 @@ pub fn named(name: &str) -> Option<&'static dyn Protocol> {
     ALL.iter().copied().find(|p| p.name() == name)
 }
 
-/// What every path of the site is: each protocol's rules, then the registry-wide ones.
-pub static RULES: Rules = Rules::new(&[&serverless::paths::PATHS, &RegistryPaths]);
+/// What every path of the site is: each protocol's rules (npm's first: its paths all start
+/// with `npm/`, where the Serverless rules would see a package called `npm`), then the
+/// registry-wide ones.
+pub static RULES: Rules = Rules::new(&[
+    &npm::paths::PATHS,
+    &serverless::paths::PATHS,
+    &RegistryPaths,
+]);

@@ -51,6 +51,7 @@ const RESERVED: &[&str] = &[
     "login",
     "logout",
     "maintainers",
+    "npm",
     "packages",
     "refresh-token",
     "register",

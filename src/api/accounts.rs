@@ -165,7 +165,7 @@ pub(super) fn expiry(now: i64, seconds: u64) -> (i64, String) {
 
 /// Unix seconds as RFC 3339 (`""` for an instant outside its range, which [`expiry`] never
 /// makes).
-pub(super) fn format_unix(at: i64) -> String {
+pub fn format_unix(at: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(at)
         .map(clock::rfc3339)
         .unwrap_or_default()
@@ -244,12 +244,11 @@ async fn register(
     parts: Parts,
     body: Body,
 ) -> Result<Json<Message>, ApiError> {
-    match app.settings.registration {
-        Registration::Open => {}
-        Registration::Closed => return Err(ApiError::forbidden("Registration is closed")),
+    // Refused before the body is read: a closed registry spends nothing on sign-ups.
+    if app.settings.registration == Registration::Closed {
+        return Err(ApiError::forbidden("Registration is closed"));
     }
     let ip = client_ip(&parts);
-    app.limits.check(Limit::Register, &ip)?;
     let body: RegisterRequest = json_body(&app, &parts, body).await?;
     let (Some(username), Some(password), Some(email)) = (
         present(body.username),
@@ -258,6 +257,30 @@ async fn register(
     ) else {
         return Err(ApiError::bad_request("Missing required fields"));
     };
+    register_account(&app, ip, username, password, email).await?;
+    Ok(Json(Message {
+        message: "User registered successfully",
+    }))
+}
+
+/// Creates an account, if registration is open: `POST /register`, and every protocol's
+/// own sign-up (`npm adduser`).
+///
+/// # Errors
+/// 403 when registration is closed, 400 for an invalid username, e-mail or password, 409
+/// when the username or e-mail is taken, 429 past the limit.
+pub async fn register_account(
+    app: &App,
+    ip: String,
+    username: String,
+    password: String,
+    email: String,
+) -> Result<(), ApiError> {
+    match app.settings.registration {
+        Registration::Open => {}
+        Registration::Closed => return Err(ApiError::forbidden("Registration is closed")),
+    }
+    app.limits.check(Limit::Register, &ip)?;
     account::check_username(&username)
         .and_then(|()| account::check_email(&email))
         .map_err(|e| match e {
@@ -265,7 +288,7 @@ async fn register(
                 ApiError::bad_request(sentence(&e.to_string()))
             }
         })?;
-    let phc = hash_password(&app, password).await?;
+    let phc = hash_password(app, password).await?;
     let now = app.now().unix_timestamp();
     let created = app
         .db
@@ -280,9 +303,7 @@ async fn register(
         })
         .await?;
     match created {
-        Ok(_) => Ok(Json(Message {
-            message: "User registered successfully",
-        })),
+        Ok(_) => Ok(()),
         Err(users::Taken) => Err(ApiError::conflict("Username or email already exists")),
     }
 }
@@ -308,11 +329,26 @@ async fn login(
     body: Body,
 ) -> Result<Json<Session>, ApiError> {
     let ip = client_ip(&parts);
-    app.limits.check(Limit::LoginAddress, &ip)?;
     let body: LoginRequest = json_body(&app, &parts, body).await?;
     let (Some(username), Some(password)) = (present(body.username), present(body.password)) else {
         return Err(ApiError::bad_request("Missing username or password"));
     };
+    Ok(Json(password_login(&app, ip, username, password).await?))
+}
+
+/// Checks `username`'s `password` (counted against the login limits, every attempt in the
+/// audit log) and makes a session token: `POST /login`, and every protocol's own login
+/// (`npm login`).
+///
+/// # Errors
+/// 401 for a wrong username or password, 429 past the limits, 503 when hashing is busy.
+pub async fn password_login(
+    app: &App,
+    ip: String,
+    username: String,
+    password: String,
+) -> Result<Session, ApiError> {
+    app.limits.check(Limit::LoginAddress, &ip)?;
     app.limits.check(Limit::Login, &login_key(&username, &ip))?;
 
     let name = username.clone();
@@ -325,7 +361,7 @@ async fn login(
             Ok(users::password_hash(conn, user.id)?.map(|phc| (user, phc)))
         })
         .await?;
-    let (found, verified) = blocking(&app, move || {
+    let (found, verified) = blocking(app, move || {
         let verified = match &found {
             Some((_, phc)) => password::verify(&password, phc),
             None => {
@@ -380,10 +416,10 @@ async fn login(
             Ok(())
         })
         .await?;
-    Ok(Json(Session {
+    Ok(Session {
         token: secret.into_exposed(),
         expires,
-    }))
+    })
 }
 
 /// The calling token's id, or 400 for a signed request (keys are revoked by id).

@@ -65,7 +65,20 @@ impl Caller {
     /// # Errors
     /// 403 naming the missing scope.
     pub fn require(&self, action: Action, package: &str) -> Result<(), ApiError> {
-        if self.scopes.allows(action, package) {
+        self.require_in("serverless", action, package)
+    }
+
+    /// Checks the credential's scopes allow `action` on `protocol`'s package `package`.
+    ///
+    /// # Errors
+    /// 403 naming the missing scope.
+    pub fn require_in(
+        &self,
+        protocol: &str,
+        action: Action,
+        package: &str,
+    ) -> Result<(), ApiError> {
+        if self.scopes.allows_in(protocol, action, package) {
             return Ok(());
         }
         let what = match action {

@@ -38,7 +38,9 @@ pub use app::{App, Settings};
 /// else.
 pub fn router(app: Arc<App>) -> Router {
     let (api, _) = openapi::api().split_for_parts();
-    api.fallback(files::serve)
+    // npm's routes: its registration (one route under `/npm/`, see `crate::npm::api`).
+    api.merge(crate::npm::api::routes())
+        .fallback(files::serve)
         .with_state(app)
         .layer(files::compression())
 }

@@ -1,22 +1,29 @@
 //! Scopes: what a token or API key may do, as a subset of what its user may do.
 //!
 //! A scope is `*` (everything the user may do), `admin` (the administrator's actions, for an
-//! administrator), or `ACTION:GLOB` with ACTION one of `publish`, `yank`, `delete`,
-//! `maintainers` and GLOB `*`, `prefix*` or a package name. Names are compared in canonical
-//! form (`_` is `-`), so `publish:fc_*` and `publish:fc-*` are the same scope.
+//! administrator), or `[PROTOCOL:]ACTION:GLOB` with ACTION one of `publish`, `yank`,
+//! `delete`, `maintainers` and GLOB `*`, `prefix*` or a package name (`@acme/*` for an npm
+//! scope). Without a PROTOCOL (`npm`, `serverless`) a scope covers every protocol's
+//! packages of that name: one token works everywhere. Serverless names are compared in
+//! canonical form (`_` is `-`), so `publish:fc_*` and `publish:fc-*` are the same scope
+//! there; other protocols' names are compared as written.
 //!
 //! Scopes only ever narrow: whether the user may act on a package at all (is a maintainer,
 //! is an administrator) is decided by the caller of [`Scopes::allows`].
 
 /// The grammar, for error messages.
-const GRAMMAR: &str = "a scope is `*`, `admin`, or ACTION:GLOB with ACTION one of publish, yank, \
-                       delete, maintainers and GLOB `*`, `prefix*` or a package name";
+const GRAMMAR: &str = "a scope is `*`, `admin`, or [PROTOCOL:]ACTION:GLOB with ACTION one of \
+                       publish, yank, delete, maintainers and GLOB `*`, `prefix*` or a package \
+                       name";
+
+/// The protocol whose names are compared in canonical form (`_` as `-`).
+const CANONICALISED: &str = "serverless";
 
 /// The most scopes one credential may carry.
 pub const MAX_SCOPES: usize = 64;
 
-/// The longest glob accepted (a package name is at most 64 bytes, plus a `*`).
-const MAX_GLOB_LEN: usize = 65;
+/// The longest glob accepted (an npm name is at most 214 bytes, plus a `*`).
+const MAX_GLOB_LEN: usize = 215;
 
 /// Something a credential may be allowed to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,11 +78,19 @@ enum Glob {
 }
 
 impl Glob {
-    fn matches(&self, canonical_package: &str) -> bool {
+    /// Whether `package` (canonical when `canonicalised`) matches.
+    fn matches(&self, package: &str, canonicalised: bool) -> bool {
+        let form = |text: &str| {
+            if canonicalised {
+                canonical(text)
+            } else {
+                text.to_owned()
+            }
+        };
         match self {
             Glob::Any => true,
-            Glob::Prefix(prefix) => canonical_package.starts_with(&canonical(prefix)),
-            Glob::Exact(name) => canonical_package == canonical(name),
+            Glob::Prefix(prefix) => package.starts_with(&form(prefix)),
+            Glob::Exact(name) => package == form(name),
         }
     }
 }
@@ -87,8 +102,12 @@ enum Scope {
     All,
     /// `admin`.
     Admin,
-    /// `ACTION:GLOB`.
-    Grant { action: Action, glob: Glob },
+    /// `[PROTOCOL:]ACTION:GLOB`.
+    Grant {
+        protocol: Option<String>,
+        action: Action,
+        glob: Glob,
+    },
 }
 
 impl Scope {
@@ -102,9 +121,21 @@ impl Scope {
             "admin" => return Ok(Scope::Admin),
             _ => {}
         }
-        let (action, glob) = raw
-            .split_once(':')
-            .ok_or_else(|| invalid("it is neither `*`, `admin` nor ACTION:GLOB"))?;
+        let parts: Vec<&str> = raw.split(':').collect();
+        let (protocol, action, glob) = match parts.as_slice() {
+            [action, glob] => (None, *action, *glob),
+            [protocol, action, glob] => (Some(*protocol), *action, *glob),
+            _ => {
+                return Err(invalid(
+                    "it is neither `*`, `admin` nor [PROTOCOL:]ACTION:GLOB",
+                ));
+            }
+        };
+        if let Some(protocol) = protocol
+            && (protocol.is_empty() || !protocol.bytes().all(|c| c.is_ascii_lowercase()))
+        {
+            return Err(invalid("a PROTOCOL is a lowercase word such as npm"));
+        }
         let action = Action::for_package(action).ok_or_else(|| invalid("unknown ACTION"))?;
         let (stem, is_prefix) = match glob.strip_suffix('*') {
             Some(stem) => (stem, true),
@@ -116,15 +147,14 @@ impl Scope {
         if glob.len() > MAX_GLOB_LEN {
             return Err(invalid("the GLOB is longer than a package name can be"));
         }
-        // Only package-name characters: a `*` inside the glob, a `/` or an uppercase letter
-        // would be a pattern this grammar does not have, and silently matching nothing is
-        // worse than saying so.
-        if !stem
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
-        {
+        // Only package-name characters: a `*` inside the glob or an uppercase letter would be
+        // a pattern this grammar does not have, and silently matching nothing is worse than
+        // saying so. `@`, `/` and `.` are npm's (`@acme/*`, `lodash.merge`).
+        let allowed = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_.@/".contains(&c);
+        if !stem.bytes().all(allowed) {
             return Err(invalid(
-                "the GLOB may only hold lowercase letters, digits, '-', '_' and a final '*'",
+                "the GLOB may only hold lowercase letters, digits, '-', '_', '.', '@', '/' and \
+                 a final '*'",
             ));
         }
         let glob = match (stem.is_empty(), is_prefix) {
@@ -132,17 +162,27 @@ impl Scope {
             (false, true) => Glob::Prefix(stem.to_owned()),
             (false, false) => Glob::Exact(stem.to_owned()),
         };
-        Ok(Scope::Grant { action, glob })
+        Ok(Scope::Grant {
+            protocol: protocol.map(str::to_owned),
+            action,
+            glob,
+        })
     }
 
-    fn allows(&self, action: Action, canonical_package: &str) -> bool {
+    fn allows(&self, action: Action, protocol: &str, package: &str) -> bool {
         match self {
             Scope::All => true,
             Scope::Admin => action == Action::Admin,
             Scope::Grant {
+                protocol: only,
                 action: granted,
                 glob,
-            } => *granted == action && action != Action::Admin && glob.matches(canonical_package),
+            } => {
+                *granted == action
+                    && action != Action::Admin
+                    && only.as_deref().is_none_or(|only| only == protocol)
+                    && glob.matches(package, protocol == CANONICALISED)
+            }
         }
     }
 
@@ -150,11 +190,20 @@ impl Scope {
         match self {
             Scope::All => "*".to_owned(),
             Scope::Admin => "admin".to_owned(),
-            Scope::Grant { action, glob } => match glob {
-                Glob::Any => format!("{}:*", action.as_str()),
-                Glob::Prefix(prefix) => format!("{}:{prefix}*", action.as_str()),
-                Glob::Exact(name) => format!("{}:{name}", action.as_str()),
-            },
+            Scope::Grant {
+                protocol,
+                action,
+                glob,
+            } => {
+                let qualifier = protocol
+                    .as_deref()
+                    .map_or_else(String::new, |p| format!("{p}:"));
+                match glob {
+                    Glob::Any => format!("{qualifier}{}:*", action.as_str()),
+                    Glob::Prefix(prefix) => format!("{qualifier}{}:{prefix}*", action.as_str()),
+                    Glob::Exact(name) => format!("{qualifier}{}:{name}", action.as_str()),
+                }
+            }
         }
     }
 }
@@ -214,12 +263,25 @@ impl Scopes {
             .map(Scopes)
     }
 
-    /// Whether these scopes allow `action` on `package` (a canonical name, or `""` for
-    /// [`Action::Admin`]). The package is canonicalised again, so a raw name works too.
+    /// Whether these scopes allow `action` on the Serverless package `package` (a
+    /// canonical name, or `""` for [`Action::Admin`]). The package is canonicalised again,
+    /// so a raw name works too.
     #[must_use]
     pub fn allows(&self, action: Action, package: &str) -> bool {
-        let package = canonical(package);
-        self.0.iter().any(|scope| scope.allows(action, &package))
+        self.allows_in(CANONICALISED, action, package)
+    }
+
+    /// Whether these scopes allow `action` on `protocol`'s package `package`.
+    #[must_use]
+    pub fn allows_in(&self, protocol: &str, action: Action, package: &str) -> bool {
+        let package = if protocol == CANONICALISED {
+            canonical(package)
+        } else {
+            package.to_owned()
+        };
+        self.0
+            .iter()
+            .any(|scope| scope.allows(action, protocol, &package))
     }
 
     /// The scopes as strings, in the order given; [`Scopes::parse`] reads them back.
@@ -278,11 +340,39 @@ mod tests {
     }
 
     #[test]
+    fn protocols_qualify_scopes_and_npm_names_are_globs() {
+        let parse = |list: &[&str]| {
+            Scopes::parse(&list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()).expect("valid")
+        };
+        let npm = parse(&["npm:publish:@acme/*"]);
+        assert!(npm.allows_in("npm", Action::Publish, "@acme/widget"));
+        assert!(!npm.allows_in("npm", Action::Publish, "@other/widget"));
+        assert!(!npm.allows_in("serverless", Action::Publish, "@acme/widget"));
+        assert!(!npm.allows(Action::Publish, "acme"));
+        let any = parse(&["publish:hello*"]);
+        assert!(any.allows(Action::Publish, "hello_world"), "canonical");
+        assert!(any.allows_in("npm", Action::Publish, "hello-there"));
+        assert!(
+            !parse(&["publish:my_pkg"]).allows_in("npm", Action::Publish, "my-pkg"),
+            "npm names are compared as written"
+        );
+        assert_eq!(npm.to_strings(), ["npm:publish:@acme/*"]);
+    }
+
+    #[test]
     fn refuses_what_is_outside_the_grammar() {
         let cases: &[(&[&str], &str)] = &[
             (&[], "at least one scope is required"),
             (&[""], "invalid scope \"\""),
-            (&["publish"], "neither `*`, `admin` nor ACTION:GLOB"),
+            (
+                &["publish"],
+                "neither `*`, `admin` nor [PROTOCOL:]ACTION:GLOB",
+            ),
+            (
+                &["npm:publish:a:b"],
+                "neither `*`, `admin` nor [PROTOCOL:]ACTION:GLOB",
+            ),
+            (&["NPM:publish:*"], "a PROTOCOL is a lowercase word"),
             (&["publish:"], "the GLOB is empty"),
             (&["admin:*"], "unknown ACTION"),
             (&["push:*"], "unknown ACTION"),
@@ -290,7 +380,7 @@ mod tests {
             (&["publish:fc*x"], "may only hold"),
             (&["publish:*fc"], "may only hold"),
             (&["publish:Hello"], "may only hold"),
-            (&["publish:a/b"], "may only hold"),
+            (&["publish:a\\b"], "may only hold"),
             (&["publish: hello"], "may only hold"),
             (&["publish:**"], "may only hold"),
             (&["publish:hello", "all"], "invalid scope \"all\""),
@@ -306,7 +396,7 @@ mod tests {
                 "names the grammar: {message}"
             );
         }
-        let long = format!("publish:{}", "a".repeat(66));
+        let long = format!("publish:{}", "a".repeat(216));
         assert!(Scopes::parse(&[long]).is_err());
         let many = vec!["publish:*".to_owned(); MAX_SCOPES + 1];
         assert_eq!(

@@ -62,6 +62,55 @@ impl Staged {
     }
 }
 
+/// A staging file being written ([`BlobStore::stager`]): hashed and capped as bytes arrive,
+/// removed if dropped unfinished.
+pub struct Stager {
+    out: BufWriter<NamedTempFile>,
+    hasher: Sha256,
+    size: u64,
+    limit: u64,
+}
+
+impl Write for Stager {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let size = self.size.saturating_add(buf.len() as u64);
+        if size > self.limit {
+            // Stops the writer that feeds it; `finish` says why.
+            self.size = size;
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!("larger than the limit of {} bytes", self.limit),
+            ));
+        }
+        self.out.write_all(buf)?;
+        self.hasher.update(buf);
+        self.size = size;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Stager {
+    /// The staged file, hashed.
+    ///
+    /// # Errors
+    /// [`StageError::TooLarge`] past the limit; I/O errors flushing.
+    pub fn finish(self) -> Result<Staged, StageError> {
+        if self.size > self.limit {
+            return Err(StageError::TooLarge { limit: self.limit });
+        }
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        Ok(Staged {
+            file,
+            sha256: hex::encode(self.hasher.finalize()),
+            size: self.size,
+        })
+    }
+}
+
 impl BlobStore {
     /// Opens (creating if needed) a store at `root`.
     ///
@@ -118,6 +167,21 @@ impl BlobStore {
             file,
             sha256: hex::encode(hasher.finalize()),
             size,
+        })
+    }
+
+    /// A staging file to write to (where the bytes arrive through a writer rather than a
+    /// reader: an npm tarball decoded from its base64), capped at `limit` bytes.
+    ///
+    /// # Errors
+    /// I/O errors creating the temporary file.
+    pub fn stager(&self, limit: u64) -> io::Result<Stager> {
+        let file = NamedTempFile::new_in(self.root.join("tmp"))?;
+        Ok(Stager {
+            out: BufWriter::with_capacity(64 * 1024, file),
+            hasher: Sha256::new(),
+            size: 0,
+            limit,
         })
     }
 

@@ -112,6 +112,42 @@ pub fn claim(conn: &mut Connection, package: &str, user_id: i64, now: i64) -> Re
     Ok(())
 }
 
+/// The accounts with a role on any package whose key starts with `prefix` (an npm scope's
+/// packages: `npm:@acme/`).
+///
+/// # Errors
+/// SQLite errors.
+pub fn members_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<i64>, DbError> {
+    // Compared as a prefix, not with LIKE: `_` and `%` are ordinary characters in names.
+    let mut query = conn.prepare(
+        "SELECT DISTINCT user_id FROM maintainers WHERE substr(package, 1, length(?1)) = ?1",
+    )?;
+    let ids = query.query_map(params![prefix], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
+/// Every account with a role on `package`: (username, role).
+///
+/// # Errors
+/// SQLite errors.
+pub fn members(conn: &Connection, package: &str) -> Result<Vec<(String, Role)>, DbError> {
+    let mut query = conn.prepare(
+        "SELECT u.username, m.role FROM maintainers m JOIN users u ON u.id = m.user_id \
+         WHERE m.package = ?1 ORDER BY m.added_at, u.username",
+    )?;
+    let rows = query.query_map(params![package], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (name, role) = row?;
+        if let Some(role) = Role::parse(&role) {
+            out.push((name, role));
+        }
+    }
+    Ok(out)
+}
+
 /// The canonical names of the packages `user_id` owns or maintains.
 ///
 /// # Errors

@@ -28,6 +28,10 @@ pub struct SearchEntry {
     /// it.
     #[serde(skip)]
     pub category: String,
+    /// What the package's protocol adds (npm's: `protocol` and the `page` path); empty
+    /// for the Serverless protocol, whose entries predate it.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// `-/search.json`: every package, sorted by name.

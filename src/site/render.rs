@@ -20,14 +20,20 @@ use super::docs::{RegistryConfig, SearchEntry};
 const BASE: &str = "base.html";
 /// The registry's front page.
 const HOME: &str = "home.html";
-/// One package's page.
+/// One Serverless package's page.
 const PACKAGE: &str = "package.html";
+/// One npm package's page.
+const NPM_PACKAGE: &str = "npm-package.html";
 
 /// Every template, as embedded in the binary.
-const TEMPLATES: [(&str, &str); 3] = [
+const TEMPLATES: [(&str, &str); 4] = [
     (BASE, include_str!("../../templates/base.html")),
     (HOME, include_str!("../../templates/home.html")),
     (PACKAGE, include_str!("../../templates/package.html")),
+    (
+        NPM_PACKAGE,
+        include_str!("../../templates/npm-package.html"),
+    ),
 ];
 
 /// Why a page could not be rendered.
@@ -133,6 +139,14 @@ impl Renderer {
     /// [`RenderError::Render`] when the template fails.
     pub fn package<P: Serialize>(&self, page: &PackagePage<'_, P>) -> Result<String, RenderError> {
         self.render(PACKAGE, page)
+    }
+
+    /// An npm package's page, `npm/{name}/-/index.html`.
+    ///
+    /// # Errors
+    /// [`RenderError::Render`] when the template fails.
+    pub fn npm_package<P: Serialize>(&self, page: &P) -> Result<String, RenderError> {
+        self.render(NPM_PACKAGE, page)
     }
 
     fn render(&self, name: &'static str, context: impl Serialize) -> Result<String, RenderError> {
@@ -299,6 +313,7 @@ mod tests {
                 latest: Some("0.1.0".to_owned()),
                 updated: "2024-02-02T03:04:05Z".to_owned(),
                 category: String::new(),
+                extra: serde_json::Map::new(),
             },
             SearchEntry {
                 name: "fresh".to_owned(),
@@ -309,6 +324,7 @@ mod tests {
                 latest: None,
                 updated: "2024-01-01T00:00:00Z".to_owned(),
                 category: String::new(),
+                extra: serde_json::Map::new(),
             },
         ]
     }

@@ -6,7 +6,8 @@ use std::fmt;
 pub const MAX_NAME_LEN: usize = 64;
 
 /// Names that would collide with the registry's own paths: API routes, the registry-wide
-/// folder, the v3 prefix and files the site writes at its root. Compared after
+/// folder, the v3 prefix, the other protocols' prefixes (`npm/`, OCI's `v2/`) and files the
+/// site writes at its root. Compared after
 /// canonicalisation, so `change-password` also blocks `change_password`.
 const RESERVED: &[&str] = &[
     "-",
@@ -20,6 +21,7 @@ const RESERVED: &[&str] = &[
     "login",
     "logout",
     "maintainers",
+    "npm",
     "packages",
     "refresh-token",
     "register",

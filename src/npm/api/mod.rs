@@ -1,0 +1,313 @@
+//! npm's HTTP API, under `/npm/`: what the `npm` client sends that is not a read of a file
+//! ([`publish`], [`manage`] for dist-tags, deprecation, unpublishing and owners, [`users`]
+//! for login, `whoami` and tokens, [`search`]). Every GET that is not one of these is a
+//! file of the site (packuments, tarballs, dist-tags), answered as a static host would.
+//!
+//! One route takes every path under `/npm/` and dispatches on its shape, because npm names
+//! a scoped package as one segment (`@acme%2fwidget`) in some requests and two
+//! (`@acme/widget`) in others, and the router decodes `%2f` only in what it captures.
+//! Errors are npm's shape, `{"error": "…"}`, with the status [`ApiError`] decides
+//! (npm prints the `error` text).
+
+pub mod manage;
+pub mod publish;
+pub mod search;
+pub mod users;
+
+use std::sync::Arc;
+
+use axum::{
+    Json, Router,
+    body::Body,
+    extract::{Path, State},
+    http::{Method, Request, StatusCode, request::Parts},
+    response::{IntoResponse, Response},
+    routing::any,
+};
+use serde::Deserialize;
+
+use super::{NAME, name::NpmName};
+use crate::api::{
+    App,
+    auth::{Caller, authenticate},
+    error::ApiError,
+    extract::read_limited,
+    files,
+};
+
+/// Every npm route.
+pub fn routes() -> Router<Arc<App>> {
+    Router::new().route("/npm/{*rest}", any(dispatch))
+}
+
+/// The key of an npm package in the maintainers table: apart from Serverless names.
+#[must_use]
+pub fn owner_key(name: &NpmName) -> String {
+    format!("{NAME}:{name}")
+}
+
+/// The caller, by bearer token (npm sends `Authorization: Bearer …` on every request).
+///
+/// # Errors
+/// 401 without a valid token.
+pub async fn caller(app: &App, parts: &Parts) -> Result<Caller, ApiError> {
+    let (caller, pending) = authenticate(app, parts).await?;
+    if pending.is_some() {
+        return Err(ApiError::unauthorized(
+            "npm requests authenticate with a bearer token, not a signature",
+        ));
+    }
+    Ok(caller)
+}
+
+/// The biggest JSON body of the small endpoints (dist-tags, users, tokens, unpublish).
+const SMALL_BODY: usize = 1 << 20;
+
+/// `npm search`'s query.
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    text: String,
+    size: Option<usize>,
+    from: Option<usize>,
+}
+
+/// What a path under `/npm/` names.
+#[derive(Debug, PartialEq, Eq)]
+enum Target<'a> {
+    /// `-/whoami`.
+    WhoAmI,
+    /// `-/ping`.
+    Ping,
+    /// `-/v1/search`.
+    Search,
+    /// `-/user/org.couchdb.user:{name}`.
+    User(&'a str),
+    /// `-/user/token/{token}`.
+    Logout,
+    /// `-/npm/v1/tokens`.
+    Tokens,
+    /// `-/npm/v1/tokens/token/{key}`.
+    Token(&'a str),
+    /// `-/npm/v1/security/…`: npm's audit.
+    Audit,
+    /// `-/package/{name}/dist-tags` (a file) or `…/dist-tags/{tag}`.
+    DistTags(&'a str, Option<&'a str>),
+    /// `{name}`: the packument (a file), a publish or a deprecation.
+    Package(&'a str),
+    /// `{name}/-rev/{rev}`.
+    Revision(&'a str),
+    /// `{name}/-/{file}/-rev/{rev}`: a tarball's removal, done by the revision before it.
+    TarballRevision(&'a str),
+    /// Anything else: a file of the site, or nothing.
+    Other,
+}
+
+/// The package-name part of `rest` and what follows: one segment, or two for a scope.
+fn split_name(rest: &str) -> Option<(&str, &str)> {
+    let segments = if rest.starts_with('@') { 2 } else { 1 };
+    let mut end = 0;
+    for n in 0..segments {
+        let from = if n == 0 { 0 } else { end + 1 };
+        let next = rest.get(from..)?.find('/').map_or(rest.len(), |i| from + i);
+        if next == from {
+            return None;
+        }
+        end = next;
+    }
+    Some((&rest[..end], &rest[end..]))
+}
+
+fn target(rest: &str) -> Target<'_> {
+    if let Some(endpoint) = rest.strip_prefix("-/") {
+        return match endpoint {
+            "whoami" => Target::WhoAmI,
+            "ping" => Target::Ping,
+            "v1/search" => Target::Search,
+            "npm/v1/tokens" => Target::Tokens,
+            _ if endpoint.starts_with("npm/v1/security/") => Target::Audit,
+            _ => {
+                if let Some(user) = endpoint.strip_prefix("user/org.couchdb.user:") {
+                    return Target::User(user);
+                }
+                if endpoint.starts_with("user/token/") {
+                    return Target::Logout;
+                }
+                if let Some(key) = endpoint.strip_prefix("npm/v1/tokens/token/") {
+                    return Target::Token(key);
+                }
+                if let Some(after) = endpoint.strip_prefix("package/")
+                    && let Some((name, tail)) = split_name(after)
+                {
+                    return match tail.strip_prefix("/dist-tags") {
+                        Some("") => Target::DistTags(name, None),
+                        Some(tag) if tag.len() > 1 && !tag[1..].contains('/') => {
+                            Target::DistTags(name, Some(&tag[1..]))
+                        }
+                        _ => Target::Other,
+                    };
+                }
+                Target::Other
+            }
+        };
+    }
+    let Some((name, tail)) = split_name(rest) else {
+        return Target::Other;
+    };
+    if tail.is_empty() {
+        return Target::Package(name);
+    }
+    let parts: Vec<&str> = tail.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["-rev", _] => Target::Revision(name),
+        ["-", _, "-rev", _] => Target::TarballRevision(name),
+        _ => Target::Other,
+    }
+}
+
+fn package(name: &str) -> Result<NpmName, ApiError> {
+    NpmName::parse(name).map_err(|e| ApiError::not_found(format!("{name:?}: {e}")))
+}
+
+async fn dispatch(
+    State(app): State<Arc<App>>,
+    Path(rest): Path<String>,
+    request: Request<Body>,
+) -> Response {
+    match route(&app, &rest, request).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
+    let small = |body| read_limited(&parts.headers, body, SMALL_BODY);
+    let json = |bytes: &bytes::Bytes| -> Result<serde_json::Value, ApiError> {
+        serde_json::from_slice(bytes)
+            .map_err(|e| ApiError::bad_request(format!("The body is not valid JSON: {e}")))
+    };
+    match (target(rest), method) {
+        (Target::WhoAmI, Method::GET) => Ok(users::whoami(app, &parts).await?.into_response()),
+        (Target::Ping, Method::GET) => Ok(Json(users::Ok { ok: true }).into_response()),
+        (Target::Search, Method::GET) => {
+            let query: SearchQuery = parts
+                .uri
+                .query()
+                .map(serde_urlencoded_query)
+                .transpose()?
+                .unwrap_or(SearchQuery {
+                    text: String::new(),
+                    size: None,
+                    from: None,
+                });
+            let size = query.size.unwrap_or(20);
+            let found = search::search(app, &query.text, size, query.from.unwrap_or(0))?;
+            Ok(found.into_response())
+        }
+        (Target::User(user), Method::PUT) => {
+            let bytes = small(body).await?;
+            users::login(app, &parts, user, &bytes).await
+        }
+        (Target::User(user), Method::GET) => Ok(users::user(app, user).await?.into_response()),
+        (Target::Logout, Method::DELETE) => Ok(users::logout(app, &parts).await?.into_response()),
+        (Target::Tokens, Method::GET) => Ok(users::tokens(app, &parts).await?.into_response()),
+        (Target::Tokens, Method::POST) => {
+            let bytes = small(body).await?;
+            Ok(users::create_token(app, &parts, &bytes)
+                .await?
+                .into_response())
+        }
+        (Target::Token(key), Method::DELETE) => users::revoke_token(app, &parts, key).await,
+        // No advisories are kept: `npm install` and `npm audit` hear "none".
+        (Target::Audit, Method::POST) => Ok(Json(serde_json::Map::new()).into_response()),
+        (Target::DistTags(name, Some(tag)), Method::PUT) => {
+            let bytes = small(body).await?;
+            manage::add_tag(app, &parts, package(name)?, tag, &bytes).await
+        }
+        (Target::DistTags(name, Some(tag)), Method::DELETE) => {
+            manage::remove_tag(app, &parts, package(name)?, tag).await
+        }
+        (Target::Package(name), Method::PUT) => {
+            publish::put_package(app, &parts, package(name)?, body).await
+        }
+        (Target::Revision(name), Method::PUT) => {
+            let bytes = small(body).await?;
+            manage::put_revision(app, &parts, package(name)?, &json(&bytes)?).await
+        }
+        (Target::Revision(name), Method::DELETE) => {
+            manage::unpublish_all(app, &parts, package(name)?).await
+        }
+        // The revision that removed the version removed its tarball: nothing left to do.
+        (Target::TarballRevision(name), Method::DELETE) => {
+            package(name)?;
+            Ok(Json(users::Ok { ok: true }).into_response())
+        }
+        (_, Method::GET | Method::HEAD) => {
+            // The file at the decoded path: `@acme%2fwidget` is the folder `@acme/widget`.
+            let decoded = match parts.uri.query() {
+                Some(query) => format!("/npm/{rest}?{query}"),
+                None => format!("/npm/{rest}"),
+            };
+            let uri = decoded.parse().unwrap_or(parts.uri);
+            Ok(files::serve(State(app.clone()), parts.method, uri, parts.headers).await)
+        }
+        _ => Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{} is not something npm's registry does", parts.method),
+        )),
+    }
+}
+
+fn serde_urlencoded_query(query: &str) -> Result<SearchQuery, ApiError> {
+    let mut found = SearchQuery {
+        text: String::new(),
+        size: None,
+        from: None,
+    };
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        match key.as_ref() {
+            "text" => found.text = value.into_owned(),
+            "size" => found.size = value.parse().ok(),
+            "from" => found.from = value.parse().ok(),
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_name_what_npm_asks_for() {
+        assert_eq!(target("express"), Target::Package("express"));
+        assert_eq!(target("@acme/widget"), Target::Package("@acme/widget"));
+        assert_eq!(
+            target("@acme/widget/-rev/3-abc"),
+            Target::Revision("@acme/widget")
+        );
+        assert_eq!(
+            target("@acme/widget/-/widget-1.0.0.tgz/-rev/3-abc"),
+            Target::TarballRevision("@acme/widget")
+        );
+        assert_eq!(target("express/-/express-1.0.0.tgz"), Target::Other);
+        assert_eq!(target("-/whoami"), Target::WhoAmI);
+        assert_eq!(
+            target("-/user/org.couchdb.user:alice"),
+            Target::User("alice")
+        );
+        assert_eq!(
+            target("-/package/@acme/widget/dist-tags/next"),
+            Target::DistTags("@acme/widget", Some("next"))
+        );
+        assert_eq!(
+            target("-/package/express/dist-tags"),
+            Target::DistTags("express", None)
+        );
+        assert_eq!(target("-/npm/v1/tokens/token/12"), Target::Token("12"));
+        assert_eq!(target("@acme"), Target::Other);
+    }
+}

@@ -1,0 +1,98 @@
+//! npm as the registry sees it ([`Protocol`]): its packages are the files under the index's
+//! `npm/` folder.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::{
+    docs,
+    name::NpmName,
+    paths::package_scope,
+    plan,
+    record::{self, read_record},
+};
+use crate::{
+    index::IndexError,
+    site::{
+        docs::SearchEntry,
+        plan::Context,
+        protocol::{BlobUse, PlanError, Planned, Protocol},
+    },
+};
+
+/// The protocol's name, in package ids and the catalog.
+pub const NAME: &str = "npm";
+
+/// The npm protocol.
+pub struct Npm;
+
+/// The one instance, for registration.
+pub static NPM: Npm = Npm;
+
+fn parse(canonical: &str) -> Result<NpmName, IndexError> {
+    NpmName::parse(canonical).map_err(|e| IndexError::Invalid {
+        path: canonical.to_owned(),
+        source: Box::new(e),
+    })
+}
+
+impl Protocol for Npm {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn packages(&self, root: &Path) -> Result<Vec<String>, IndexError> {
+        record::packages(root)
+    }
+
+    fn package_of(&self, rel: &str) -> Option<String> {
+        record::package_of(rel)
+    }
+
+    fn plan(
+        &self,
+        root: &Path,
+        canonical: &str,
+        cx: &Context<'_>,
+    ) -> Result<Option<Planned>, PlanError> {
+        let name = parse(canonical)?;
+        let Some(record) = read_record(root, &name)? else {
+            return Ok(None);
+        };
+        Ok(Some(Planned {
+            name: name.to_string(),
+            scope: package_scope(name.as_str()),
+            files: plan::package_files(&record, cx)?,
+            entry: docs::search_entry(&record),
+        }))
+    }
+
+    fn package_exists(&self, root: &Path, canonical: &str) -> Result<bool, IndexError> {
+        Ok(read_record(root, &parse(canonical)?)?.is_some())
+    }
+
+    fn summary(&self, root: &Path, canonical: &str) -> Result<Option<SearchEntry>, IndexError> {
+        Ok(read_record(root, &parse(canonical)?)?
+            .as_ref()
+            .and_then(docs::search_entry))
+    }
+
+    fn blobs(&self, root: &Path, canonical: &str) -> Result<Vec<BlobUse>, IndexError> {
+        let Some(record) = read_record(root, &parse(canonical)?)? else {
+            return Ok(Vec::new());
+        };
+        Ok(record
+            .live()
+            .map(|line| BlobUse {
+                label: format!("npm {}@{}", record.package.name, line.version),
+                sha256: line.sha256.clone(),
+                size: line.size,
+            })
+            .collect())
+    }
+
+    fn config_paths(&self) -> Map<String, Value> {
+        plan::config_paths()
+    }
+}
