@@ -24,6 +24,28 @@ use crate::{
 /// The protocol's name, in package ids and the catalog.
 pub const NAME: &str = "npm";
 
+/// npm's block of `-/nginx.conf`. nginx decodes `@scope%2fname` (either case) to
+/// `@scope/name` before it matches, so scoped packuments are found in their folder.
+const NGINX: &str = r#"
+    # npm: the registry URL to give npm is http://HOST/npm/ (with the trailing slash).
+    # A version's tarball never changes.
+    location ~ ^/npm/.+/-/[^/]+\.tgz$ {
+        types { }
+        default_type application/octet-stream;
+    }
+    # A package's page.
+    location ~ ^/npm/.+/-/$ {
+        default_type text/html;
+        try_files ${uri}index.html =404;
+    }
+    # Packuments (each is also its package's folder) and dist-tags are JSON.
+    location ~ ^/npm/ {
+        types { }
+        default_type application/json;
+        try_files $uri/index.json $uri =404;
+    }
+"#;
+
 /// The npm protocol.
 pub struct Npm;
 
@@ -94,5 +116,9 @@ impl Protocol for Npm {
 
     fn config_paths(&self) -> Map<String, Value> {
         plan::config_paths()
+    }
+
+    fn nginx(&self) -> &'static str {
+        NGINX
     }
 }

@@ -175,10 +175,19 @@ impl Registry {
     /// assets, and every protocol's path templates for `-/config.json`.
     fn context<'a>(&'a self, config: &'a crate::index::IndexConfig) -> Context<'a> {
         let mut paths = serde_json::Map::new();
+        let mut nginx = String::new();
         for protocol in protocols::ALL {
             paths.extend(protocol.config_paths());
+            nginx.push_str(protocol.nginx());
         }
-        Context::new(config, &self.renderer, &self.blobs, &self.assets, paths)
+        Context::new(
+            config,
+            &self.renderer,
+            &self.blobs,
+            &self.assets,
+            paths,
+            nginx,
+        )
     }
 
     pub(super) fn build_all(&mut self) -> Result<SyncStats, RegistryError> {

@@ -33,11 +33,13 @@ pub struct Context<'a> {
     pub blobs: &'a BlobStore,
     /// Static assets, published under `-/assets/`.
     pub assets: &'a [(String, Vec<u8>)],
+    /// The protocols' blocks of `-/nginx.conf`.
+    pub nginx: String,
 }
 
 impl<'a> Context<'a> {
     /// The context for the index's settings `config`; `paths` are the protocols' path
-    /// templates for `-/config.json`.
+    /// templates for `-/config.json`, `nginx` their blocks of `-/nginx.conf`.
     #[must_use]
     pub fn new(
         config: &'a IndexConfig,
@@ -45,6 +47,7 @@ impl<'a> Context<'a> {
         blobs: &'a BlobStore,
         assets: &'a [(String, Vec<u8>)],
         paths: Map<String, Value>,
+        nginx: String,
     ) -> Self {
         Context {
             config,
@@ -52,6 +55,7 @@ impl<'a> Context<'a> {
             renderer,
             blobs,
             assets,
+            nginx,
         }
     }
 }
@@ -99,7 +103,7 @@ pub fn registry_files(
         ),
         OutFile {
             path: "-/nginx.conf".into(),
-            content: Content::Bytes(nginx::config().into_bytes()),
+            content: Content::Bytes(nginx::config(&cx.nginx).into_bytes()),
         },
     ];
     files.extend(cx.assets.iter().map(|(name, bytes)| OutFile {

@@ -109,4 +109,10 @@ pub trait Protocol: Sync {
     fn config_paths(&self) -> Map<String, Value> {
         Map::new()
     }
+
+    /// Its rules in the shipped nginx configuration (`-/nginx.conf`), placed before the
+    /// registry's own (nginx takes the first regular expression that matches).
+    fn nginx(&self) -> &'static str {
+        ""
+    }
 }

@@ -355,11 +355,12 @@ fn may_publish(
         });
     }
     if let Some(scope) = name.scope() {
-        let prefix = format!("{NAME}:@{scope}/");
+        // `scope` is written with its `@`.
+        let prefix = format!("{NAME}:{scope}/");
         let members = app.db.with(|c| owners::members_with_prefix(c, &prefix))?;
         if !members.is_empty() && !members.contains(&user_id) {
             return Err(ApiError::forbidden(format!(
-                "The scope @{scope} belongs to other accounts; you may not publish in it"
+                "The scope {scope} belongs to other accounts; you may not publish in it"
             )));
         }
     }
