@@ -3,31 +3,12 @@
 
 mod common;
 
-use std::{
-    fs,
-    net::TcpListener,
-    process::{Child, Command, Stdio},
-    time::Duration,
+use std::time::Duration;
+
+use common::{
+    Fixture, ZipBuilder, git_in,
+    nginx::{self, free_port},
 };
-
-use common::{Fixture, ZipBuilder, git_in};
-
-struct Nginx(Child);
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
 
 #[test]
 fn nginx_serves_the_dir_layout_at_exact_urls() {
@@ -41,37 +22,7 @@ fn nginx_serves_the_dir_layout_at_exact_urls() {
 
     // The generated server block, pointed at this site and port, in a minimal nginx.conf.
     let site = fx.site();
-    let server = fs::read_to_string(site.join("-/nginx.conf"))
-        .expect("nginx.conf")
-        .replace("listen 8080;", &format!("listen 127.0.0.1:{port};"))
-        .replace(
-            "root /srv/shelf/site;",
-            &format!("root {};", site.display()),
-        );
-    let prefix = fx.dir.path().join("nginx");
-    fs::create_dir_all(prefix.join("logs")).expect("mkdir");
-    let conf = prefix.join("nginx.conf");
-    fs::write(
-        &conf,
-        format!(
-            "daemon off;\nmaster_process off;\nerror_log {p}/logs/error.log;\npid {p}/nginx.pid;\n\
-             events {{}}\nhttp {{\naccess_log off;\nclient_body_temp_path {p};\nproxy_temp_path {p};\n\
-             fastcgi_temp_path {p};\nuwsgi_temp_path {p};\nscgi_temp_path {p};\n{server}\n}}\n",
-            p = prefix.display()
-        ),
-    )
-    .expect("write conf");
-    let child = Command::new("nginx")
-        .arg("-p")
-        .arg(&prefix)
-        .arg("-c")
-        .arg(&conf)
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run nginx ({e}); install it with `apt-get install -y nginx-light`")
-        });
-    let _nginx = Nginx(child);
+    let _nginx = nginx::start(&site, port, &fx.dir.path().join("nginx"));
 
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)

@@ -6,3 +6,5 @@ mod cli;
 #[path = "npm/client.rs"]
 mod client;
 mod common;
+#[path = "npm/static_hosts.rs"]
+mod static_hosts;

@@ -34,20 +34,7 @@ const PREFIX: &str = "reg/";
 
 /// Gives `command` the server's credentials and nothing of the machine's own AWS setup.
 fn aws_env<'c>(command: &'c mut Command, fx: &Fixture, server: &Seaweed) -> &'c mut Command {
-    command
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_S3")
-        // No ~/.aws files of the machine running the tests.
-        .env("AWS_CONFIG_FILE", fx.dir.path().join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            fx.dir.path().join("no-aws-credentials"),
-        );
-    for (key, value) in server.env() {
-        command.env(key, value);
-    }
-    command
+    server.aws_env(command, fx.dir.path())
 }
 
 /// Runs the real `shelf` on the fixture with the server's credentials in its environment.

@@ -5,6 +5,7 @@
     reason = "each test file uses a different part of this module"
 )]
 
+pub mod nginx;
 pub mod schema;
 pub mod seaweed;
 pub mod server;

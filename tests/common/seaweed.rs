@@ -12,6 +12,7 @@ use std::{
     io,
     net::{TcpListener, TcpStream},
     os::unix::process::CommandExt,
+    path::Path,
     process::{Child, Command, Stdio},
     thread,
     time::{Duration, Instant},
@@ -172,6 +173,24 @@ impl Seaweed {
 
     /// Creates `name` (retrying while the server finishes starting) and returns a client
     /// for it.
+    /// Gives `command` this server's credentials and nothing of the machine's own AWS
+    /// setup (no profile, no endpoint, no files under `~/.aws`: `dir` holds none).
+    pub fn aws_env<'c>(&self, command: &'c mut Command, dir: &Path) -> &'c mut Command {
+        command
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_S3")
+            .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.join("no-aws-credentials"),
+            );
+        for (key, value) in self.env() {
+            command.env(key, value);
+        }
+        command
+    }
+
     pub fn bucket(&self, name: &str) -> Bucket {
         let bucket = Bucket {
             runtime: tokio::runtime::Builder::new_current_thread()
@@ -290,6 +309,11 @@ impl Bucket {
             }
             out
         })
+    }
+
+    /// The public URL of the bucket's objects (path style), as a CDN origin would give it.
+    pub fn url(&self) -> String {
+        format!("{}/{}", self.endpoint, self.name)
     }
 
     /// Lets anyone read the bucket's objects, like a CDN origin (an S3 bucket policy).

@@ -1,0 +1,119 @@
+//! `npm install` with no Shelf process in the read path: the generated tree behind nginx
+//! with the configuration Shelf ships, and a bucket written with `--target s3://…` read
+//! anonymously. Packages are published through `shelf serve`'s API (whose base URL is the
+//! static host's), then installed from the static host with an empty cache.
+
+use serde_json::json;
+
+use crate::{
+    client::{Npm, node, package_dir, project},
+    common::{
+        Fixture,
+        nginx::{self, free_port},
+        patient_agent,
+        seaweed::Seaweed,
+        server::{Server, unlimited_serve},
+        sign_up,
+    },
+};
+
+/// Publishes `shelf-demo@1.0.0` and `@acme/widget@1.0.0` (which depends on it) through the
+/// API at `api` (`…/npm/`).
+fn publish_two(npm_root: &std::path::Path, api: &str, token: &str) {
+    let npm = Npm::new(npm_root, api);
+    npm.set_token(token);
+    let work = npm_root.join("work");
+    let demo = package_dir(
+        &work,
+        "demo",
+        &json!({"name": "shelf-demo", "version": "1.0.0", "main": "index.js"}),
+        "module.exports = 42;\n",
+    );
+    let (ok, out) = npm.run(&demo, &["publish"]);
+    assert!(ok, "{out}");
+    let widget = package_dir(
+        &work,
+        "widget",
+        &json!({"name": "@acme/widget", "version": "1.0.0", "main": "index.js",
+                "dependencies": {"shelf-demo": "^1.0.0"}}),
+        "module.exports = 'widget ' + require('shelf-demo');\n",
+    );
+    let (ok, out) = npm.run(&widget, &["publish", "--access", "public"]);
+    assert!(ok, "{out}");
+}
+
+/// Installs `@acme/widget` from `registry` into a fresh project with an empty cache.
+fn install_from(root: &std::path::Path, registry: &str) {
+    let npm = Npm::new(&root.join("reader"), registry);
+    let dir = project(root, "reader-project");
+    let (ok, out) = npm.run_in(&dir, "empty", &["install", "@acme/widget"]);
+    assert!(ok, "{out}");
+    assert_eq!(
+        node(&dir, "console.log(require('@acme/widget'))"),
+        "widget 42"
+    );
+}
+
+fn get(url: &str) -> (u16, String) {
+    let mut answer = patient_agent().get(url).call().expect("GET");
+    let status = answer.status().as_u16();
+    let kind = answer
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, kind)
+}
+
+#[test]
+fn npm_installs_from_the_tree_behind_nginx() {
+    let fx = Fixture::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut command = unlimited_serve(&fx.data());
+    command.args(["--base-url", &base]);
+    let server = Server::shelf(&mut command);
+    let token = sign_up(&server.base, "alice");
+    publish_two(
+        &fx.dir.path().join("publisher"),
+        &format!("{}/npm/", server.base),
+        &token,
+    );
+    let _nginx = nginx::start(&fx.site(), port, &fx.dir.path().join("nginx"));
+    // nginx decodes the scope's slash in either case; tarballs are opaque bytes.
+    for path in ["npm/@acme%2fwidget", "npm/@acme%2Fwidget", "npm/shelf-demo"] {
+        let (status, kind) = get(&format!("{base}/{path}"));
+        assert_eq!(status, 200, "{path}");
+        assert!(kind.starts_with("application/json"), "{path}: {kind}");
+    }
+    let (status, kind) = get(&format!("{base}/npm/@acme/widget/-/widget-1.0.0.tgz"));
+    assert_eq!((status, kind.as_str()), (200, "application/octet-stream"));
+    let (status, kind) = get(&format!("{base}/npm/@acme/widget/-/"));
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    install_from(fx.dir.path(), &format!("{base}/npm/"));
+}
+
+#[test]
+fn npm_installs_from_a_bucket() {
+    let seaweed = Seaweed::start();
+    let bucket = seaweed.bucket("npm-site");
+    bucket.allow_public_read();
+    let base = format!("{}/reg", bucket.url());
+    let fx = Fixture::new();
+    let mut command = unlimited_serve(&fx.data());
+    command.args(["--base-url", &base, "--target", "s3://npm-site/reg"]);
+    command.args(["--s3-endpoint", &seaweed.endpoint]);
+    let server = Server::shelf(seaweed.aws_env(&mut command, fx.dir.path()));
+    let token = sign_up(&server.base, "alice");
+    publish_two(
+        &fx.dir.path().join("publisher"),
+        &format!("{}/npm/", server.base),
+        &token,
+    );
+    let (status, kind) = get(&format!("{base}/npm/@acme%2fwidget"));
+    assert_eq!(status, 200, "the scoped packument by npm's URL");
+    assert!(kind.starts_with("application/json"), "{kind}");
+    install_from(fx.dir.path(), &format!("{base}/npm/"));
+}
