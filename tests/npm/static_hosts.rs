@@ -55,7 +55,7 @@ fn install_from(root: &std::path::Path, registry: &str) {
 }
 
 fn get(url: &str) -> (u16, String) {
-    let mut answer = patient_agent().get(url).call().expect("GET");
+    let answer = patient_agent().get(url).call().expect("GET");
     let status = answer.status().as_u16();
     let kind = answer
         .headers()
