@@ -5,11 +5,22 @@ use crate::{
     npm,
     output::{RegistryPaths, Rules},
     serverless,
-    site::protocol::Protocol,
+    site::protocol::{PackageId, Protocol},
 };
 
 /// Every protocol, in the order their packages are planned.
 pub static ALL: &[&dyn Protocol] = &[&serverless::SERVERLESS, &npm::NPM];
+
+/// The package whose index file is `rel`, whichever protocol's it is.
+#[must_use]
+pub fn package_of(rel: &str) -> Option<PackageId> {
+    ALL.iter().find_map(|protocol| {
+        protocol.package_of(rel).map(|canonical| PackageId {
+            protocol: protocol.name(),
+            canonical,
+        })
+    })
+}
 
 /// The protocol named `name`.
 #[must_use]

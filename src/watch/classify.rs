@@ -7,7 +7,7 @@ use std::{
 
 use notify::EventKind;
 
-use crate::{history::feed::package_of, index::repo::CONFIG_FILE};
+use crate::{index::repo::CONFIG_FILE, protocols::package_of, site::protocol::PackageId};
 
 /// The folders being watched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +25,9 @@ pub struct Roots {
 pub enum Change {
     /// `config.json` changed: every URL may have changed, so everything is rebuilt.
     Config,
-    /// These packages' files (canonical names) changed in the working tree: only they, and
-    /// the registry-wide files, are rebuilt.
-    Packages(BTreeSet<String>),
+    /// These packages' files changed in the working tree: only they, and the registry-wide
+    /// files, are rebuilt.
+    Packages(BTreeSet<PackageId>),
     /// A ref moved in `.git/` (a commit, `git pull`, a merge, a reset): the packages whose
     /// files differ between the last `HEAD` seen and the new one are rebuilt, and the
     /// history-derived files (the change feed, the exported index) follow the new `HEAD`.
@@ -41,8 +41,8 @@ pub enum Change {
 pub enum Seen {
     /// The index's `config.json`.
     Config,
-    /// The file of a package (canonical name).
-    Package(String),
+    /// The file of a package.
+    Package(PackageId),
     /// A ref or `HEAD` in `.git/`.
     Ref,
     /// A template or asset file.
@@ -166,7 +166,12 @@ mod tests {
     }
 
     fn packages(names: &[&str]) -> Change {
-        Change::Packages(names.iter().map(|n| (*n).to_owned()).collect())
+        Change::Packages(
+            names
+                .iter()
+                .map(|n| crate::serverless::ops::package_id(n))
+                .collect(),
+        )
     }
 
     /// Every kind of path a watcher meets, with what the batch made of it amounts to.

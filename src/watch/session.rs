@@ -13,9 +13,9 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer, notify::Recursiv
 
 use super::classify::{self, Change, Roots, Seen};
 use crate::{
-    index::shard_path,
     output::writer::SyncStats,
     registry::{Options, Registry, RegistryError},
+    site::protocol::PackageId,
 };
 
 /// What one batch of changes did, for the log.
@@ -46,8 +46,8 @@ pub struct Session {
 struct Pending {
     /// A full build.
     full: bool,
-    /// These packages (canonical names).
-    packages: BTreeSet<String>,
+    /// These packages.
+    packages: BTreeSet<PackageId>,
 }
 
 impl Session {
@@ -117,24 +117,22 @@ impl Session {
         }
         // A package whose file is gone (removed by hand) has files only a full build removes.
         let index = self.roots.index.clone();
-        full |= packages
-            .iter()
-            .any(|name| !index.join(shard_path(name)).is_file());
+        full |= packages.iter().any(|id| {
+            !crate::protocols::named(id.protocol)
+                .is_some_and(|p| p.package_exists(&index, &id.canonical).unwrap_or(false))
+        });
         if full {
             let built = self.registry.build(None);
             self.pending.full = built.is_err();
             record(&mut report, "rebuilt everything", built);
         } else if !packages.is_empty() || moved {
-            let names: Vec<String> = packages.iter().cloned().collect();
+            let ids: Vec<PackageId> = packages.iter().cloned().collect();
+            let names: Vec<&str> = ids.iter().map(|id| id.canonical.as_str()).collect();
             let what = if names.is_empty() {
                 "followed the new HEAD".to_owned()
             } else {
                 format!("rebuilt {}", names.join(", "))
             };
-            let ids: Vec<_> = names
-                .iter()
-                .map(|name| crate::serverless::ops::package_id(name))
-                .collect();
             let built = self.registry.build(Some(&ids));
             if built.is_err() {
                 self.pending.packages = packages;
@@ -154,7 +152,7 @@ impl Session {
 
     /// Whether `HEAD` moved since the last look, and if so whether `config.json` and which
     /// package files differ between the two commits.
-    fn head_changes(&mut self) -> anyhow::Result<Option<(bool, BTreeSet<String>)>> {
+    fn head_changes(&mut self) -> anyhow::Result<Option<(bool, BTreeSet<PackageId>)>> {
         let repo = Repository::open(&self.roots.index)?;
         let new = repo.head()?.peel_to_commit()?;
         if self.head == Some(new.id()) {
