@@ -175,11 +175,13 @@ impl Registry {
     /// assets, and every protocol's path templates for `-/config.json`.
     fn context<'a>(&'a self, config: &'a crate::index::IndexConfig) -> Context<'a> {
         let mut paths = serde_json::Map::new();
-        let mut nginx = String::new();
         for protocol in protocols::ALL {
             paths.extend(protocol.config_paths());
-            nginx.push_str(protocol.nginx());
         }
+        // The later protocols' rules first: the Serverless ones (registered first) match any
+        // first path segment, so the protocols under a fixed prefix (`npm/`) must precede
+        // them in nginx, which takes the first regular expression that matches.
+        let nginx: String = protocols::ALL.iter().rev().map(|p| p.nginx()).collect();
         Context::new(
             config,
             &self.renderer,

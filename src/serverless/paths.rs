@@ -45,6 +45,37 @@ pub fn package_prefixes(name: &str) -> [String; 2] {
     [format!("{name}/"), format!("v3/packages/{name}/")]
 }
 
+/// The Serverless protocol's block of `-/nginx.conf`: the exact URLs the SRM and the `s`
+/// client read, with the right file and content type, no redirect. The dir layout stores
+/// `{name}/releases` as `{name}/releases/index.json`; a plain static server would answer
+/// the bare path with a 301 to `…/releases/`, which the Serverless Devs client does not
+/// follow.
+pub const NGINX: &str = r#"
+    # The lists are both a document and a folder: answer the bare path with the list file.
+    location ~ ^/(?<list>[a-z][a-z0-9_-]*/releases|v3/packages/[a-z][a-z0-9_-]*/release)/?$ {
+        try_files /$list/index.json =404;
+    }
+
+    # Zips.
+    location ~ ^/[a-z][a-z0-9_-]*/zipball/[^/]+$ {
+        types { }
+        default_type application/zip;
+    }
+
+    # A package's documents are JSON whatever their name looks like: `1.0.0-x.html` is a
+    # valid version, and must never be served as a page.
+    location ~ ^/([a-z][a-z0-9_-]*/releases|v3/packages/[a-z][a-z0-9_-]*/release)/ {
+        types { }
+        default_type application/json;
+    }
+
+    # A package's page, with or without the trailing slash.
+    location ~ ^/(?<pkg>[a-z][a-z0-9_-]*)/?$ {
+        default_type text/html;
+        try_files /$pkg/index.html =404;
+    }
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;

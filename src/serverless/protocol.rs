@@ -98,4 +98,8 @@ impl Protocol for Serverless {
     fn config_paths(&self) -> Map<String, Value> {
         docs::config_paths()
     }
+
+    fn nginx(&self) -> &'static str {
+        super::paths::NGINX
+    }
 }

@@ -1,9 +1,7 @@
-//! The nginx configuration shipped in every site (`-/nginx.conf`).
-//!
-//! The dir layout stores `{name}/releases` as `{name}/releases/index.json`; a plain static
-//! server would answer the bare path with a 301 to `…/releases/`, which the Serverless Devs
-//! client does not follow. These rules answer the exact URLs with the right file and content
-//! type, with no redirect.
+//! The nginx configuration shipped in every site (`-/nginx.conf`): the registry's own rules
+//! (types, the exported index, the home page, the JSON 404) around each protocol's block
+//! ([`crate::site::protocol::Protocol::nginx`]), which answers that protocol's exact URLs
+//! with the right file and content type, with no redirect.
 
 /// The configuration: a `server` block to adapt (`root`, `listen`).
 #[must_use]
@@ -34,30 +32,6 @@ server {
     absolute_redirect off;
     error_page 404 /-/404.json;
 {protocol_blocks}
-    # The lists are both a document and a folder: answer the bare path with the list file.
-    location ~ ^/(?<list>[a-z][a-z0-9_-]*/releases|v3/packages/[a-z][a-z0-9_-]*/release)/?$ {
-        try_files /$list/index.json =404;
-    }
-
-    # Zips.
-    location ~ ^/[a-z][a-z0-9_-]*/zipball/[^/]+$ {
-        types { }
-        default_type application/zip;
-    }
-
-    # A package's documents are JSON whatever their name looks like: `1.0.0-x.html` is a
-    # valid version, and must never be served as a page.
-    location ~ ^/([a-z][a-z0-9_-]*/releases|v3/packages/[a-z][a-z0-9_-]*/release)/ {
-        types { }
-        default_type application/json;
-    }
-
-    # A package's page, with or without the trailing slash.
-    location ~ ^/(?<pkg>[a-z][a-z0-9_-]*)/?$ {
-        default_type text/html;
-        try_files /$pkg/index.html =404;
-    }
-
     # The index's git files (dumb HTTP: `git clone https://HOST/-/index.git`) are opaque.
     location /-/index.git/ {
         types { }
