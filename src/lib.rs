@@ -1,9 +1,25 @@
-//! Shelf: a static-first package registry.
+//! Shelf: a static-first package registry, one core and several protocols.
 //!
-//! The flow of a publish is the shape of this crate: a zip is checked by [`package`], stored
-//! by [`blob`], recorded as a line in the git-backed [`index`], turned into static documents by
-//! [`site`] and written through one writer to a [`target`]. [`registry`] walks that path;
-//! [`api`] serves the result over HTTP and [`cli`] drives it from the command line.
+//! A publish, whatever the protocol, runs one way: the protocol checks the upload → the
+//! content-addressed [`blob`] store keeps its archive → the protocol's record is committed to
+//! the git-backed [`index`] → the protocol plans its package's files and [`site`] the
+//! registry-wide ones → the one writer in [`output`] puts them on a directory or a bucket.
+//! [`registry`] walks that path on one writer thread and knows no package format;
+//! [`history`] derives the change feed and the `git clone` copy from the index's history.
+//! [`api`] serves the HTTP API (accounts, tokens, keys and signed requests ([`auth`], [`db`]),
+//! rate limits, search, the static files) and [`cli`] drives everything from the command
+//! line; [`client`], [`mirror`] and [`watch`] are the author's side, a follower's copy and
+//! editing the index by git.
+//!
+//! **The seam.** A protocol is one folder: [`serverless`] (the Serverless Devs packages, the
+//! first) and [`npm`]. Each owns how an upload is checked, its records in the index (under
+//! its own paths), the files its clients read and what they are ([`site::protocol::Protocol`],
+//! [`output::PathRules`]), its changes on the writer (`ops.rs`) and its HTTP routes (`api/`).
+//! Its model (checks, record, documents, plan) uses only the core below the registry; its
+//! operations and routes sit with the API at the top. Registering one is its lines in
+//! [`protocols`] and its routes' line in the API's router. Layers point one way: `blob`,
+//! `index`, `db`, `auth` and `output` name no protocol, `site` and `history` name them only
+//! through [`protocols`], and no protocol names another.
 
 pub mod api;
 pub mod auth;

@@ -86,7 +86,10 @@ async fn search(
         .limit
         .map_or(MAX_RESULTS, |n| usize::try_from(n).unwrap_or(usize::MAX))
         .clamp(1, MAX_RESULTS);
-    let ranked = app.catalog.read(|entries| rank(entries, term, limit));
+    // The answer's fields are the Serverless ones (a zipball URL): its packages only.
+    let ranked = app.catalog.read_in(crate::serverless::NAME, |entries| {
+        rank(entries, term, limit)
+    });
     Ok(Json(
         ranked
             .into_iter()

@@ -69,6 +69,22 @@ impl Catalog {
         self.read(|entries| entries.cloned().collect())
     }
 
+    /// Runs `f` over one protocol's entries, sorted by name, without copying them.
+    pub fn read_in<T>(
+        &self,
+        protocol: &str,
+        f: impl FnOnce(&mut dyn Iterator<Item = &SearchEntry>) -> T,
+    ) -> T {
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        match inner.as_ref() {
+            Some(map) => f(&mut map
+                .iter()
+                .filter(|((_, p), _)| *p == protocol)
+                .map(|(_, entry)| entry)),
+            None => f(&mut std::iter::empty()),
+        }
+    }
+
     /// Runs `f` over the entries without copying them.
     pub fn read<T>(&self, f: impl FnOnce(&mut dyn Iterator<Item = &SearchEntry>) -> T) -> T {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);

@@ -107,9 +107,9 @@ pub fn search(
         return Err(ApiError::bad_request("Search text is required"));
     }
     let size = size.clamp(1, MAX_SIZE);
-    let (total, hits) = app.catalog.read(|entries| {
+    let (total, hits) = app.catalog.read_in(NAME, |entries| {
         let mut hits: Vec<(u8, &SearchEntry)> = entries
-            .filter(|e| e.latest.is_some() && e.extra.get("protocol").is_some_and(|p| p == NAME))
+            .filter(|e| e.latest.is_some())
             .filter_map(|e| score(e, text).map(|rank| (rank, e)))
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));

@@ -483,7 +483,7 @@ fn page_of(
             .is_none_or(|w| w.trim().is_empty() || w.trim().eq_ignore_ascii_case(have))
     };
     let term = query.search.as_deref().map(str::trim).unwrap_or_default();
-    app.catalog.read(|entries| {
+    app.catalog.read_in(crate::serverless::NAME, |entries| {
         let mut hits: Vec<(u8, &SearchEntry)> = entries
             .filter(|e| keep(e) && same_text(&query.category, &e.category))
             .filter(|e| {
