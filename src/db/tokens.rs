@@ -200,6 +200,19 @@ pub fn list(conn: &Connection, user_id: i64) -> Result<Vec<TokenRow>, DbError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Names the token `id` (for tokens made through a client's own flow, such as
+/// `npm token create`, so the owner can tell them apart in a list).
+///
+/// # Errors
+/// SQLite errors.
+pub fn set_name(conn: &Connection, id: i64, name: &str) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE tokens SET name = ?2 WHERE id = ?1",
+        params![id, name],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -182,11 +182,45 @@ fn npm_publishes_installs_and_manages_packages_through_shelf_serve() {
     let (ok, out) = bob.run(&bob_widget, &["publish"]);
     assert!(ok, "{out}");
 
+    // ... and, once removed, no longer.
+    let (ok, out) = alice.run(&work, &["owner", "rm", "bob", "@acme/widget"]);
+    assert!(ok, "{out}");
+    bobs["version"] = json!("1.2.0");
+    let bob_again = package_dir(&work, "bob-again", &bobs, "module.exports = 'bob';\n");
+    let (ok, out) = bob.run(&bob_again, &["publish"]);
+    assert!(!ok && out.contains("not one of its maintainers"), "{out}");
+
     // Search.
     let (ok, out) = bob.run(&work, &["search", "widget"]);
     assert!(ok && out.contains("@acme/widget"), "{out}");
-    let (ok, out) = alice.run(&work, &["token", "list"]);
+
+    // Tokens: one made with the password works, and stops working once revoked.
+    let out = alice.run_prompted(&work, &["token", "create"], &[("password", PASSWORD)]);
+    let made = out
+        .lines()
+        .find_map(|line| line.split_whitespace().find(|w| w.starts_with("shelf_")))
+        .unwrap_or_else(|| panic!("no token in:\n{out}"))
+        .to_owned();
+    let ci = Npm::new(&root.join("ci"), &registry);
+    ci.set_token(&made);
+    let (ok, who) = ci.run(&work, &["whoami"]);
+    assert!(ok && who.trim().ends_with("alice"), "{who}");
+    let (ok, out) = alice.run(&work, &["token", "list", "--json"]);
     assert!(ok, "{out}");
+    let listed: serde_json::Value =
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let key = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|t| t["name"] == "npm token create")
+        .and_then(|t| t["key"].as_str())
+        .unwrap_or_else(|| panic!("the new token is listed: {listed}"))
+        .to_owned();
+    let (ok, out) = alice.run(&work, &["token", "revoke", &key]);
+    assert!(ok, "{out}");
+    let (ok, _) = ci.run(&work, &["whoami"]);
+    assert!(!ok, "a revoked token no longer works");
 
     // Unpublish one version: gone from the packument and the site, its number never used
     // again; then a whole package.

@@ -227,6 +227,9 @@ pub async fn tokens(app: &Arc<App>, parts: &Parts) -> Result<Json<TokenList>, Ap
     }))
 }
 
+/// The name a token made by `npm token create` carries in listings.
+pub const NPM_TOKEN_NAME: &str = "npm token create";
+
 /// The body of `npm token create`.
 #[derive(Debug, Deserialize)]
 struct NewToken {
@@ -281,8 +284,17 @@ pub async fn create_token(
     )
     .await?;
     let hash = token::hash_token(&session.token);
-    let found = app.db.run(move |c| tokens::lookup(c, &hash, 0)).await?;
-    let key = found.map(|(row, _)| row.id.to_string()).unwrap_or_default();
+    let now = app.now().unix_timestamp();
+    let key = app
+        .db
+        .run(move |c| {
+            let Some((row, _)) = tokens::lookup(c, &hash, now)? else {
+                return Ok(String::new());
+            };
+            tokens::set_name(c, row.id, NPM_TOKEN_NAME)?;
+            Ok(row.id.to_string())
+        })
+        .await?;
     Ok(Json(CreatedToken {
         token: session.token,
         key,
