@@ -1,9 +1,13 @@
 //! Crash consistency: publishers hammer a real `shelf serve` that is killed with SIGKILL at
-//! seeded pseudo-random moments and restarted on the same data directory. After every restart
-//! each publish answered 200 is in the index (its line and its commit), in the blobs and in
-//! the site (read from disk and over HTTP); the index's working tree is clean; nothing torn or
-//! temporary is left; `shelf check` passes and the site equals a full rebuild. Publishes that
-//! got no answer may or may not have landed, but one that landed is complete.
+//! seeded pseudo-random moments and restarted on the same data directory. Half of them
+//! publish Serverless packages (`POST /releases`, then the zip), half npm packages (`PUT
+//! /npm/{name}` with the document `npm publish` sends, scoped and unscoped names). After
+//! every restart each publish answered 200 is in the index (its line and its commit), in the
+//! blobs and in the site (read from disk and over HTTP: for npm, the packument lists the
+//! version and the tarball served is the one sent, its SHA-512 the packument's
+//! `dist.integrity`); the index's working tree is clean; nothing torn or temporary is left;
+//! `shelf check` passes and the site equals a full rebuild. Publishes that got no answer may
+//! or may not have landed, but one that landed is complete.
 //!
 //! Also: one writer per data directory. While a `shelf serve` holds `DATA/.shelf-lock`, other
 //! writing commands (and a second server) are refused with a message naming the lock and the
@@ -26,23 +30,43 @@ use std::{
 };
 
 use common::{
-    Fixture, HttpPublish, Rng, ZipBuilder, git_in, patient_agent, publish_over_http,
+    Fixture, HttpPublish, Rng, ZipBuilder, git_in,
+    npm::{self, Tgz},
+    patient_agent, publish_over_http,
     server::{Server, shelf_serve},
     sign_up, tree,
 };
-use shelf::{blob::sha256_of, index::shard_path, output::Kind, serverless::record::PackageRecord};
+use shelf::{
+    blob::sha256_of,
+    index::shard_path,
+    npm::{
+        name::NpmName,
+        record::{VersionLine, read_record},
+        tarball,
+    },
+    output::Kind,
+    serverless::record::PackageRecord,
+};
 
 const PUBLISHERS: usize = 4;
 const PACKAGES_EACH: usize = 3;
 const ROUNDS: usize = 10;
 
-/// One publish the test sent: what it was, and the zip's bytes.
+/// Which protocol a publish went through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Serverless,
+    Npm,
+}
+
+/// One publish the test sent: what it was, and the zip's or the tarball's bytes.
 #[derive(Debug, Clone)]
 struct Sent {
+    protocol: Protocol,
     name: String,
     version: String,
     sha256: String,
-    zip: Vec<u8>,
+    bytes: Vec<u8>,
 }
 
 /// Every publish by how it ended.
@@ -141,40 +165,75 @@ impl Shared {
     }
 }
 
-/// Publisher `id`: new versions of its own packages, each zip 1–50 KiB of noise, never a
-/// version twice (an unanswered one is not retried).
+/// Publisher `id`: new versions of its own packages (Serverless for an even `id`, npm for
+/// an odd one), each carrying 1–50 KiB of noise, never a version twice (an unanswered one
+/// is not retried).
 fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
     let mut rng = Rng::new(seed);
     let mut next_patch = [0u32; PACKAGES_EACH];
+    let protocol = if id.is_multiple_of(2) {
+        Protocol::Serverless
+    } else {
+        Protocol::Npm
+    };
     while let Some(base) = shared.begin() {
         let package = rng.below(0, PACKAGES_EACH as u64) as usize;
-        let name = format!("crash-{id}-{package}");
         let version = format!("1.0.{}", next_patch[package]);
         next_patch[package] += 1;
         let size = rng.below(1024, 50 * 1024) as usize;
         let noise = rng.bytes(size);
-        let zip = ZipBuilder::package(&name, &version)
-            .stored("data.bin", noise)
-            .build();
+        let (name, bytes) = match protocol {
+            Protocol::Serverless => {
+                let name = format!("crash-{id}-{package}");
+                let zip = ZipBuilder::package(&name, &version)
+                    .stored("data.bin", noise)
+                    .build();
+                (name, zip)
+            }
+            Protocol::Npm => {
+                // One scoped package per publisher: its files sit two folders deep.
+                let name = match package {
+                    0 => format!("@crash{id}/npm"),
+                    _ => format!("crash-npm-{id}-{package}"),
+                };
+                let tgz = Tgz::package(&name, &version)
+                    .file("package/data.bin", noise)
+                    .build();
+                (name, tgz)
+            }
+        };
         let sent = Sent {
-            sha256: shelf_sha256(&zip),
+            protocol,
+            sha256: shelf_sha256(&bytes),
             name,
             version,
-            zip,
+            bytes,
         };
-        let outcome = publish_over_http(
-            &patient_agent(),
-            &base,
-            &token,
-            &sent.name,
-            &sent.version,
-            &sent.zip,
-        );
+        let agent = patient_agent();
+        let outcome = match protocol {
+            Protocol::Serverless => publish_over_http(
+                &agent,
+                &base,
+                &token,
+                &sent.name,
+                &sent.version,
+                &sent.bytes,
+            ),
+            Protocol::Npm => npm_publish_over_http(&agent, &base, &token, &sent),
+        };
         {
             let mut ledger = shared.ledger();
             match outcome {
                 HttpPublish::Published(answer) => {
-                    assert_eq!(answer["sha256"], sent.sha256.as_str(), "{answer}");
+                    match protocol {
+                        Protocol::Serverless => {
+                            assert_eq!(answer["sha256"], sent.sha256.as_str(), "{answer}");
+                        }
+                        Protocol::Npm => {
+                            let id = format!("{}@{}", sent.name, sent.version);
+                            assert_eq!(answer["id"], id.as_str(), "{answer}");
+                        }
+                    }
                     ledger.acknowledged.push(sent);
                 }
                 HttpPublish::Unanswered(_) => ledger.unanswered.push(sent),
@@ -182,6 +241,36 @@ fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
             }
         }
         shared.end();
+    }
+}
+
+/// `npm publish` of `sent` over HTTP: the document with the tarball attached, as the
+/// bearer token's account.
+fn npm_publish_over_http(agent: &ureq::Agent, base: &str, token: &str, sent: &Sent) -> HttpPublish {
+    let document = npm::document(&sent.name, &sent.version, "latest", &sent.bytes);
+    let path = format!("/npm/{}", npm::url_name(&sent.name));
+    let answer = agent
+        .put(&format!("{base}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(document.to_string());
+    let mut answer = match answer {
+        Ok(answer) => answer,
+        Err(e) => return HttpPublish::Unanswered(format!("PUT {path}: {e}")),
+    };
+    let status = answer.status().as_u16();
+    let body = match answer.body_mut().read_to_vec() {
+        Ok(body) => body,
+        Err(e) => return HttpPublish::Unanswered(format!("PUT {path}: {e}")),
+    };
+    match status {
+        200 => HttpPublish::Published(serde_json::from_slice(&body).expect("publish answer JSON")),
+        _ => HttpPublish::Refused(format!(
+            "PUT {path} {}@{}: {status} {}",
+            sent.name,
+            sent.version,
+            String::from_utf8_lossy(&body)
+        )),
     }
 }
 
@@ -253,10 +342,16 @@ fn acknowledged_publishes_survive_sigkill_and_restarts_repair_everything_else() 
     let landed = ledger
         .unanswered
         .iter()
-        .filter(|s| line_of(&fx, s).is_some())
+        .filter(|s| has_landed(&fx, s))
+        .count();
+    let npm_acknowledged = ledger
+        .acknowledged
+        .iter()
+        .filter(|s| s.protocol == Protocol::Npm)
         .count();
     println!(
-        "{} publishes acknowledged, {} unanswered ({landed} of those landed), {} refused, {ROUNDS} kills",
+        "{} publishes acknowledged ({npm_acknowledged} through npm), {} unanswered ({landed} of \
+         those landed), {} refused, {ROUNDS} kills",
         ledger.acknowledged.len(),
         ledger.unanswered.len(),
         ledger.refused.len()
@@ -271,9 +366,29 @@ fn acknowledged_publishes_survive_sigkill_and_restarts_repair_everything_else() 
         "too few publishes to say anything"
     );
     assert!(
+        npm_acknowledged > 0 && npm_acknowledged < ledger.acknowledged.len(),
+        "both protocols published: {npm_acknowledged} of {} through npm",
+        ledger.acknowledged.len()
+    );
+    assert!(
         !ledger.unanswered.is_empty(),
         "no kill interrupted a publish: the test did not test crashes"
     );
+}
+
+/// Whether a publish is in the index.
+fn has_landed(fx: &Fixture, sent: &Sent) -> bool {
+    match sent.protocol {
+        Protocol::Serverless => line_of(fx, sent).is_some(),
+        Protocol::Npm => npm_line_of(fx, sent).is_some(),
+    }
+}
+
+/// The npm version line of a publish, if it is in the package's file.
+fn npm_line_of(fx: &Fixture, sent: &Sent) -> Option<VersionLine> {
+    let name = NpmName::parse(&sent.name).expect("the test's names are valid");
+    let record = read_record(&fx.index(), &name).expect("the package's index file parses")?;
+    record.find(&sent.version).cloned()
 }
 
 /// The index line of a publish, if it is in the package's file.
@@ -305,13 +420,12 @@ fn verify(fx: &Fixture, base: &str, ledger: &Ledger) {
 
     let agent = patient_agent();
     let mut landed = ledger.acknowledged.iter().collect::<Vec<_>>();
-    landed.extend(
-        ledger
-            .unanswered
-            .iter()
-            .filter(|sent| line_of(fx, sent).is_some()),
-    );
+    landed.extend(ledger.unanswered.iter().filter(|sent| has_landed(fx, sent)));
     for sent in landed {
+        if sent.protocol == Protocol::Npm {
+            verify_npm(fx, base, &subjects, sent);
+            continue;
+        }
         let what = format!("{}@{}", sent.name, sent.version);
         let line = line_of(fx, sent).unwrap_or_else(|| panic!("{what} is in the index"));
         assert_eq!(line.sha256, sent.sha256, "{what}: the index has its zip");
@@ -335,7 +449,7 @@ fn verify(fx: &Fixture, base: &str, ledger: &Ledger) {
         assert_eq!(document["sha256"], sent.sha256.as_str(), "{tag}");
         let zipball = format!("{}/zipball/{}", sent.name, sent.version);
         assert!(
-            fs::read(site.join(&zipball)).expect("zipball file") == sent.zip,
+            fs::read(site.join(&zipball)).expect("zipball file") == sent.bytes,
             "{zipball} on disk is the uploaded zip"
         );
         let (status, body) = get(&agent, &format!("{base}/{tag}"));
@@ -344,24 +458,97 @@ fn verify(fx: &Fixture, base: &str, ledger: &Ledger) {
         assert_eq!(served["sha256"], sent.sha256.as_str(), "GET {tag}");
         let (status, body) = get(&agent, &format!("{base}/{zipball}"));
         assert!(
-            status == 200 && body == sent.zip,
+            status == 200 && body == sent.bytes,
             "GET {zipball} serves the uploaded zip"
         );
     }
     for sent in &ledger.unanswered {
-        if line_of(fx, sent).is_none() {
-            let tag = format!("{}/releases/tags/{}", sent.name, sent.version);
-            assert!(
-                !fx.site().join(&tag).exists(),
-                "{tag} is in the site but not in the index"
-            );
+        if has_landed(fx, sent) {
+            continue;
         }
+        let file = match sent.protocol {
+            Protocol::Serverless => format!("{}/releases/tags/{}", sent.name, sent.version),
+            Protocol::Npm => npm_tarball(sent),
+        };
+        assert!(
+            !fx.site().join(&file).exists(),
+            "{file} is in the site but not in the index"
+        );
     }
     nothing_torn(fx);
 }
 
-/// Every JSON document parses, every zip opens and is what its document says, every blob is
-/// its hash, and no temporary or staged file is left anywhere in the data directory.
+/// The site path of an npm publish's tarball.
+fn npm_tarball(sent: &Sent) -> String {
+    let basename = sent.name.rsplit('/').next().unwrap_or(&sent.name);
+    format!("npm/{}/-/{basename}-{}.tgz", sent.name, sent.version)
+}
+
+/// An npm publish that landed: its line, commit and blob, its packument and tarball on
+/// disk, and both over HTTP, where npm reads them.
+fn verify_npm(fx: &Fixture, base: &str, subjects: &BTreeSet<String>, sent: &Sent) {
+    let what = format!("{}@{}", sent.name, sent.version);
+    let line = npm_line_of(fx, sent).unwrap_or_else(|| panic!("{what} is in the index"));
+    let integrity = npm::integrity(&sent.bytes);
+    assert!(line.is_live(), "{what} is live");
+    assert_eq!(
+        line.sha256, sent.sha256,
+        "{what}: the index has its tarball"
+    );
+    assert_eq!(
+        line.integrity, integrity,
+        "{what}: the index has its integrity"
+    );
+    assert!(
+        subjects.contains(&format!("npm: publish {what}")),
+        "{what} has its commit"
+    );
+    let blob = shelf::blob::BlobStore::open(&fx.data().join("blobs"))
+        .expect("blobs")
+        .path(&sent.sha256);
+    assert_eq!(
+        sha256_of(&blob).expect("blob"),
+        sent.sha256,
+        "{what}'s blob"
+    );
+
+    let site = fx.site();
+    let packument = common::json(&site, &format!("npm/{}/index.json", sent.name));
+    let listed = &packument["versions"][&sent.version]["dist"]["integrity"];
+    assert_eq!(
+        listed,
+        integrity.as_str(),
+        "{what} in the packument on disk"
+    );
+    let tarball = npm_tarball(sent);
+    assert!(
+        fs::read(site.join(&tarball)).expect("tarball file") == sent.bytes,
+        "{tarball} on disk is the uploaded tarball"
+    );
+
+    let agent = patient_agent();
+    let url = format!("{base}/npm/{}", npm::url_name(&sent.name));
+    let (status, body) = get(&agent, &url);
+    assert_eq!(status, 200, "GET {url}");
+    let served: serde_json::Value = serde_json::from_slice(&body).expect("packument JSON");
+    let listed = served["versions"][&sent.version]["dist"]["integrity"]
+        .as_str()
+        .unwrap_or_else(|| panic!("GET {url} lists {what}"));
+    let (status, body) = get(&agent, &format!("{base}/{tarball}"));
+    assert!(
+        status == 200 && body == sent.bytes,
+        "GET {tarball} serves the uploaded tarball"
+    );
+    assert_eq!(
+        npm::integrity(&body),
+        listed,
+        "{tarball}'s SHA-512 is the packument's dist.integrity"
+    );
+}
+
+/// Every JSON document parses, every zip opens and is what its document says, every npm
+/// tarball passes the tarball check and is what its packument says, every blob is its hash,
+/// and no temporary or staged file is left anywhere in the data directory.
 fn nothing_torn(fx: &Fixture) {
     let data = fx.data();
     for (path, bytes) in tree(&data) {
@@ -376,12 +563,17 @@ fn nothing_torn(fx: &Fixture) {
                 "a staged upload is left: {path}"
             );
             assert_eq!(shelf_sha256(&bytes), file, "blob {path} is its hash");
-            zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("a blob opens as a zip");
+            let is_zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).is_ok();
+            assert!(
+                is_zip || is_tarball(&bytes),
+                "blob {path} is a zip or an npm tarball"
+            );
         }
     }
     let site = fx.site();
     let mut documents = BTreeMap::new();
     let mut zips = Vec::new();
+    let mut tarballs = Vec::new();
     for (path, bytes) in tree(&site) {
         match shelf::protocols::RULES.class_of(&path).kind {
             Kind::Json => {
@@ -393,8 +585,30 @@ fn nothing_torn(fx: &Fixture) {
             Kind::Html | Kind::Css | Kind::Javascript | Kind::Svg | Kind::Text => {
                 String::from_utf8(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
             }
+            Kind::Binary if path.starts_with("npm/") && path.ends_with(".tgz") => {
+                tarballs.push((path, bytes));
+            }
             Kind::Binary => {}
         }
+    }
+    for (path, bytes) in tarballs {
+        assert!(is_tarball(&bytes), "{path} passes the tarball check");
+        // `npm/{name}/-/{file}`: the packument is the folder's document.
+        let (folder, _) = path.rsplit_once("/-/").expect("a tarball's path");
+        let packument = documents
+            .get(&format!("{folder}/index.json"))
+            .unwrap_or_else(|| panic!("{path} has no packument"));
+        let integrity = npm::integrity(&bytes);
+        let versions = packument["versions"].as_object().expect("versions");
+        assert!(
+            versions
+                .values()
+                .any(|v| v["dist"]["integrity"] == integrity.as_str()
+                    && v["dist"]["tarball"]
+                        .as_str()
+                        .is_some_and(|t| t.ends_with(&path))),
+            "{path} is listed in its packument with its integrity"
+        );
     }
     for (path, bytes) in zips {
         zip::ZipArchive::new(std::io::Cursor::new(&bytes))
@@ -405,6 +619,11 @@ fn nothing_torn(fx: &Fixture) {
             .unwrap_or_else(|| panic!("{path} has no {tag}"));
         assert_eq!(listed["sha256"], shelf_sha256(&bytes).as_str(), "{path}");
     }
+}
+
+/// Whether `bytes` pass the tarball check npm publishes go through.
+fn is_tarball(bytes: &[u8]) -> bool {
+    tarball::inspect(bytes, &tarball::Limits::default()).is_ok()
 }
 
 /// With the server stopped: `shelf check` is clean, and a full build of a copy of the data

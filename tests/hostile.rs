@@ -2,7 +2,8 @@
 //! versions (plain and percent-encoded, in URLs, JSON bodies and `publish.yaml`), overlong
 //! and NUL-laden names, zip bombs, symlinks, duplicate and escaping entries, wrong content
 //! types, gigantic and deeply nested JSON and YAML, malformed credentials and signatures —
-//! and, against a real `shelf serve` over TCP, truncated and malformed HTTP.
+//! and, against a real `shelf serve` over TCP, truncated and malformed HTTP. npm's publishes,
+//! tags and tarballs have a catalogue of their own (`hostile/npm.rs`).
 //!
 //! Every refusal must be the specific 4xx the catalogue names, in the API's JSON error shape,
 //! and must leave the index, the blob store and the site exactly as they were, with no
@@ -14,6 +15,8 @@ mod catalogue;
 mod common;
 #[path = "hostile/credentials.rs"]
 mod credentials;
+#[path = "hostile/npm.rs"]
+mod npm;
 #[path = "hostile/requests.rs"]
 mod requests;
 #[path = "hostile/transport.rs"]
@@ -80,6 +83,36 @@ fn mismatch(case: &Case, answer: &TestResponse) -> Option<String> {
     }
 }
 
+/// Sends every case, checking each answer (see [`mismatch`]) and that the data directory
+/// is as it was before the first; fails naming every case answered wrongly.
+async fn send_all(t: &TestApp, cases: &[Case]) {
+    let before = Snapshot::take(&t.data());
+    let mut failures = Vec::new();
+    for case in cases {
+        assert!(
+            (400..500).contains(&case.status) && !case.error.is_empty(),
+            "{}: the catalogue must name a 4xx and a message",
+            case.name
+        );
+        if case.replay {
+            let first = t.send(request(case)).await;
+            assert_eq!(first.status, 201, "{}: the original request", case.name);
+        }
+        let answer = t.send(request(case)).await;
+        if let Some(problem) = mismatch(case, &answer) {
+            failures.push(format!("{}: {problem}", case.name));
+        }
+        before.assert_unchanged(&t.data(), &case.name);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases were answered wrongly:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_requests_get_a_specific_4xx_and_change_nothing() {
     let t = TestApp::new();
@@ -118,32 +151,7 @@ async fn hostile_requests_get_a_specific_4xx_and_change_nothing() {
         upload: upload.clone(),
     };
 
-    let before = Snapshot::take(&t.data());
-    let cases = catalogue::all(&t, &ctx);
-    let mut failures = Vec::new();
-    for case in &cases {
-        assert!(
-            (400..500).contains(&case.status) && !case.error.is_empty(),
-            "{}: the catalogue must name a 4xx and a message",
-            case.name
-        );
-        if case.replay {
-            let first = t.send(request(case)).await;
-            assert_eq!(first.status, 201, "{}: the original request", case.name);
-        }
-        let answer = t.send(request(case)).await;
-        if let Some(problem) = mismatch(case, &answer) {
-            failures.push(format!("{}: {problem}", case.name));
-        }
-        before.assert_unchanged(&t.data(), &case.name);
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases were answered wrongly:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    send_all(&t, &catalogue::all(&t, &ctx)).await;
 
     // Still healthy: the upload URL every hostile zip was aimed at takes the real one.
     let done = t
@@ -159,6 +167,13 @@ async fn hostile_requests_get_a_specific_4xx_and_change_nothing() {
     let latest = t.call("GET", "/victim/releases/latest", None).await;
     assert_eq!(latest.json()["tag_name"], "1.0.0");
     assert!(common::snapshot::leftovers(&t.data()).is_empty());
+}
+
+/// npm's refusals (issue, npm section "Bad input"): each in npm's error shape with its
+/// exact status, changing nothing; then `victim` publishes.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_npm_publishes_get_npms_error_shape_and_change_nothing() {
+    npm::run().await;
 }
 
 #[test]

@@ -1,21 +1,35 @@
 //! Property tests: the shard layout and the name rules, version precedence and "latest", and
 //! "an incremental site equals a full build" over random publish / yank / unyank / delete
-//! sequences run through the real registry. Each property is checked against a small
-//! oracle written here from `index/README.md`, not against the code under test.
+//! sequences, Serverless and npm (publish, dist-tag add and remove, deprecate and
+//! undeprecate, unpublish a version or all) mixed, run through the real registry. Each
+//! property is checked against a small oracle written here from `index/README.md` (for
+//! npm, from npm's registry rules as `src/npm/record.rs` states them), not against the code
+//! under test.
 
 mod common;
 
 use std::{
     cmp::Ordering,
     collections::BTreeMap,
+    io::Write as _,
     path::{Component, Path},
 };
 
-use common::{Fixture, ZipBuilder, json, publish, tree};
+use common::{
+    Fixture, ZipBuilder, json,
+    npm::{self as npm_files, Tgz},
+    publish, tree,
+};
 use proptest::{prelude::*, test_runner::FileFailurePersistence};
 use shelf::{
     clock,
     index::{Author, IndexRepo, shard_path},
+    npm::{
+        name::NpmName,
+        ops::NewVersion,
+        record::{self as npm_record, read_record},
+        tarball,
+    },
     registry::{Options, Registry, RegistryError, check},
     serverless::{
         package::{NameError, PackageName, Version, VersionError, version},
@@ -483,6 +497,18 @@ proptest! {
 /// published first takes it. The lengths cover the 1-, 2- and long-name shards.
 const NAMES: &[&str] = &["x", "ab", "my_pkg", "my-pkg"];
 const VERSIONS: &[&str] = &["0.9.0", "1.0.0", "1.1.0", "2.0.0-rc.1", "2.0.0"];
+/// Two npm packages, one scoped (its files two folders deep).
+const NPM_NAMES: &[&str] = &["a", "@s/lib"];
+/// Fewer versions than [`VERSIONS`], so that tags, deprecations and unpublishes often find
+/// the version published; still a lower release, a pre-release and the release above it.
+const NPM_VERSIONS: &[&str] = &["0.9.0", "1.0.0", "2.0.0-rc.1", "2.0.0"];
+/// The tags a publish may carry (`npm publish --tag`).
+const PUBLISH_TAGS: &[&str] = &["latest", "next"];
+/// The tags `npm dist-tag add` may set; `rm` takes all but `latest`, which the API refuses
+/// to remove.
+const TAGS: &[&str] = &["latest", "next", "beta"];
+/// Deprecation messages; the empty one un-deprecates, as `npm deprecate x ""` does.
+const MESSAGES: &[&str] = &["old", "", "use 2"];
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -491,6 +517,18 @@ enum Op {
     Unyank(&'static str, &'static str),
     Delete(&'static str, &'static str),
     DeletePackage(&'static str),
+    /// `npm publish` of name@version under a tag.
+    NpmPublish(&'static str, &'static str, &'static str),
+    /// `npm dist-tag add name@version tag`: (name, tag, version).
+    NpmTag(&'static str, &'static str, Pick),
+    /// `npm dist-tag rm name tag`.
+    NpmUntag(&'static str, &'static str),
+    /// `npm deprecate name@version message`.
+    NpmDeprecate(&'static str, Pick, &'static str),
+    /// `npm unpublish name@version`.
+    NpmUnpublish(&'static str, Pick),
+    /// `npm unpublish name --force`.
+    NpmUnpublishAll(&'static str),
     /// Closes the registry and opens it again, as a restarted server does: what it kept in
     /// memory (the catalog) is reloaded from the index.
     Reopen,
@@ -506,6 +544,56 @@ fn op() -> impl Strategy<Value = Op> {
         1 => pair().prop_map(|(n, v)| Op::Delete(n, v)),
         1 => name().prop_map(Op::DeletePackage),
         1 => Just(Op::Reopen),
+        10 => npm_op(),
+    ]
+}
+
+/// The version an npm operation acts on, picked when it runs: mostly one the package has
+/// had (live or unpublished: a version picked blindly would rarely be one), sometimes any.
+#[derive(Debug, Clone, Copy)]
+enum Pick {
+    /// The package's n-th version in publish order, modulo how many it has had.
+    Had(usize),
+    Any(&'static str),
+}
+
+impl Pick {
+    /// The version, once [`Model::resolve`] has picked it.
+    fn version(self) -> &'static str {
+        match self {
+            Pick::Any(version) => version,
+            Pick::Had(_) => unreachable!("versions are picked before an operation runs"),
+        }
+    }
+}
+
+fn npm_publish_op() -> impl Strategy<Value = Op> {
+    (
+        prop::sample::select(NPM_NAMES),
+        prop::sample::select(NPM_VERSIONS),
+        prop::sample::select(PUBLISH_TAGS),
+    )
+        .prop_map(|(n, v, t)| Op::NpmPublish(n, v, t))
+}
+
+/// npm's operations, publishes weighted up so that packages get versions to act on.
+fn npm_op() -> impl Strategy<Value = Op> {
+    let name = || prop::sample::select(NPM_NAMES);
+    let version = || {
+        prop_oneof![
+            3 => (0..4usize).prop_map(Pick::Had),
+            1 => prop::sample::select(NPM_VERSIONS).prop_map(Pick::Any),
+        ]
+    };
+    prop_oneof![
+        3 => npm_publish_op(),
+        2 => (name(), prop::sample::select(TAGS), version())
+            .prop_map(|(n, t, v)| Op::NpmTag(n, t, v)),
+        1 => (name(), prop::sample::select(&TAGS[1..])).prop_map(|(n, t)| Op::NpmUntag(n, t)),
+        2 => (name(), version(), prop::sample::select(MESSAGES))
+            .prop_map(|(n, v, m)| Op::NpmDeprecate(n, v, m)),
+        1 => (name(), version()).prop_map(|(n, v)| Op::NpmUnpublish(n, v)),
+        1 => name().prop_map(Op::NpmUnpublishAll),
     ]
 }
 
@@ -523,6 +611,46 @@ enum Outcome {
 #[derive(Debug, Default)]
 struct Model {
     packages: BTreeMap<String, (String, Lines)>,
+    /// npm packages by name.
+    npm: BTreeMap<&'static str, NpmPackage>,
+}
+
+/// An npm package as the index must hold it.
+#[derive(Debug, Default)]
+struct NpmPackage {
+    /// `(version, deprecation, unpublished)`, in publish order.
+    versions: Vec<(&'static str, Option<&'static str>, bool)>,
+    /// Tag → version.
+    tags: BTreeMap<&'static str, &'static str>,
+}
+
+impl NpmPackage {
+    fn live(&self) -> Vec<&'static str> {
+        self.versions
+            .iter()
+            .filter(|(_, _, gone)| !gone)
+            .map(|(v, _, _)| *v)
+            .collect()
+    }
+
+    /// npm's registry keeps tags on live versions only, and `latest` always, while any
+    /// version is live: when it names none, it moves to the highest live release (or the
+    /// highest pre-release when there is no release).
+    fn repair(&mut self) {
+        let live = self.live();
+        self.tags.retain(|_, v| live.contains(v));
+        if !self.tags.contains_key("latest") {
+            let best = |pre: bool| {
+                live.iter()
+                    .filter(|v| parts_of(v).pre.is_empty() != pre)
+                    .max_by(|a, b| spec_cmp(&parts_of(a), &parts_of(b)))
+                    .copied()
+            };
+            if let Some(v) = best(false).or_else(|| best(true)) {
+                self.tags.insert("latest", v);
+            }
+        }
+    }
 }
 
 /// A package's `(version, yanked, deleted)`, in publish order.
@@ -577,6 +705,108 @@ impl Model {
                 Outcome::Changed
             }
             Op::Reopen => Outcome::NoChange,
+            _ => self.apply_npm(op),
+        }
+    }
+
+    /// `op` with its [`Pick`] made a version.
+    fn resolve(&self, op: &Op) -> Op {
+        let pick = |name: &str, pick: Pick| {
+            let had = self
+                .npm
+                .get(name)
+                .map(|p| &p.versions[..])
+                .unwrap_or_default();
+            match pick {
+                Pick::Had(n) if !had.is_empty() => Pick::Any(had[n % had.len()].0),
+                Pick::Had(n) => Pick::Any(NPM_VERSIONS[n % NPM_VERSIONS.len()]),
+                any @ Pick::Any(_) => any,
+            }
+        };
+        match *op {
+            Op::NpmTag(name, tag, p) => Op::NpmTag(name, tag, pick(name, p)),
+            Op::NpmDeprecate(name, p, message) => Op::NpmDeprecate(name, pick(name, p), message),
+            Op::NpmUnpublish(name, p) => Op::NpmUnpublish(name, pick(name, p)),
+            ref other => other.clone(),
+        }
+    }
+
+    fn apply_npm(&mut self, op: &Op) -> Outcome {
+        if let Op::NpmPublish(name, version, tag) = *op {
+            let package = self.npm.entry(name).or_default();
+            return match package.versions.iter().find(|(v, _, _)| *v == version) {
+                Some((_, _, false)) => Outcome::Refused("VersionExists"),
+                Some((_, _, true)) => Outcome::Refused("VersionDeleted"),
+                None => {
+                    package.versions.push((version, None, false));
+                    package.tags.insert(tag, version);
+                    package.repair();
+                    Outcome::Changed
+                }
+            };
+        }
+        let name = match *op {
+            Op::NpmTag(name, ..)
+            | Op::NpmUntag(name, _)
+            | Op::NpmDeprecate(name, ..)
+            | Op::NpmUnpublish(name, _)
+            | Op::NpmUnpublishAll(name) => name,
+            _ => unreachable!("not an npm operation: {op:?}"),
+        };
+        // Every change but a publish is to a package with a live version.
+        let Some(package) = self.npm.get_mut(name).filter(|p| !p.live().is_empty()) else {
+            return Outcome::Refused("PackageNotFound");
+        };
+        let live = package.live();
+        let changed = match *op {
+            Op::NpmTag(_, tag, version) => {
+                let version = version.version();
+                if !live.contains(&version) {
+                    return Outcome::Refused("VersionNotFound");
+                }
+                package.tags.insert(tag, version) != Some(version)
+            }
+            Op::NpmUntag(_, tag) => package.tags.remove(tag).is_some(),
+            Op::NpmDeprecate(_, version, message) => {
+                let version = version.version();
+                let message = Some(message).filter(|m| !m.is_empty());
+                match package
+                    .versions
+                    .iter_mut()
+                    .find(|(v, _, gone)| *v == version && !gone)
+                {
+                    Some(line) if line.1 != message => {
+                        line.1 = message;
+                        true
+                    }
+                    // A version that is not live, or already so: nothing to do.
+                    _ => false,
+                }
+            }
+            Op::NpmUnpublish(_, version) => {
+                let version = version.version();
+                let Some(line) = package
+                    .versions
+                    .iter_mut()
+                    .find(|(v, _, gone)| *v == version && !gone)
+                else {
+                    return Outcome::Refused("VersionNotFound");
+                };
+                line.2 = true;
+                true
+            }
+            _ => {
+                for line in &mut package.versions {
+                    line.2 = true;
+                }
+                true
+            }
+        };
+        package.repair();
+        if changed {
+            Outcome::Changed
+        } else {
+            Outcome::NoChange
         }
     }
 
@@ -610,7 +840,59 @@ fn run(fx: &Fixture, registry: &mut Registry, op: &Op) -> Result<bool, RegistryE
         Op::DeletePackage(name) => registry
             .delete(name, None, &actor, clock::now())
             .map(|_| true),
+        Op::NpmPublish(name, version, tag) => npm_publish(registry, name, version, tag),
+        Op::NpmTag(name, tag, version) => {
+            let version = version.version();
+            registry.npm_dist_tag(&npm_name(name), tag, Some(version), &actor)
+        }
+        Op::NpmUntag(name, tag) => registry.npm_dist_tag(&npm_name(name), tag, None, &actor),
+        Op::NpmDeprecate(name, version, message) => {
+            let messages = [(version.version().to_owned(), Some(message.to_owned()))];
+            registry.npm_deprecate(&npm_name(name), &messages, &actor)
+        }
+        Op::NpmUnpublish(name, version) => {
+            let version = version.version();
+            registry.npm_unpublish(&npm_name(name), Some(version), &actor, clock::now())
+        }
+        Op::NpmUnpublishAll(name) => {
+            registry.npm_unpublish(&npm_name(name), None, &actor, clock::now())
+        }
     }
+}
+
+fn npm_name(name: &str) -> NpmName {
+    NpmName::parse(name).expect("the test's npm names are valid")
+}
+
+/// What the API does with a publish once its checks pass: the tarball staged in the blob
+/// store and inspected, the version's manifest (its `package.json`) and digests, the tag.
+fn npm_publish(
+    registry: &mut Registry,
+    name: &str,
+    version: &str,
+    tag: &str,
+) -> Result<bool, RegistryError> {
+    let tgz = Tgz::package(name, version).build();
+    let inspected = tarball::inspect(tgz.as_slice(), &tarball::Limits::default())
+        .expect("the test's tarballs are valid");
+    let mut stager = registry.blobs().stager(1 << 20).expect("a staging file");
+    stager.write_all(&tgz).expect("stage the tarball");
+    let staged = stager.finish().expect("staged");
+    let new = NewVersion {
+        name: npm_name(name),
+        version: version.to_owned(),
+        manifest: inspected.manifest.clone(),
+        readme: inspected.readme.clone().unwrap_or_default(),
+        integrity: npm_files::integrity(&tgz),
+        shasum: npm_files::shasum(&tgz),
+        tags: vec![tag.to_owned()],
+    };
+    let actor = Author::named("alice");
+    registry
+        .npm_publish(new, staged, &inspected, &actor, clock::now(), |_| {
+            Ok::<(), RegistryError>(())
+        })
+        .map(|_| true)
 }
 
 fn error_kind(e: &RegistryError) -> &'static str {
@@ -633,6 +915,7 @@ fn incremental_equals_full(ops: &[Op]) -> Result<(), TestCaseError> {
     registry.build(None).expect("first build");
     let mut model = Model::default();
     for (step, op) in ops.iter().enumerate() {
+        let op = &model.resolve(op);
         let site_before = tree(&fx.site());
         let blobs_before = tree(&fx.data().join("blobs"));
         let head_before = registry.index().head().expect("head");
@@ -701,6 +984,7 @@ fn incremental_equals_full(ops: &[Op]) -> Result<(), TestCaseError> {
         }
         prop_assert_eq!(fx.site().join(spelling).exists(), !live.is_empty());
     }
+    check_npm(&fx, &model)?;
 
     let incremental = tree(&fx.site());
     let full_dir = fx.dir.path().join("full");
@@ -725,6 +1009,65 @@ fn incremental_equals_full(ops: &[Op]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The npm packages in the index and the site are the model's.
+fn check_npm(fx: &Fixture, model: &Model) -> Result<(), TestCaseError> {
+    let listed = npm_record::packages(&fx.index()).expect("list npm packages");
+    let names: Vec<String> = model.npm.keys().map(|n| (*n).to_owned()).collect();
+    prop_assert_eq!(listed, names);
+    for (name, package) in &model.npm {
+        let record = read_record(&fx.index(), &npm_name(name))
+            .expect("read")
+            .expect("the package's file");
+        let found: Vec<(&str, Option<&str>, bool)> = record
+            .versions
+            .iter()
+            .map(|l| (l.version.as_str(), l.deprecated.as_deref(), !l.is_live()))
+            .collect();
+        prop_assert_eq!(&found, &package.versions, "{}", name);
+        let tags: BTreeMap<&str, &str> = record
+            .package
+            .dist_tags
+            .iter()
+            .map(|(tag, v)| (tag.as_str(), v.as_str().unwrap_or_default()))
+            .collect();
+        prop_assert_eq!(&tags, &package.tags, "{}", name);
+
+        let live = package.live();
+        let packument = fx.site().join(format!("npm/{name}/index.json"));
+        prop_assert_eq!(packument.exists(), !live.is_empty(), "{}", name);
+        if live.is_empty() {
+            continue;
+        }
+        let doc = json(&fx.site(), &format!("npm/{name}/index.json"));
+        let served: BTreeMap<&str, &str> = doc["dist-tags"]
+            .as_object()
+            .expect("dist-tags")
+            .iter()
+            .map(|(tag, v)| (tag.as_str(), v.as_str().unwrap_or_default()))
+            .collect();
+        prop_assert_eq!(&served, &package.tags, "{}", name);
+        let versions: Vec<&str> = doc["versions"]
+            .as_object()
+            .expect("versions")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        prop_assert_eq!(&versions, &live, "{}", name);
+        let basename = name.rsplit('/').next().unwrap_or(name);
+        for (version, deprecated, gone) in &package.versions {
+            let tgz = fx
+                .site()
+                .join(format!("npm/{name}/-/{basename}-{version}.tgz"));
+            prop_assert_eq!(tgz.exists(), !gone, "{}@{}", name, version);
+            if !gone {
+                let shown = doc["versions"][*version]["deprecated"].as_str();
+                prop_assert_eq!(shown, *deprecated, "{}@{}", name, version);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The parts of one of [`VERSIONS`].
 fn parts_of(version: &str) -> Parts {
     let (core, pre) = version.split_once('-').unwrap_or((version, ""));
@@ -746,8 +1089,16 @@ fn parts_of(version: &str) -> Parts {
 proptest! {
     #![proptest_config(config(24))]
 
+    /// Up to two npm publishes first, so that the npm operations after them more often
+    /// find a version to act on.
     #[test]
-    fn an_incremental_site_equals_a_full_build(ops in prop::collection::vec(op(), 1..=12)) {
+    fn an_incremental_site_equals_a_full_build(
+        ops in (prop::collection::vec(npm_publish_op(), 0..=2), prop::collection::vec(op(), 1..=16))
+            .prop_map(|(mut first, then)| {
+                first.extend(then);
+                first
+            })
+    ) {
         incremental_equals_full(&ops)?;
     }
 }

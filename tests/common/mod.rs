@@ -6,6 +6,7 @@
 )]
 
 pub mod nginx;
+pub mod npm;
 pub mod schema;
 pub mod seaweed;
 pub mod server;

@@ -106,7 +106,10 @@ async fn change<T: Send + 'static>(
 
 /// Whether `tag` can name a dist-tag: not empty, no `/`, space or `%`, and not a SemVer
 /// range (npm would read `npm install x@1.0` as the range, never the tag).
-fn check_tag(tag: &str) -> Result<(), ApiError> {
+///
+/// # Errors
+/// 400 naming what is wrong with the tag.
+pub fn check_tag(tag: &str) -> Result<(), ApiError> {
     let plain = !tag.is_empty()
         && tag.len() <= 64
         && tag

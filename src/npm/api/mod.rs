@@ -230,7 +230,12 @@ async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Res
             manage::remove_tag(app, &parts, package(name)?, tag).await
         }
         (Target::Package(name), Method::PUT) => {
-            publish::put_package(app, &parts, package(name)?, body).await
+            // A publish names the package it makes: a name npm refuses is the request's
+            // mistake (400), not a missing package (404, which npm explains as "not in
+            // this registry").
+            let name = NpmName::parse(name)
+                .map_err(|e| ApiError::bad_request(format!("{name:?}: {e}")))?;
+            publish::put_package(app, &parts, name, body).await
         }
         (Target::Revision(name), Method::PUT) => {
             let bytes = small(body).await?;

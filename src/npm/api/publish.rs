@@ -298,22 +298,23 @@ fn check_document(
         .remove("readme")
         .and_then(|r| r.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let tags: Vec<String> = document
-        .get("dist-tags")
-        .and_then(Value::as_object)
-        .map(|tags| {
-            tags.iter()
-                .filter(|(_, v)| v.as_str() == Some(version.as_str()))
-                .map(|(tag, _)| tag.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    for tag in &tags {
-        if semver::VersionReq::parse(tag).is_ok() {
+    // npm sends one tag, naming the version it publishes (`--tag`, else `latest`). A tag
+    // naming another version is refused, not dropped: the publish would succeed without a
+    // tag it asked for, which may name a version that does not exist. A tag the dist-tag
+    // routes refuse (`a/b`) could never be removed.
+    let mut tags = Vec::new();
+    let named = document.get("dist-tags").and_then(Value::as_object);
+    for (tag, target) in named.into_iter().flatten() {
+        manage::check_tag(tag)?;
+        if target.as_str() != Some(version.as_str()) {
+            let shown = target
+                .as_str()
+                .map_or_else(|| target.to_string(), str::to_owned);
             return Err(invalid(format!(
-                "Tag name must not be a valid SemVer range: {tag:?}"
+                "The dist-tag {tag:?} names {shown}, not the version published ({version})"
             )));
         }
+        tags.push(tag.clone());
     }
     let tags = if tags.is_empty() {
         vec!["latest".to_owned()]
