@@ -38,4 +38,5 @@ pub mod protocols;
 pub mod registry;
 pub mod serverless;
 pub mod site;
+pub mod text;
 pub mod watch;

@@ -12,8 +12,8 @@ use super::{
 };
 use crate::{
     index::IndexConfig,
-    serverless::record::{DESCRIPTION_CAP, LIST_CAP, LIST_ITEM_CAP, clip},
     site::docs::SearchEntry,
+    text::{DESCRIPTION_CAP, LIST_CAP, LIST_ITEM_CAP, clip},
 };
 
 /// The URL path under the base URL where npm is served: the registry URL a user gives npm

@@ -18,8 +18,8 @@ use crate::{
     index::Author,
     output::writer::SyncStats,
     registry::{Registry, RegistryError},
-    serverless::record::{FieldError, cap_readme},
     site::protocol::PackageId,
+    text::{FieldError, cap_readme},
 };
 
 /// The id of the npm package `name`.

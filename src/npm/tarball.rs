@@ -38,7 +38,7 @@ use std::rc::Rc;
 use flate2::bufread::GzDecoder;
 use serde_json::{Map, Value};
 
-use crate::serverless::record::{README_CAP, cap_readme, clip};
+use crate::text::{README_CAP, cap_readme, clip};
 
 /// Streams this size or smaller (uncompressed) are exempt from [`Limits::max_ratio`]: a small
 /// package of repetitive text (and tar headers, which are mostly zeros) can deflate beyond

@@ -37,15 +37,13 @@ use crate::{
         repo::{Author, IndexError},
     },
     output::{DirTarget, Layout, Target, writer::SyncStats},
-    serverless::{
-        package::{NameError, VersionError, archive::ArchiveError, archive::Limits},
-        record::FieldError,
-    },
+    serverless::package::{NameError, VersionError, archive::ArchiveError, archive::Limits},
     site::{
         assets,
         protocol::{PackageId, PlanError},
         render::{RenderError, Renderer},
     },
+    text::FieldError,
 };
 
 /// How to open a registry.
