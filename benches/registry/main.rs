@@ -6,12 +6,15 @@
 //! on a fresh copy measures: a full build and a no-op rebuild through the real `shelf`
 //! binary, one index commit, publishes through `shelf serve` (1 MiB zips one at a time, then
 //! 64 concurrent publishers), a 500 MiB upload with the server's peak memory, and reads of
-//! `releases/latest` with wrk against `shelf serve` and against nginx.
+//! `releases/latest` with wrk against `shelf serve` and against nginx. Then the npm phase
+//! ([`npm`]): publish latency and `npm install` side by side with Verdaccio, in the same
+//! run. `-- --only npm` runs the npm phase alone (and rewrites only its section).
 //!
 //! Run by `cargo test` (no `--bench` argument) it does the same on a tiny registry with
 //! small counts, checks every invariant the figures depend on (a no-op build writes nothing,
 //! every publish is answered 200, no read fails) and writes nothing: the bench's own test.
 
+mod npm;
 mod process;
 mod publish;
 mod reads;
@@ -44,6 +47,7 @@ struct Plan {
     big_upload: usize,
     wrk_seconds: u32,
     wrk_connections: u32,
+    npm: Option<npm::Plan>,
     write_report: bool,
 }
 
@@ -59,6 +63,14 @@ impl Plan {
             big_upload: 500 << 20,
             wrk_seconds: 10,
             wrk_connections: 64,
+            npm: Some(npm::Plan {
+                publishes: 100,
+                payload: 1 << 20,
+                packages: 50,
+                // Installs vary by ±30% here (two shared cores): five give a steadier median.
+                installs: 5,
+                warm_up: true,
+            }),
             write_report: true,
         }
     }
@@ -75,6 +87,15 @@ impl Plan {
             big_upload: 4 << 20,
             wrk_seconds: 1,
             wrk_connections: 8,
+            // Verdaccio included: installed once (~15 s from the npm registry, then cached
+            // in target/tmp), started in a few seconds.
+            npm: Some(npm::Plan {
+                publishes: 3,
+                payload: 64 << 10,
+                packages: 3,
+                installs: 1,
+                warm_up: false,
+            }),
             write_report: false,
         }
     }
@@ -107,7 +128,14 @@ pub struct Figures {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let plan = if args.iter().any(|a| a == "--bench") {
+    let only = match args.iter().position(|a| a == "--only") {
+        Some(i) => Some(
+            args.get(i + 1)
+                .context("--only takes `npm` or `registry`")?,
+        ),
+        None => None,
+    };
+    let mut plan = if args.iter().any(|a| a == "--bench") {
         let sizes = match args.iter().position(|a| a == "--sizes") {
             Some(i) => args
                 .get(i + 1)
@@ -121,6 +149,12 @@ fn main() -> anyhow::Result<()> {
     } else {
         Plan::smoke()
     };
+    match only.map(String::as_str) {
+        None => {}
+        Some("npm") => plan.sizes.clear(),
+        Some("registry") => plan.npm = None,
+        Some(other) => bail!("--only {other}: the phases are `npm` and `registry`"),
+    }
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-registry");
     std::fs::create_dir_all(&root)?;
     let mut all = Vec::new();
@@ -134,13 +168,36 @@ fn main() -> anyhow::Result<()> {
         eprintln!("{}", report::summary(&figures));
         all.push(figures);
     }
-    let section = report::section(&all, &report::Machine::read(), &args)?;
+    let npm = match &plan.npm {
+        Some(npm_plan) => {
+            eprintln!("== npm, side by side with Verdaccio {}", npm::VERDACCIO);
+            let figures = npm::measure(npm_plan, &root).context("measuring npm")?;
+            eprintln!("{}", report::npm_summary(&figures));
+            Some(figures)
+        }
+        None => None,
+    };
+    let machine = report::Machine::read();
+    let mut sections = Vec::new();
+    if !all.is_empty() {
+        sections.push((report::REGISTRY, report::section(&all, &machine, &args)?));
+    }
+    if let Some(npm) = &npm {
+        sections.push((report::NPM, report::npm_section(npm, &machine, &args)?));
+    }
     if plan.write_report {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-        report::update(&path, &section)?;
+        for (markers, section) in &sections {
+            report::update(&path, markers, section)?;
+        }
         eprintln!("figures written to {}", path.display());
     } else {
-        ensure!(section.contains("| full build"), "the report renders");
+        for (_, section) in &sections {
+            ensure!(
+                section.contains("| full build") || section.contains("| publish, p50"),
+                "the report renders:\n{section}"
+            );
+        }
     }
     Ok(())
 }

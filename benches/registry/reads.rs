@@ -88,7 +88,11 @@ pub struct Nginx {
 impl Nginx {
     /// Two worker processes, like the two threads `shelf serve`'s runtime gets here.
     pub fn start(site: &Path, prefix: &Path) -> anyhow::Result<Nginx> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        Nginx::start_on(site, prefix, free_port()?)
+    }
+
+    /// [`Nginx::start`] on `port`: for a site whose base URL had to name it beforehand.
+    pub fn start_on(site: &Path, prefix: &Path, port: u16) -> anyhow::Result<Nginx> {
         let server = fs::read_to_string(site.join("-/nginx.conf"))
             .context("the site has no -/nginx.conf")?
             .replace("listen 8080;", &format!("listen 127.0.0.1:{port};"))
@@ -134,6 +138,11 @@ impl Nginx {
         }
         Ok(nginx)
     }
+}
+
+/// A port nothing listens on now.
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 impl Drop for Nginx {

@@ -1,14 +1,30 @@
-//! The figures as Markdown, and their place in BENCHMARKS.md: one generated section between
-//! two markers, replaced on every run, so hand-written sections around it stay.
+//! The figures as Markdown, and their place in BENCHMARKS.md: generated sections, each
+//! between two markers and replaced on every run that measures it, so hand-written sections
+//! around them stay (and `--only npm` leaves the registry's figures as they were).
 
 use std::{fmt::Write as _, fs, path::Path, time::Duration};
 
 use anyhow::Context as _;
 
-use crate::Figures;
+use crate::{Figures, npm};
 
-const BEGIN: &str = "<!-- cargo bench --bench registry: begin (generated, do not edit) -->";
-const END: &str = "<!-- cargo bench --bench registry: end -->";
+/// Where one generated section begins and ends.
+pub struct Markers {
+    begin: &'static str,
+    end: &'static str,
+}
+
+/// The registry sizes' section.
+pub const REGISTRY: Markers = Markers {
+    begin: "<!-- cargo bench --bench registry: begin (generated, do not edit) -->",
+    end: "<!-- cargo bench --bench registry: end -->",
+};
+
+/// The npm phase's section.
+pub const NPM: Markers = Markers {
+    begin: "<!-- cargo bench --bench registry, npm: begin (generated, do not edit) -->",
+    end: "<!-- cargo bench --bench registry, npm: end -->",
+};
 
 /// The machine the figures come from, as the kernel describes it.
 pub struct Machine {
@@ -126,7 +142,7 @@ fn extra_args(args: &[String]) -> String {
 pub fn section(all: &[Figures], machine: &Machine, args: &[String]) -> anyhow::Result<String> {
     let date = time::OffsetDateTime::now_utc().date();
     let mut s = String::new();
-    writeln!(s, "{BEGIN}")?;
+    writeln!(s, "{}", REGISTRY.begin)?;
     writeln!(s, "## `cargo bench --bench registry` ({date})\n")?;
     writeln!(
         s,
@@ -260,16 +276,17 @@ pub fn section(all: &[Figures], machine: &Machine, args: &[String]) -> anyhow::R
             (large.packages * large.versions) / (small.packages * small.versions).max(1)
         )?;
     }
-    writeln!(s, "{END}")?;
+    writeln!(s, "{}", REGISTRY.end)?;
     Ok(s)
 }
 
-/// Replaces the generated section of `path`, or puts it after the file's introduction.
-pub fn update(path: &Path, section: &str) -> anyhow::Result<()> {
+/// Replaces the generated section `markers` of `path`; a section not there yet goes after
+/// the other generated sections, or else after the file's introduction.
+pub fn update(path: &Path, markers: &Markers, section: &str) -> anyhow::Result<()> {
     let text = fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
-    let updated = match (text.find(BEGIN), text.find(END)) {
+    let updated = match (text.find(markers.begin), text.find(markers.end)) {
         (Some(begin), Some(end)) if end > begin => {
-            let after = &text[end + END.len()..];
+            let after = &text[end + markers.end.len()..];
             format!(
                 "{}{}{}",
                 &text[..begin],
@@ -277,10 +294,191 @@ pub fn update(path: &Path, section: &str) -> anyhow::Result<()> {
                 after.strip_prefix('\n').unwrap_or(after)
             )
         }
-        _ => {
-            let at = text.find("\n## ").map_or(text.len(), |i| i + 1);
-            format!("{}{}\n{}", &text[..at], section, &text[at..])
-        }
+        _ => match [&REGISTRY, &NPM]
+            .iter()
+            .filter_map(|m| text.find(m.end).map(|i| i + m.end.len()))
+            .max()
+        {
+            // After another section's end marker: a blank line, the section, and the rest
+            // (which starts with that marker's line break).
+            Some(at) => format!(
+                "{}\n\n{}{}",
+                &text[..at],
+                section.trim_end_matches('\n'),
+                &text[at..]
+            ),
+            None => {
+                let at = text.find("\n## ").map_or(text.len(), |i| i + 1);
+                format!("{}{}\n{}", &text[..at], section, &text[at..])
+            }
+        },
     };
     fs::write(path, updated).with_context(|| format!("write {}", path.display()))
+}
+
+/// The wall times of some installs.
+fn walls(installs: &[npm::Install]) -> Vec<Duration> {
+    installs.iter().map(|i| i.wall).collect()
+}
+
+/// Picks one phase npm timed out of an install.
+type Phase = fn(&npm::Install) -> Option<Duration>;
+
+/// One phase npm timed, for each install; `None` if npm did not time it every time.
+fn phase(installs: &[npm::Install], which: Phase) -> Option<Vec<Duration>> {
+    installs.iter().map(which).collect()
+}
+
+/// The npm phase in one line, for the terminal.
+pub fn npm_summary(f: &npm::Figures) -> String {
+    let q = quantile;
+    format!(
+        "npm publish p50 {} vs {} (Verdaccio), p99 {} vs {}; install median {} vs {} \
+         (npm's floor {})",
+        secs(q(&f.publish_shelf, 0.5)),
+        secs(q(&f.publish_verdaccio, 0.5)),
+        secs(q(&f.publish_shelf, 0.99)),
+        secs(q(&f.publish_verdaccio, 0.99)),
+        secs(q(&walls(&f.install_shelf), 0.5)),
+        secs(q(&walls(&f.install_verdaccio), 0.5)),
+        secs(q(&walls(&f.install_floor), 0.5)),
+    )
+}
+
+/// Each sample, in the order measured.
+fn runs(samples: &[Duration]) -> String {
+    samples
+        .iter()
+        .map(|d| secs(*d))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn met(yes: bool) -> &'static str {
+    if yes { "**met**" } else { "**not met**" }
+}
+
+/// `a` over `b`.
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(f64::EPSILON)
+}
+
+/// The npm phase's section: Shelf and Verdaccio side by side, the ratios and the goals.
+pub fn npm_section(f: &npm::Figures, machine: &Machine, args: &[String]) -> anyhow::Result<String> {
+    let date = time::OffsetDateTime::now_utc().date();
+    let q = quantile;
+    let median = |d: &[Duration]| q(d, 0.5);
+    let p50 = ratio(median(&f.publish_shelf), median(&f.publish_verdaccio));
+    let p99 = ratio(q(&f.publish_shelf, 0.99), q(&f.publish_verdaccio, 0.99));
+    let (shelf, peer) = (walls(&f.install_shelf), walls(&f.install_verdaccio));
+    let floor = median(&walls(&f.install_floor));
+    let faster = ratio(median(&peer), median(&shelf));
+    let v = npm::VERDACCIO;
+    let mut s = String::new();
+    writeln!(s, "{}", NPM.begin)?;
+    writeln!(s, "## npm: Shelf and Verdaccio side by side ({date})\n")?;
+    writeln!(
+        s,
+        "Machine: {cores} × {cpu}, {mem:.0} GiB RAM, Linux {kernel}; bench profile (release). \
+         Command: `cargo bench --bench registry{extra}`. Node {node}, npm {npm}, Verdaccio {v} \
+         (installed from the npm registry into `target/tmp`; offline: no uplink; web UI off; \
+         htpasswd accounts; its default local storage). Both registries start empty on the \
+         same disk and share the {cores} cores with the client and each other; the machine \
+         is shared with other work, so expect noise.\n\n\
+         **Publish**: {n} packages of one version each, whose tarball is {tgz} KiB of mostly \
+         incompressible bytes, sent as `npm publish` sends it ({body} KiB of JSON with the \
+         tarball in base64 and its sha512 integrity and sha1 shasum), `PUT /{{name}}` over \
+         one keep-alive connection per registry, alternating between the two; each timed \
+         from the first byte sent to the last byte of the answer. Shelf answers after the \
+         index commit and the static files (`shelf serve`); Verdaccio after writing its \
+         storage.\n\n\
+         **Install**: `npm install --prefer-online --no-audit --no-fund --ignore-scripts` of a \
+         project depending on {packages} packages (each depending on two others, a binary \
+         tree, `^1.0.0`), every run with an empty npm cache and a fresh project without \
+         lockfile, alternating between the two; Shelf's side reads only its static tree, \
+         from nginx with the shipped `-/nginx.conf` (no Shelf process in the path); one \
+         untimed install from each first. Wall time of the `npm` process, Node's start \
+         included; the phases are npm's own timers (`--timing`). npm's floor is the same \
+         install from a cache that already holds everything, `--offline`: what npm costs \
+         when no registry is asked anything.\n",
+        cores = machine.cores,
+        cpu = machine.cpu,
+        mem = machine.memory_gib,
+        kernel = machine.kernel,
+        extra = extra_args(args),
+        node = f.node,
+        npm = f.npm,
+        n = f.publish_shelf.len(),
+        tgz = f.tarball_bytes >> 10,
+        body = f.body_bytes >> 10,
+        packages = f.packages,
+    )?;
+    writeln!(
+        s,
+        "| figure | Shelf | Verdaccio {v} | Shelf against Verdaccio | goal |"
+    )?;
+    writeln!(s, "| --- | --- | --- | --- | --- |")?;
+    writeln!(
+        s,
+        "| publish, p50 (n = {}) | {} | {} | {p50:.2}× the time | at most 0.5×: {} |",
+        f.publish_shelf.len(),
+        secs(median(&f.publish_shelf)),
+        secs(median(&f.publish_verdaccio)),
+        met(p50 <= 0.5),
+    )?;
+    writeln!(
+        s,
+        "| publish, p99 | {} | {} | {p99:.2}× the time | — |",
+        secs(q(&f.publish_shelf, 0.99)),
+        secs(q(&f.publish_verdaccio, 0.99)),
+    )?;
+    writeln!(
+        s,
+        "| `npm install` of {} packages, empty cache: median (runs) | {} ({}) | {} ({}) | \
+         {faster:.2}× faster | at least 2× faster: {} |",
+        f.packages,
+        secs(median(&shelf)),
+        runs(&shelf),
+        secs(median(&peer)),
+        runs(&peer),
+        met(faster >= 2.0),
+    )?;
+    let phases: [(&str, Phase); 2] = [
+        ("resolving: packuments (`idealTree`)", |i| i.resolve),
+        ("fetching and unpacking tarballs (`reify:unpack`)", |i| {
+            i.unpack
+        }),
+    ];
+    for (label, which) in phases {
+        if let (Some(a), Some(b)) = (
+            phase(&f.install_shelf, which),
+            phase(&f.install_verdaccio, which),
+        ) {
+            writeln!(
+                s,
+                "| … of which {label}, median | {} | {} | {:.2}× faster | — |",
+                secs(median(&a)),
+                secs(median(&b)),
+                ratio(median(&b), median(&a)),
+            )?;
+        }
+    }
+    writeln!(
+        s,
+        "| npm's floor: the same install, warm cache, `--offline`, median (runs) | {} ({}) \
+         | | | |",
+        secs(floor),
+        runs(&walls(&f.install_floor)),
+    )?;
+    writeln!(
+        s,
+        "\nGoals: publish p50 at most half of Verdaccio's: {} ({p50:.2}×); installs at least \
+         2× faster: {} ({faster:.2}×). A registry that answered instantly would make this \
+         install at most {:.2}× faster than Verdaccio (Verdaccio's median over npm's floor).",
+        met(p50 <= 0.5),
+        met(faster >= 2.0),
+        ratio(median(&peer), floor),
+    )?;
+    writeln!(s, "{}", NPM.end)?;
+    Ok(s)
 }

@@ -9,6 +9,7 @@
 use std::{
     fs::{self, File},
     io::{self, BufWriter, Read, Write},
+    os::unix::fs::PermissionsExt as _,
     path::{Path, PathBuf},
 };
 
@@ -199,9 +200,13 @@ impl BlobStore {
         }
         // Durable before it is named: the index will point at it once the commit lands.
         staged.file.as_file().sync_all()?;
-        let mut perms = staged.file.as_file().metadata()?.permissions();
-        perms.set_readonly(true);
-        staged.file.as_file().set_permissions(perms)?;
+        // Read-only for everyone: staging files are created owner-only (0600), and the site's
+        // hard links share this mode, so a web server running as another user (nginx's
+        // workers) must be able to read it.
+        staged
+            .file
+            .as_file()
+            .set_permissions(fs::Permissions::from_mode(0o444))?;
         staged.file.persist(&dest).map_err(|e| e.error)?;
         Ok(dest)
     }
@@ -242,7 +247,12 @@ mod tests {
         assert_eq!(staged.size, 3);
         let path = store.commit(staged).expect("commit");
         assert_eq!(fs::read(&path).expect("read"), b"abc");
-        assert!(fs::metadata(&path).expect("stat").permissions().readonly());
+        let mode = fs::metadata(&path).expect("stat").permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o444,
+            "read-only, and readable by a web server"
+        );
         assert!(
             store.stage(&b"abc"[..], 3).is_ok(),
             "exactly at the limit is accepted"
