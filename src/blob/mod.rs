@@ -26,6 +26,9 @@ pub fn sha256_of(path: &Path) -> io::Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
+/// The file saying every stored blob is readable by all ([`BlobStore::open`]).
+const READABLE_MARKER: &str = ".readable";
+
 /// A blob store rooted at a directory (`data/blobs`).
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -119,9 +122,36 @@ impl BlobStore {
     /// I/O errors creating the directories.
     pub fn open(root: &Path) -> io::Result<Self> {
         fs::create_dir_all(root.join("tmp"))?;
-        Ok(BlobStore {
+        let store = BlobStore {
             root: root.to_owned(),
-        })
+        };
+        store.make_readable()?;
+        Ok(store)
+    }
+
+    /// Blobs stored before they were made readable to all were 0400, which a web server
+    /// running as another user cannot read through the site's hard links: made 0444 once,
+    /// then a marker file says it is done, so opening the store stays O(1).
+    fn make_readable(&self) -> io::Result<()> {
+        let marker = self.root.join(READABLE_MARKER);
+        if marker.exists() {
+            return Ok(());
+        }
+        for entry in walkdir::WalkDir::new(&self.root).min_depth(3).max_depth(3) {
+            let entry = entry.map_err(io::Error::other)?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let mode = entry
+                .metadata()
+                .map_err(io::Error::other)?
+                .permissions()
+                .mode();
+            if mode & 0o044 != 0o044 {
+                fs::set_permissions(entry.path(), fs::Permissions::from_mode(0o444))?;
+            }
+        }
+        fs::write(marker, b"")
     }
 
     /// Where the blob with this SHA-256 lives: `ab/cd/abcd…`, two levels of sharding so no
@@ -233,6 +263,19 @@ impl BlobStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blobs_an_older_shelf_stored_owner_only_are_made_readable_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = dir.path().join("ab/cd/abcd");
+        fs::create_dir_all(old.parent().expect("parent")).expect("mkdir");
+        fs::write(&old, b"zip").expect("write");
+        fs::set_permissions(&old, fs::Permissions::from_mode(0o400)).expect("chmod");
+        BlobStore::open(dir.path()).expect("open");
+        let mode = fs::metadata(&old).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o444);
+        assert!(dir.path().join(READABLE_MARKER).exists());
+    }
 
     #[test]
     fn stages_hashes_and_caps() {
