@@ -110,14 +110,14 @@ fn allow_header(methods: &[&str]) -> HeaderValue {
 }
 
 /// 405 for a method a path does not take, naming those it does.
-fn refuse_method(allow: HeaderValue) -> Response {
+pub(crate) fn refuse_method(allow: HeaderValue) -> Response {
     let mut refused = method_not_allowed();
     refused.headers_mut().insert(header::ALLOW, allow);
     refused
 }
 
 /// Whether a GET of `path` would find a file of the site.
-async fn has_file(app: &App, path: &str) -> bool {
+pub(crate) async fn has_file(app: &App, path: &str) -> bool {
     let (Some(site), Some(segments)) = (&app.site, segments(path)) else {
         return false;
     };

@@ -81,6 +81,8 @@ pub fn document() -> &'static openapi::OpenApi {
     static DOCUMENT: OnceLock<openapi::OpenApi> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let mut document = api().into_openapi();
+        // npm's endpoints: described beside its dispatcher (one route takes them all).
+        document.merge(crate::npm::api::openapi::NpmApi::openapi());
         // After the merge: the operations only exist once every group's routes are in.
         RetryAfter.modify(&mut document);
         document
@@ -366,6 +368,24 @@ mod tests {
             "PUT /v3/uploads/{id}",
             "POST /v3/user/token",
             "GET /v3/user/check",
+            "GET /npm/{name}",
+            "PUT /npm/{name}",
+            "PUT /npm/{name}/-rev/{rev}",
+            "DELETE /npm/{name}/-rev/{rev}",
+            "DELETE /npm/{name}/-/{file}/-rev/{rev}",
+            "GET /npm/-/package/{name}/dist-tags",
+            "PUT /npm/-/package/{name}/dist-tags/{tag}",
+            "DELETE /npm/-/package/{name}/dist-tags/{tag}",
+            "PUT /npm/-/user/org.couchdb.user:{user}",
+            "GET /npm/-/user/org.couchdb.user:{user}",
+            "GET /npm/-/whoami",
+            "GET /npm/-/ping",
+            "GET /npm/-/v1/search",
+            "GET /npm/-/npm/v1/tokens",
+            "POST /npm/-/npm/v1/tokens",
+            "DELETE /npm/-/npm/v1/tokens/token/{key}",
+            "DELETE /npm/-/user/token/{token}",
+            "POST /npm/-/npm/v1/security/advisories/bulk",
         ];
         expected.sort_unstable();
         assert_eq!(operations(document()), expected);

@@ -1,9 +1,9 @@
 //! The API against its own description: schemathesis (PyPI) reads `GET /-/openapi.json` from
 //! a real `shelf serve` and fuzzes every operation, with a login token of an administrator
-//! (so `GET /audit` is reached past its 403) and a published package, failing on any 5xx and
-//! on any answer the document does not describe: its status, content type, body schema or
-//! headers, an undocumented method not refused with 405 and `Allow`, schema-invalid data
-//! accepted, schema-valid data refused.
+//! (so `GET /audit` is reached past its 403) and a published package of each protocol,
+//! failing on any 5xx and on any answer the document does not describe: its status, content
+//! type, body schema or headers, an undocumented method not refused with 405 and `Allow`,
+//! schema-invalid data accepted, schema-valid data refused.
 //!
 //! Two runs, because some operations end the credential they are called with:
 //! - the main run leaves out `POST /logout` and `POST /refresh_token` (each revokes the
@@ -19,11 +19,16 @@
 //! fuzzer with `POST /keys`. `POST /v3/user/token` swaps that code for a new one, so it runs
 //! with the operations that end their credential.
 //!
+//! npm's operations (`/npm/…`, one dispatcher described operation by operation) run with the
+//! same bearer token; `npm logout` and `npm token revoke` end it, so they run in the second
+//! run too.
+//!
 //! Where the schema cannot say everything the server checks, "valid data is accepted" is
 //! not asked (the rest of the checks still run): `POST /releases` (the package-name and
 //! version grammars, and caps counted in bytes), `POST /tokens` and `POST /keys` (the scope
 //! grammar; `kind` applies to keys only), the `s` client's publish (a publish.yaml inside
-//! the form) and the uploads (a zip). Everything else states its rules in the schema
+//! the form), the uploads (a zip), and npm's operations that take a package name (npm's
+//! grammar) or one of npm's documents. Everything else states its rules in the schema
 //! (patterns, lengths, ranges), so valid data there must be taken.
 //!
 //! Install schemathesis with the command in [`INSTALL`]; without it the test fails rather
@@ -37,7 +42,7 @@ use std::{
 };
 
 use crate::common::{
-    Fixture, HttpPublish, ZipBuilder, patient_agent, publish_over_http,
+    Fixture, HttpPublish, ZipBuilder, npm, patient_agent, publish_over_http,
     server::{Server, unlimited_serve},
 };
 
@@ -53,7 +58,14 @@ const USER: &str = "fuzzer";
 const PASSWORD: &str = "a long enough password";
 
 /// Operations that revoke the token they are called with (see the module comment).
-const ENDS_ITS_TOKEN: [&str; 4] = ["logout", "refresh_token", "revoke_token", "s_retoken"];
+const ENDS_ITS_TOKEN: [&str; 6] = [
+    "logout",
+    "refresh_token",
+    "revoke_token",
+    "s_retoken",
+    "npm_logout",
+    "npm_revoke_token",
+];
 
 /// Operations whose rules the schema cannot fully state, so valid-looking data may rightly
 /// be refused with 400 or 413 (see the module comment).
@@ -65,6 +77,32 @@ const RULES_BEYOND_THE_SCHEMA: [&str; 7] = [
     "upload_multipart",
     "s_publish",
     "s_upload",
+];
+
+/// npm's operations whose rules the schema does not state: npm's package-name grammar, and
+/// bodies that are npm's documents (a packument, a user, a token request).
+const NPM_RULES_BEYOND_THE_SCHEMA: [&str; 9] = [
+    "npm_put_package",
+    "npm_put_revision",
+    "npm_delete_revision",
+    "npm_delete_tarball",
+    "npm_put_dist_tag",
+    "npm_delete_dist_tag",
+    "npm_put_user",
+    "npm_create_token",
+    "npm_dist_tags",
+];
+
+/// npm's operations on paths without a documented GET: any GET under `/npm/` is a read of
+/// the site, a 404 where it has no file (as on any static host), not a 405.
+const NPM_WITHOUT_GET: [&str; 7] = [
+    "npm_put_revision",
+    "npm_delete_revision",
+    "npm_delete_tarball",
+    "npm_put_dist_tag",
+    "npm_delete_dist_tag",
+    "npm_revoke_token",
+    "npm_logout",
 ];
 
 /// Schemathesis has no serializer for `application/zip`: the generated body is sent as its
@@ -117,20 +155,34 @@ const ON_THE_PACKAGE: [&str; 8] = [
     "summary",
 ];
 
+/// npm's operations pinned to the published npm package `widget`, as [`ON_THE_PACKAGE`]
+/// are to `hello` (not the unpublishing ones: the fuzzer is an administrator).
+const ON_THE_NPM_PACKAGE: [&str; 4] = [
+    "npm_packument",
+    "npm_dist_tags",
+    "npm_put_dist_tag",
+    "npm_delete_dist_tag",
+];
+
 /// The configuration file: the hooks, and the per-operation settings.
 fn config(hooks: &Path) -> String {
     let mut settings: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for operation in RULES_BEYOND_THE_SCHEMA {
+    let beyond = RULES_BEYOND_THE_SCHEMA
+        .iter()
+        .chain(&NPM_RULES_BEYOND_THE_SCHEMA);
+    for &operation in beyond {
         let off = "checks.positive_data_acceptance.enabled = false";
         settings.entry(operation).or_default().push(off);
     }
     // `GET /releases` is the site's file of a package that may be called `releases`: a 404
     // when there is none, as on any static host, not a 405.
     let static_get = "checks.unsupported_method.enabled = false";
-    settings
-        .entry("create_release")
-        .or_default()
-        .push(static_get);
+    for &operation in ["create_release", "npm_advisories"]
+        .iter()
+        .chain(&NPM_WITHOUT_GET)
+    {
+        settings.entry(operation).or_default().push(static_get);
+    }
     // The spec answers the removal of a package's last owner with 404 ("… or is the owner"),
     // so an owner added and then removed can be "a created resource not found".
     let last_owner = "checks.ensure_resource_availability.enabled = false";
@@ -142,6 +194,12 @@ fn config(hooks: &Path) -> String {
         let pinned = r#"parameters = { "path.name" = "hello", "path.version" = "1.0.0" }"#;
         settings.entry(operation).or_default().push(pinned);
     }
+    for operation in ON_THE_NPM_PACKAGE {
+        let pinned = r#"parameters = { "path.name" = "widget" }"#;
+        settings.entry(operation).or_default().push(pinned);
+    }
+    let me = format!(r#"parameters = {{ "path.user" = "{USER}" }}"#);
+    settings.entry("npm_get_user").or_default().push(&me);
     let mut text = format!("hooks = {:?}\n", hooks.display().to_string());
     for (operation, lines) in settings {
         text.push_str(&format!(
@@ -259,6 +317,14 @@ fn the_api_answers_as_its_openapi_document_says() {
         HttpPublish::Published(_) => {}
         other => panic!("publish hello@1.0.0: {other:?}"),
     }
+    let tgz = npm::Tgz::package("widget", "1.0.0").build();
+    let published = patient_agent()
+        .put(&format!("{base}/npm/widget"))
+        .header("authorization", &format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(npm::document("widget", "1.0.0", "latest", &tgz).to_string())
+        .expect("PUT /npm/widget");
+    assert_eq!(published.status().as_u16(), 200, "npm publish widget@1.0.0");
 
     let dir = fx.dir.path();
     let hooks = dir.join("shelf_hooks.py");

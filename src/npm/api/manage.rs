@@ -29,7 +29,8 @@ use crate::{
 };
 
 /// The answer of a change npm sends back to (its body is read only for `npm owner`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmDone)]
 pub struct Done {
     /// Always `true`.
     pub ok: bool,

@@ -7,9 +7,13 @@
 //! a scoped package as one segment (`@acme%2fwidget`) in some requests and two
 //! (`@acme/widget`) in others, and the router decodes `%2f` only in what it captures.
 //! Errors are npm's shape, `{"error": "…"}`, with the status [`ApiError`] decides
-//! (npm prints the `error` text).
+//! (npm prints the `error` text). [`openapi`] describes each operation for the API's
+//! OpenAPI document; a method a path does not take is refused with 405 and an `Allow`
+//! naming the documented ones ([`allowed`]), a path that is neither an operation nor a
+//! file with 404.
 
 pub mod manage;
+pub mod openapi;
 pub mod publish;
 pub mod search;
 pub mod users;
@@ -19,8 +23,8 @@ use std::sync::Arc;
 use axum::{
     Json, Router,
     body::Body,
-    extract::{Path, State},
-    http::{Method, Request, StatusCode, request::Parts},
+    extract::{Path, Query, State},
+    http::{HeaderValue, Method, Request, request::Parts},
     response::{IntoResponse, Response},
     routing::any,
 };
@@ -31,13 +35,16 @@ use crate::api::{
     App,
     auth::{Caller, authenticate},
     error::ApiError,
-    extract::read_limited,
+    extract::{read_limited, saturating_count},
     files,
 };
 
 /// Every npm route.
 pub fn routes() -> Router<Arc<App>> {
-    Router::new().route("/npm/{*rest}", any(dispatch))
+    Router::new()
+        .route("/npm/{*rest}", any(dispatch))
+        // An empty name: refused as npm's API refuses a name, not as the site would.
+        .route("/npm/", any(dispatch_root))
 }
 
 /// The key of an npm package in the maintainers table: apart from Serverless names.
@@ -68,8 +75,10 @@ const SMALL_BODY: usize = 1 << 20;
 struct SearchQuery {
     #[serde(default)]
     text: String,
-    size: Option<usize>,
-    from: Option<usize>,
+    #[serde(default, deserialize_with = "saturating_count")]
+    size: Option<u64>,
+    #[serde(default, deserialize_with = "saturating_count")]
+    from: Option<u64>,
 }
 
 /// What a path under `/npm/` names.
@@ -180,6 +189,13 @@ async fn dispatch(
     }
 }
 
+async fn dispatch_root(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
+    match route(&app, "", request).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
 async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
     let method = parts.method.clone();
@@ -192,19 +208,13 @@ async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Res
         (Target::WhoAmI, Method::GET) => Ok(users::whoami(app, &parts).await?.into_response()),
         (Target::Ping, Method::GET) => Ok(Json(users::Ok { ok: true }).into_response()),
         (Target::Search, Method::GET) => {
-            let query: SearchQuery = parts
-                .uri
-                .query()
-                .map(serde_urlencoded_query)
-                .transpose()?
-                .unwrap_or(SearchQuery {
-                    text: String::new(),
-                    size: None,
-                    from: None,
-                });
-            let size = query.size.unwrap_or(20);
-            let found = search::search(app, &query.text, size, query.from.unwrap_or(0))?;
-            Ok(found.into_response())
+            let Query(query) = Query::<SearchQuery>::try_from_uri(&parts.uri)
+                .map_err(|e| ApiError::bad_request(format!("Invalid query: {e}")))?;
+            let count = |n: Option<u64>, default| {
+                n.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
+            };
+            let (size, from) = (count(query.size, 20), count(query.from, 0));
+            Ok(search::search(app, &query.text, size, from)?.into_response())
         }
         (Target::User(user), Method::PUT) => {
             let bytes = small(body).await?;
@@ -221,7 +231,13 @@ async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Res
         }
         (Target::Token(key), Method::DELETE) => users::revoke_token(app, &parts, key).await,
         // No advisories are kept: `npm install` and `npm audit` hear "none".
-        (Target::Audit, Method::POST) => Ok(Json(serde_json::Map::new()).into_response()),
+        (Target::Audit, Method::POST) => {
+            let bytes = small(body).await?;
+            if !json(&bytes)?.is_object() {
+                return Err(ApiError::bad_request("The body must be a JSON object"));
+            }
+            Ok(Json(serde_json::Map::new()).into_response())
+        }
         (Target::DistTags(name, Some(tag)), Method::PUT) => {
             let bytes = small(body).await?;
             manage::add_tag(app, &parts, package(name)?, tag, &bytes).await
@@ -258,28 +274,38 @@ async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Res
             let uri = decoded.parse().unwrap_or(parts.uri);
             Ok(files::serve(State(app.clone()), parts.method, uri, parts.headers).await)
         }
-        _ => Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{} is not something npm's registry does", parts.method),
-        )),
+        (target, _) => {
+            let has_file = files::has_file(app, &format!("/npm/{rest}")).await;
+            if target == Target::Other && !has_file {
+                // Not a path of npm's API, nor of a file: nothing is there (a name that
+                // is not npm's can make a documented path look like this).
+                return Err(ApiError::not_found(format!("Nothing at /npm/{rest}")));
+            }
+            let mut methods = allowed(&target).to_vec();
+            if !methods.contains(&"GET") && has_file {
+                methods.splice(0..0, ["GET", "HEAD"]);
+            }
+            let allow =
+                HeaderValue::from_str(&methods.join(", ")).unwrap_or(HeaderValue::from_static(""));
+            Ok(files::refuse_method(allow))
+        }
     }
 }
 
-fn serde_urlencoded_query(query: &str) -> Result<SearchQuery, ApiError> {
-    let mut found = SearchQuery {
-        text: String::new(),
-        size: None,
-        from: None,
-    };
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        match key.as_ref() {
-            "text" => found.text = value.into_owned(),
-            "size" => found.size = value.parse().ok(),
-            "from" => found.from = value.parse().ok(),
-            _ => {}
+/// The methods [`openapi`] documents for a target (GET with HEAD). Any GET or HEAD is
+/// also a read of the site, so those are allowed as well where the site has a file.
+fn allowed(target: &Target<'_>) -> &'static [&'static str] {
+    match target {
+        Target::WhoAmI | Target::Ping | Target::Search | Target::DistTags(_, None) => {
+            &["GET", "HEAD"]
         }
+        Target::User(_) | Target::Package(_) => &["GET", "HEAD", "PUT"],
+        Target::Tokens => &["GET", "HEAD", "POST"],
+        Target::Audit => &["POST"],
+        Target::DistTags(_, Some(_)) | Target::Revision(_) => &["PUT", "DELETE"],
+        Target::Token(_) | Target::Logout | Target::TarballRevision(_) => &["DELETE"],
+        Target::Other => &[],
     }
-    Ok(found)
 }
 
 #[cfg(test)]

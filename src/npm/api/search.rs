@@ -17,7 +17,8 @@ use crate::{
 const MAX_SIZE: usize = 250;
 
 /// The answer of `npm search`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmSearchAnswer)]
 pub struct SearchAnswer {
     /// The results, best first.
     pub objects: Vec<SearchObject>,
@@ -28,7 +29,8 @@ pub struct SearchAnswer {
 }
 
 /// One result.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmSearchObject)]
 pub struct SearchObject {
     /// The package.
     pub package: SearchPackage,
@@ -40,7 +42,8 @@ pub struct SearchObject {
 }
 
 /// A result's package.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmSearchPackage)]
 pub struct SearchPackage {
     /// Its name.
     pub name: String,
@@ -61,18 +64,21 @@ pub struct SearchPackage {
 }
 
 /// Links of a result.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmLinks)]
 pub struct Links {}
 
 /// An account, as npm's search names one.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmUsername)]
 pub struct Username {
     /// The account name.
     pub username: String,
 }
 
 /// A result's score.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmScore)]
 pub struct Score {
     /// The overall score.
     #[serde(rename = "final")]
@@ -82,7 +88,8 @@ pub struct Score {
 }
 
 /// A score's parts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmScoreDetail)]
 pub struct ScoreDetail {
     /// Quality.
     pub quality: f64,

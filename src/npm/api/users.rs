@@ -38,7 +38,8 @@ struct UserDocument {
 }
 
 /// The answer of a login: CouchDB's shape with the token npm keeps.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmLoggedIn)]
 pub struct LoggedIn {
     /// Always `true`.
     pub ok: bool,
@@ -101,7 +102,8 @@ pub async fn login(
 }
 
 /// A user, as `GET /-/user/org.couchdb.user:{user}` answers.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmUserDoc)]
 pub struct UserDoc {
     /// `org.couchdb.user:{name}`.
     #[serde(rename = "_id")]
@@ -125,7 +127,8 @@ pub async fn user(app: &Arc<App>, user: &str) -> Result<Json<UserDoc>, ApiError>
 }
 
 /// The answer of `npm whoami`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmWhoAmI)]
 pub struct WhoAmI {
     /// The account the token belongs to.
     pub username: String,
@@ -143,7 +146,8 @@ pub async fn whoami(app: &Arc<App>, parts: &Parts) -> Result<Json<WhoAmI>, ApiEr
 }
 
 /// An empty success, as npm expects from its logout and advisory endpoints.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmOk)]
 pub struct Ok {
     /// Always `true`.
     pub ok: bool,
@@ -165,7 +169,8 @@ pub async fn logout(app: &Arc<App>, parts: &Parts) -> Result<Json<Ok>, ApiError>
 }
 
 /// One token in `npm token list`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmTokenEntry)]
 pub struct TokenEntry {
     /// Its id: what `npm token revoke` takes.
     pub key: String,
@@ -184,7 +189,8 @@ pub struct TokenEntry {
 }
 
 /// The answer of `npm token list`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmTokenList)]
 pub struct TokenList {
     /// The tokens.
     pub objects: Vec<TokenEntry>,
@@ -195,7 +201,8 @@ pub struct TokenList {
 }
 
 /// Pagination links.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmUrls)]
 pub struct Urls {}
 
 /// `GET /-/npm/v1/tokens`.
@@ -241,7 +248,8 @@ struct NewToken {
 }
 
 /// The answer of `npm token create`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = NpmCreatedToken)]
 pub struct CreatedToken {
     /// The token, shown this once.
     pub token: String,
