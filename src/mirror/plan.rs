@@ -1,6 +1,6 @@
 //! Which files a mirror needs, from the documents it read: pure functions of values.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
@@ -31,6 +31,14 @@ pub struct PathTemplates {
     pub v3_tag: String,
     /// The search index.
     pub search: String,
+    /// An npm package's packument.
+    pub npm_packument: String,
+    /// An npm version's tarball (`{basename}`: the name without its scope).
+    pub npm_tarball: String,
+    /// An npm package's dist-tags.
+    pub npm_dist_tags: String,
+    /// An npm package's HTML page.
+    pub npm_page: String,
 }
 
 impl Default for PathTemplates {
@@ -46,6 +54,10 @@ impl Default for PathTemplates {
             v3_latest: "v3/packages/{name}/release/latest".into(),
             v3_tag: "v3/packages/{name}/release/tags/{version}".into(),
             search: "-/search.json".into(),
+            npm_packument: "npm/{name}".into(),
+            npm_tarball: "npm/{name}/-/{basename}-{version}.tgz".into(),
+            npm_dist_tags: "npm/-/package/{name}/dist-tags".into(),
+            npm_page: "npm/{name}/-/".into(),
         }
     }
 }
@@ -72,6 +84,59 @@ pub struct SearchDoc {
 pub struct SearchEntry {
     /// Name as published.
     pub name: String,
+    /// Its protocol, for every protocol but Serverless Devs (whose entries predate it).
+    #[serde(default)]
+    pub protocol: Option<String>,
+}
+
+impl SearchEntry {
+    /// Whether the entry is an npm package.
+    #[must_use]
+    pub fn is_npm(&self) -> bool {
+        self.protocol.as_deref() == Some(crate::npm::NAME)
+    }
+}
+
+/// What the mirror reads of an npm packument.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Packument {
+    /// The package's name.
+    pub name: String,
+    /// Every live version, by number.
+    #[serde(default)]
+    pub versions: BTreeMap<String, NpmVersionDoc>,
+}
+
+/// What the mirror reads of one version of a packument.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NpmVersionDoc {
+    /// Where its tarball is and what it hashes to.
+    pub dist: NpmDist,
+}
+
+/// A version's `dist`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NpmDist {
+    /// `sha512-` and the tarball's SHA-512 in base64.
+    pub integrity: String,
+}
+
+/// An npm tarball to have, and what it must hash to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TarballFile {
+    /// Logical path.
+    pub path: String,
+    /// Expected `integrity` (`sha512-…`).
+    pub integrity: String,
+}
+
+/// Every file of one npm package but its packument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NpmFiles {
+    /// Documents' logical paths (the dist-tags, the page).
+    pub documents: Vec<String>,
+    /// The tarballs.
+    pub tarballs: Vec<TarballFile>,
 }
 
 /// What the mirror reads of `{name}/index.json`.
@@ -153,6 +218,49 @@ pub fn package_files(paths: &PathTemplates, doc: &PackageDoc) -> PackageFiles {
         });
     }
     PackageFiles { documents, zips }
+}
+
+/// The logical path of the packument of the npm package `name`.
+#[must_use]
+pub fn npm_packument(paths: &PathTemplates, name: &str) -> String {
+    fill(&paths.npm_packument, name, "")
+}
+
+/// Every file an npm packument says its package has.
+#[must_use]
+pub fn npm_files(paths: &PathTemplates, doc: &Packument) -> NpmFiles {
+    let name = doc.name.as_str();
+    let basename = name.rsplit('/').next().unwrap_or(name);
+    let documents = vec![
+        fill(&paths.npm_dist_tags, name, ""),
+        fill(&paths.npm_page, name, ""),
+    ];
+    let tarballs = doc
+        .versions
+        .iter()
+        .map(|(version, v)| TarballFile {
+            path: fill(&paths.npm_tarball, name, version).replace("{basename}", basename),
+            integrity: v.dist.integrity.clone(),
+        })
+        .collect();
+    NpmFiles {
+        documents,
+        tarballs,
+    }
+}
+
+/// The key prefixes an npm package's files live under (for removing the stale ones): its
+/// folder (packument, page, tarballs) and its dist-tags' folder.
+#[must_use]
+pub fn npm_scope(paths: &PathTemplates, name: &str) -> [String; 2] {
+    let folder = |logical: String| match logical.rfind('/') {
+        Some(slash) => logical[..=slash].to_owned(),
+        None => String::new(),
+    };
+    [
+        format!("{}/", npm_packument(paths, name)),
+        folder(fill(&paths.npm_dist_tags, name, "")),
+    ]
 }
 
 /// The key prefixes a package's files live under (for removing the stale ones).

@@ -6,14 +6,21 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 
 use super::{
     fetch::{Fetch, FetchError, Fetched, Validators},
-    plan::{self, FeedHead, FeedPage, PackageDoc, RegistryDoc, SearchDoc, Since, ZipFile},
+    plan::{
+        self, FeedHead, FeedPage, PackageDoc, Packument, RegistryDoc, SearchDoc, SearchEntry,
+        Since, TarballFile, ZipFile,
+    },
 };
-use crate::output::{DirTarget, Outcome, Target};
+use crate::{
+    npm::name::NpmName,
+    output::{DirTarget, Outcome, Target},
+};
 
 /// The mirror's state file in the output folder. Its name starts with `.shelf-`, which
 /// `shelf serve --site` never serves.
@@ -21,6 +28,9 @@ pub const STATE_FILE: &str = ".shelf-mirror.json";
 
 /// The largest document read (a zip's limit is its size from the documents).
 const DOCUMENT_LIMIT: u64 = 256 << 20;
+
+/// The largest npm tarball read (packuments give no size; the hash is checked after).
+const TARBALL_LIMIT: u64 = 1 << 30;
 
 /// The largest git pack read from `-/index.git/`.
 const PACK_LIMIT: u64 = 4 << 30;
@@ -45,9 +55,10 @@ pub enum MirrorError {
     #[error("the origin's site format is version {0}; this Shelf mirrors version {FORMAT}")]
     Format(u32),
     #[error(
-        "SHA-256 mismatch for {path}: the documents say {expected}, the download is {actual}; the zip was not written"
+        "{algorithm} mismatch for {path}: the documents say {expected}, the download is {actual}; it was not written"
     )]
     Checksum {
+        algorithm: &'static str,
         path: String,
         expected: String,
         actual: String,
@@ -207,13 +218,25 @@ impl<F: Fetch> Run<'_, F> {
         let search: SearchDoc = parse(&search_doc)?;
         let full = since == Since::Everything;
         self.summary.full = full;
-        let names: BTreeSet<String> = match since {
-            Since::Everything => search.packages.into_iter().map(|p| p.name).collect(),
-            Since::Packages(names) => names,
-            Since::Nothing => BTreeSet::new(),
+        // The packages to read, by protocol. The feed names a changed package without its
+        // protocol, so a changed name is looked for as both (one more 404 for the other).
+        let (names, npm_names): (BTreeSet<String>, BTreeSet<String>) = match since {
+            Since::Everything => {
+                let (npm, others): (Vec<_>, Vec<_>) =
+                    search.packages.into_iter().partition(SearchEntry::is_npm);
+                (
+                    others.into_iter().map(|p| p.name).collect(),
+                    npm.into_iter().map(|p| p.name).collect(),
+                )
+            }
+            Since::Packages(names) => (names.clone(), names),
+            Since::Nothing => (BTreeSet::new(), BTreeSet::new()),
         };
         for name in &names {
             self.package(&paths, name)?;
+        }
+        for name in &npm_names {
+            self.npm_package(&paths, name)?;
         }
 
         let assets: Vec<String> = crate::site::assets::assets(None)
@@ -285,6 +308,77 @@ impl<F: Fetch> Run<'_, F> {
         for prefix in plan::package_scope(&doc.name) {
             self.remove_stale(&prefix)?;
         }
+        Ok(())
+    }
+
+    /// One npm package: its packument, its tarballs (each verified against the packument's
+    /// `integrity` before any document is written), its dist-tags and page, the packument
+    /// last; files of versions it no longer has are removed. A name npm would refuse is
+    /// no npm package's (a Serverless name the feed named, or a hostile origin's).
+    fn npm_package(&mut self, paths: &plan::PathTemplates, name: &str) -> Result<(), MirrorError> {
+        let Ok(name) = NpmName::parse(name) else {
+            return Ok(());
+        };
+        let name = name.as_str();
+        let scope = plan::npm_scope(paths, name);
+        let Some(packument) = self.document(&plan::npm_packument(paths, name))? else {
+            for prefix in scope {
+                self.remove_stale(&prefix)?;
+            }
+            return Ok(());
+        };
+        let mut doc: Packument = parse(&packument)?;
+        // Its files are named by the name asked for, never by what the document says.
+        doc.name = name.to_owned();
+        let files = plan::npm_files(paths, &doc);
+        for tarball in &files.tarballs {
+            self.tarball(tarball)?;
+        }
+        let mut documents = Vec::with_capacity(files.documents.len());
+        for logical in &files.documents {
+            documents.push(
+                self.document(logical)?
+                    .ok_or_else(|| MirrorError::Missing(logical.clone()))?,
+            );
+        }
+        for document in documents {
+            self.store(document)?;
+        }
+        self.store(packument)?;
+        for prefix in scope {
+            self.remove_stale(&prefix)?;
+        }
+        Ok(())
+    }
+
+    /// An npm tarball: kept when the copy's was verified to have the packument's
+    /// `integrity`, else downloaded and verified before it is written.
+    fn tarball(&mut self, tarball: &TarballFile) -> Result<(), MirrorError> {
+        let key = plan::key_of(&tarball.path);
+        let here = self.root.join(&key);
+        if self.previous.verified.get(&key) == Some(&tarball.integrity) && here.is_file() {
+            self.summary.skipped += 1;
+        } else {
+            let bytes = match self.fetch.get(&tarball.path, None, TARBALL_LIMIT)? {
+                Fetched::Body(bytes, _) => bytes,
+                Fetched::NotModified | Fetched::NotFound => {
+                    return Err(MirrorError::Missing(tarball.path.clone()));
+                }
+            };
+            let actual = format!("sha512-{}", BASE64.encode(Sha512::digest(&bytes)));
+            if actual != tarball.integrity {
+                return Err(MirrorError::Checksum {
+                    algorithm: "SHA-512",
+                    path: tarball.path.clone(),
+                    expected: tarball.integrity.clone(),
+                    actual,
+                });
+            }
+            self.target.put(&key, &bytes)?;
+            self.summary.zips += 1;
+        }
+        self.verified.insert(key.clone(), tarball.integrity.clone());
+        self.expected.insert(key);
         Ok(())
     }
 
@@ -438,6 +532,7 @@ impl<F: Fetch> Run<'_, F> {
             let actual = hex::encode(Sha256::digest(&bytes));
             if actual != zip.sha256 {
                 return Err(MirrorError::Checksum {
+                    algorithm: "SHA-256",
                     path: zip.path.clone(),
                     expected: zip.sha256.clone(),
                     actual,

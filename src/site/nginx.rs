@@ -30,6 +30,8 @@ server {
     gzip_types application/json text/css text/javascript image/svg+xml;
     # Directories are never redirected to their trailing-slash form.
     absolute_redirect off;
+    # `-/404.json` is also served as itself (200), as a bucket serves it, so that a mirror
+    # reading this host copies it.
     error_page 404 /-/404.json;
 {protocol_blocks}
     # The index's git files (dumb HTTP: `git clone https://HOST/-/index.git`) are opaque.
@@ -40,10 +42,6 @@ server {
 
     location = / {
         try_files /index.html =404;
-    }
-
-    location = /-/404.json {
-        internal;
     }
 }
 "#

@@ -1,7 +1,10 @@
 //! `npm install` with no Shelf process in the read path: the generated tree behind nginx
 //! with the configuration Shelf ships, and a bucket written with `--target s3://…` read
 //! anonymously. Packages are published through `shelf serve`'s API (whose base URL is the
-//! static host's), then installed from the static host with an empty cache.
+//! static host's), then installed from the static host with an empty cache; `shelf mirror`
+//! copies them from the static host.
+
+use std::{collections::BTreeMap, process::Command};
 
 use serde_json::json;
 
@@ -13,7 +16,7 @@ use crate::{
         patient_agent,
         seaweed::Seaweed,
         server::{Server, unlimited_serve},
-        sign_up,
+        sign_up, tree,
     },
 };
 
@@ -93,6 +96,83 @@ fn npm_installs_from_the_tree_behind_nginx() {
     assert_eq!(status, 200);
     assert!(kind.starts_with("text/html"), "{kind}");
     install_from(fx.dir.path(), &format!("{base}/npm/"));
+
+    // `shelf mirror` copies npm packages from the static host alone, byte for byte; a
+    // later run follows the feed to a new version and an unpublished one.
+    let copy = fx.dir.path().join("copy");
+    let first = mirror(&base, &copy);
+    assert!(first.contains("full pass"), "{first}");
+    assert_same(&copy_tree(&copy), &tree(&fx.site()));
+    let npm = Npm::new(
+        &fx.dir.path().join("publisher"),
+        &format!("{}/npm/", server.base),
+    );
+    npm.set_token(&token);
+    let demo = package_dir(
+        &fx.dir.path().join("publisher").join("work"),
+        "demo2",
+        &json!({"name": "shelf-demo", "version": "1.1.0", "main": "index.js"}),
+        "module.exports = 43;\n",
+    );
+    let (ok, out) = npm.run(&demo, &["publish"]);
+    assert!(ok, "{out}");
+    let (ok, out) = npm.run(&demo, &["unpublish", "shelf-demo@1.0.0"]);
+    assert!(ok, "{out}");
+    let second = mirror(&base, &copy);
+    assert!(!second.contains("full pass"), "{second}");
+    assert!(second.contains("1 zips"), "only the new tarball: {second}");
+    let copied = copy_tree(&copy);
+    assert_same(&copied, &tree(&fx.site()));
+    assert!(copied.contains_key("npm/shelf-demo/-/shelf-demo-1.1.0.tgz"));
+    assert!(!copied.contains_key("npm/shelf-demo/-/shelf-demo-1.0.0.tgz"));
+
+    // A tarball that is not what its packument's `integrity` says is refused, unwritten.
+    let served = fx.site().join("npm/shelf-demo/-/shelf-demo-1.1.0.tgz");
+    std::fs::remove_file(&served).expect("unlink the served tarball");
+    std::fs::write(&served, b"not the tarball").expect("write a corrupt one");
+    let fresh = fx.dir.path().join("fresh");
+    let run = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .args(["mirror", &base, "--out"])
+        .arg(&fresh)
+        .output()
+        .expect("run shelf mirror");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "a corrupt tarball is refused");
+    assert!(stderr.contains("SHA-512 mismatch"), "{stderr}");
+    assert!(!fresh.join("npm/shelf-demo/-/shelf-demo-1.1.0.tgz").exists());
+}
+
+/// Runs `shelf mirror base --out out`: its summary line.
+fn mirror(base: &str, out: &std::path::Path) -> String {
+    let run = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .args(["mirror", base, "--out"])
+        .arg(out)
+        .output()
+        .expect("run shelf mirror");
+    let text =
+        String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "shelf mirror: {text}");
+    text
+}
+
+/// The copy is the site, byte for byte: otherwise, the paths that differ.
+fn assert_same(copy: &BTreeMap<String, Vec<u8>>, site: &BTreeMap<String, Vec<u8>>) {
+    let keys: std::collections::BTreeSet<&String> = copy.keys().chain(site.keys()).collect();
+    let differing: Vec<&&String> = keys
+        .iter()
+        .filter(|k| copy.get(**k) != site.get(**k))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "the copy differs from the site at {differing:?}"
+    );
+}
+
+/// Every file of a mirror's copy but its state file.
+fn copy_tree(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = tree(dir);
+    files.remove(".shelf-mirror.json");
+    files
 }
 
 #[test]
