@@ -194,7 +194,7 @@ impl Modify for RetryAfter {
 }
 
 /// Error answers with the schema `schema`, one per `(status, description)`.
-fn refusals(schema: &str, list: &[(u16, &str)]) -> BTreeMap<String, RefOr<Response>> {
+pub(crate) fn refusals(schema: &str, list: &[(u16, &str)]) -> BTreeMap<String, RefOr<Response>> {
     list.iter()
         .map(|&(status, description)| {
             let content = ContentBuilder::new()

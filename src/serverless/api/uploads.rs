@@ -6,7 +6,10 @@
 //! the version and the caller's rights again, commits, regenerates the package's files and
 //! the registry-wide files — and only then does the upload answer 200.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use axum::{
     Json,
@@ -19,7 +22,10 @@ use futures_util::{Stream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::json;
 use tokio_util::io::{StreamReader, SyncIoBridge};
-use utoipa::ToSchema;
+use utoipa::{
+    IntoResponses, ToSchema,
+    openapi::{RefOr, response::Response},
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
@@ -29,7 +35,7 @@ use crate::api::{
     extract::{body_error, content_length},
     files,
     limits::client_ip,
-    openapi::{AuthRefusals, BodyRefusals},
+    openapi::{AuthRefusals, BodyRefusals, refusals},
     server::{body_timeout, out_of_files},
 };
 
@@ -190,6 +196,24 @@ pub(super) async fn receive_raw(
     finish(app, caller, client_ip(parts), upload, staged).await
 }
 
+/// What sending an announced release's zip may answer about the zip and the upload, after
+/// the refusals of every body (the 400 and 413 here say more than [`BodyRefusals`]').
+struct UploadRefusals;
+
+const UPLOAD_REFUSALS: &[(u16, &str)] = &[
+    (400, "Not a package zip, or not the announced one"),
+    (403, "The caller may no longer publish it"),
+    (404, "Unknown, expired or used upload id"),
+    (409, "The version was published meanwhile"),
+    (413, "The zip is over the size limit"),
+];
+
+impl IntoResponses for UploadRefusals {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        refusals("ErrorBody", UPLOAD_REFUSALS)
+    }
+}
+
 /// Sends the announced release's zip, as the body.
 #[utoipa::path(
     put,
@@ -205,15 +229,7 @@ pub(super) async fn receive_raw(
         AuthRefusals,
         BodyRefusals,
         (status = 200, description = "Published: committed, files written", body = Uploaded),
-        (
-            status = 400,
-            description = "Not a package zip, or not the announced one",
-            body = ErrorBody,
-        ),
-        (status = 403, description = "The caller may no longer publish it", body = ErrorBody),
-        (status = 404, description = "Unknown, expired or used upload id", body = ErrorBody),
-        (status = 409, description = "The version was published meanwhile", body = ErrorBody),
-        (status = 413, description = "The zip is over the size limit", body = ErrorBody),
+        UploadRefusals,
     ),
 )]
 async fn upload_raw(
@@ -247,15 +263,7 @@ async fn upload_raw(
         AuthRefusals,
         BodyRefusals,
         (status = 200, description = "Published: committed, files written", body = Uploaded),
-        (
-            status = 400,
-            description = "Not a package zip, or not the announced one",
-            body = ErrorBody,
-        ),
-        (status = 403, description = "The caller may no longer publish it", body = ErrorBody),
-        (status = 404, description = "Unknown, expired or used upload id", body = ErrorBody),
-        (status = 409, description = "The version was published meanwhile", body = ErrorBody),
-        (status = 413, description = "The zip is over the size limit", body = ErrorBody),
+        UploadRefusals,
         (status = 415, description = "Not multipart/form-data", body = ErrorBody),
     ),
 )]
