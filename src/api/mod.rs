@@ -6,9 +6,9 @@
 //! the handlers, to the one writer thread that commits and regenerates before answering.
 //!
 //! [`app`] holds the shared state; [`error`] is the JSON error shape; [`extract`] reads
-//! bodies safely; [`crate::auth::signature`] and [`limits`] guard the door; [`accounts`],
-//! [`tokens`], [`ratings`] and [`search`] (answered from memory) are the endpoint groups
-//! every protocol shares (each protocol's own are in its folder, [`crate::serverless::api`]);
+//! bodies safely; [`crate::auth::signature`] and [`limits`] guard the door; [`accounts`]
+//! and [`tokens`] are the endpoint groups every protocol shares (each protocol's own are in
+//! its folder: [`crate::serverless::api`], [`crate::npm::api`]);
 //! [`files`] serves the site; [`server`] accepts connections and holds them to their deadlines;
 //! [`openapi`] describes the API and is where the API's routes are assembled.
 
@@ -21,8 +21,6 @@ pub mod extract;
 pub mod files;
 pub mod limits;
 pub mod openapi;
-pub mod ratings;
-pub mod search;
 pub mod server;
 pub mod static_site;
 pub mod testing;

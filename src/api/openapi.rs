@@ -31,7 +31,7 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{App, accounts, error::ErrorBody, files, ratings, search, tokens};
+use super::{App, accounts, error::ErrorBody, files, tokens};
 use crate::serverless::api::s_client;
 
 /// Where the document is served. Under `/-/`, beside the site's other registry-wide files,
@@ -69,8 +69,6 @@ pub fn api() -> OpenApiRouter<Arc<App>> {
         .routes(files::api_only(routes!(openapi_json)))
         .merge(accounts::routes())
         .merge(tokens::routes())
-        .merge(ratings::routes())
-        .merge(search::routes())
         // Each protocol's routes: its registration.
         .merge(crate::serverless::api::routes())
 }

@@ -34,6 +34,32 @@ pub struct SearchEntry {
     pub extra: Map<String, Value>,
 }
 
+impl SearchEntry {
+    /// How well an entry matches, lower is better; `None` when it does not match. Names are
+    /// compared in canonical form (`_` as `-`), everything case-insensitively.
+    pub fn score(&self, term: &str) -> Option<u8> {
+        let name = self.name.replace('_', "-");
+        let wanted = term.to_lowercase().replace('_', "-");
+        if name == wanted {
+            return Some(0);
+        }
+        if name.starts_with(&wanted) {
+            return Some(1);
+        }
+        if name.contains(&wanted) {
+            return Some(2);
+        }
+        let term = term.to_lowercase();
+        let in_text = self.description.to_lowercase().contains(&term)
+            || self
+                .tags
+                .iter()
+                .chain(&self.provider)
+                .any(|t| t.to_lowercase().contains(&term));
+        in_text.then_some(3)
+    }
+}
+
 /// `-/search.json`: every package, sorted by name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchIndex<'a> {

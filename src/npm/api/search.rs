@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::{
-    api::{App, error::ApiError, search::score},
+    api::{App, error::ApiError},
     npm::NAME,
     site::docs::SearchEntry,
 };
@@ -117,7 +117,7 @@ pub fn search(
     let (total, hits) = app.catalog.read_in(NAME, |entries| {
         let mut hits: Vec<(u8, &SearchEntry)> = entries
             .filter(|e| e.latest.is_some())
-            .filter_map(|e| score(e, text).map(|rank| (rank, e)))
+            .filter_map(|e| e.score(text).map(|rank| (rank, e)))
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
         let total = hits.len();

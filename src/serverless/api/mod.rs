@@ -1,11 +1,14 @@
 //! The Serverless protocol's HTTP API: announcing a release and sending its zip
-//! ([`releases`], [`uploads`]), deleting, yanking and maintainers ([`packages`]), and the
-//! official `s` client's own API ([`s_client`]). Built on the shared pieces of
+//! ([`releases`], [`uploads`]), deleting, yanking and maintainers ([`packages`]), ratings
+//! ([`ratings`]), `GET /search` (the SRM's search, answered from memory: [`search`]), and
+//! the official `s` client's own API ([`s_client`]). Built on the shared pieces of
 //! [`crate::api`] (authentication, the error shape, rate limits); reads are files.
 
 pub mod packages;
+pub mod ratings;
 pub mod releases;
 pub mod s_client;
+pub mod search;
 pub mod uploads;
 
 use std::sync::Arc;
@@ -21,4 +24,6 @@ pub fn routes() -> OpenApiRouter<Arc<App>> {
         .merge(uploads::routes())
         .merge(packages::routes())
         .merge(s_client::routes())
+        .merge(ratings::routes())
+        .merge(search::routes())
 }

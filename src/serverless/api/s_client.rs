@@ -48,7 +48,6 @@ use crate::api::{
     files,
     limits::client_ip,
     openapi::{SClientAuthRefusals, SClientBodyRefusals},
-    search,
 };
 
 use super::{
@@ -496,7 +495,7 @@ fn page_of(
                 if term.is_empty() {
                     Some((0, e))
                 } else {
-                    search::score(e, term).map(|rank| (rank, e))
+                    e.score(term).map(|rank| (rank, e))
                 }
             })
             .collect();

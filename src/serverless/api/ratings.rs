@@ -17,17 +17,17 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
-    App,
-    answers::Changed,
-    auth::Authed,
-    error::{ApiError, ErrorBody},
-    extract::parse_json,
-    files,
-    limits::client_ip,
-    openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
-};
 use crate::{
+    api::{
+        App,
+        answers::Changed,
+        auth::Authed,
+        error::{ApiError, ErrorBody},
+        extract::parse_json,
+        files,
+        limits::client_ip,
+        openapi::{AuthRefusals, BodyRefusals, JsonRefusals},
+    },
     db::{audit, ratings},
     serverless::package::PackageName,
 };

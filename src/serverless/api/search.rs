@@ -11,14 +11,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
-    App,
-    error::{ApiError, ErrorBody},
-    extract::saturating_count,
-    files,
-    limits::{Limit, client_ip},
+use crate::{
+    api::{
+        App,
+        error::{ApiError, ErrorBody},
+        extract::saturating_count,
+        files,
+        limits::{Limit, client_ip},
+    },
+    site::docs::SearchEntry,
 };
-use crate::site::docs::SearchEntry;
 
 /// Most results one search answers.
 pub const MAX_RESULTS: usize = 100;
@@ -108,30 +110,6 @@ async fn search(
     ))
 }
 
-/// How well an entry matches, lower is better; `None` when it does not match. Names are
-/// compared in canonical form (`_` as `-`), everything case-insensitively.
-pub fn score(entry: &SearchEntry, term: &str) -> Option<u8> {
-    let name = entry.name.replace('_', "-");
-    let wanted = term.to_lowercase().replace('_', "-");
-    if name == wanted {
-        return Some(0);
-    }
-    if name.starts_with(&wanted) {
-        return Some(1);
-    }
-    if name.contains(&wanted) {
-        return Some(2);
-    }
-    let term = term.to_lowercase();
-    let in_text = entry.description.to_lowercase().contains(&term)
-        || entry
-            .tags
-            .iter()
-            .chain(&entry.provider)
-            .any(|t| t.to_lowercase().contains(&term));
-    in_text.then_some(3)
-}
-
 /// The best `limit` matches: exact name, then name prefix, then name substring, then
 /// description, tags and providers; by name within each rank. Packages with no installable
 /// version (all yanked) are left out.
@@ -142,7 +120,7 @@ fn rank(
 ) -> Vec<SearchEntry> {
     let mut hits: Vec<(u8, &SearchEntry)> = entries
         .filter(|e| e.latest.is_some())
-        .filter_map(|e| score(e, term).map(|s| (s, e)))
+        .filter_map(|e| e.score(term).map(|s| (s, e)))
         .collect();
     hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     hits.into_iter()
