@@ -4,10 +4,11 @@
 //! content-addressed [`blob`] store keeps its archive → the protocol's record is committed to
 //! the git-backed [`index`] → the protocol plans its package's files and [`site`] the
 //! registry-wide ones → the one writer in [`output`] puts them on a directory or a bucket.
-//! [`registry`] walks that path on one writer thread and knows no package format;
+//! [`registry`] walks that path on one writer thread and plans no package format's files
+//! (its error type and options still carry the Serverless zip checks' errors and limits);
 //! [`history`] derives the change feed and the `git clone` copy from the index's history.
-//! [`api`] serves the HTTP API (accounts, tokens, keys and signed requests ([`auth`], [`db`]),
-//! rate limits, search, the static files) and [`cli`] drives everything from the command
+//! [`api`] serves the HTTP API every protocol shares (accounts, tokens, keys and signed
+//! requests ([`auth`], [`db`]), rate limits, the static files) and [`cli`] drives everything from the command
 //! line; [`client`], [`mirror`] and [`watch`] are the author's side, a follower's copy and
 //! editing the index by git.
 //!

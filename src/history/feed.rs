@@ -32,8 +32,7 @@ use super::ScopedFiles;
 use crate::{
     index::{IndexConfig, IndexError, IndexRepo, repo::CONFIG_FILE},
     output::{Content, OutFile},
-    serverless::package::{PackageName, Version},
-    serverless::record::PackageRecord,
+    protocols,
 };
 
 /// How many changes a full page holds.
@@ -346,12 +345,16 @@ pub fn parse_message(message: &str) -> Option<(Action, Option<String>, Option<St
         return Some((Action::Config, None, None));
     }
     let (verb, target) = subject.split_once(' ')?;
-    let valid_name = |n: &str| PackageName::parse(n).is_ok() && !n.contains(' ');
+    let names = |name: &str, version: Option<&str>| {
+        protocols::ALL
+            .iter()
+            .any(|p| p.names_a_release(name, version))
+    };
     match (verb, target.split_once('@')) {
-        ("Delete", None) if valid_name(target) => {
+        ("Delete", None) if names(target, None) => {
             Some((Action::DeletePackage, Some(target.to_owned()), None))
         }
-        (verb, Some((name, version))) if valid_name(name) && Version::parse(version).is_ok() => {
+        (verb, Some((name, version))) if names(name, Some(version)) => {
             let action = match verb {
                 "Publish" => Action::Publish,
                 "Yank" => Action::Yank,
@@ -385,10 +388,13 @@ fn touched(repo: &Repository, commit: &Commit<'_>) -> Result<Touched, IndexError
             let Some(rel) = file.to_str() else { continue };
             if rel == CONFIG_FILE {
                 out.config = true;
-            } else if let Some(canonical) = package_of(rel) {
-                let name = published_name(repo, &new, rel)
-                    .or_else(|| old.as_ref().and_then(|t| published_name(repo, t, rel)))
-                    .unwrap_or(canonical);
+            } else if let Some(id) = protocols::package_of(rel) {
+                let name = published_name(repo, &new, rel, id.protocol)
+                    .or_else(|| {
+                        let old = old.as_ref()?;
+                        published_name(repo, old, rel, id.protocol)
+                    })
+                    .unwrap_or(id.canonical);
                 out.names.insert(name);
             }
         }
@@ -396,25 +402,12 @@ fn touched(repo: &Repository, commit: &Commit<'_>) -> Result<Touched, IndexError
     Ok(out)
 }
 
-/// The package whose file sits at `rel` (a `/`-separated path in the index), by canonical
-/// name, or `None` when `rel` is no protocol's package file (a README, CI configuration).
-#[must_use]
-pub fn package_of(rel: &str) -> Option<String> {
-    crate::protocols::ALL
-        .iter()
-        .find_map(|protocol| protocol.package_of(rel))
-}
-
-/// The name as published in the package file at `rel` of `tree`.
-fn published_name(repo: &Repository, tree: &Tree<'_>, rel: &str) -> Option<String> {
+/// The name as published in `protocol`'s package file at `rel` of `tree`.
+fn published_name(repo: &Repository, tree: &Tree<'_>, rel: &str, protocol: &str) -> Option<String> {
     let entry = tree.get_path(Path::new(rel)).ok()?;
     let blob = repo.find_blob(entry.id()).ok()?;
     let text = std::str::from_utf8(blob.content()).ok()?;
-    let record = PackageRecord::parse(text).ok()?;
-    record
-        .name()
-        .filter(|n| PackageName::parse(n).is_ok())
-        .map(str::to_owned)
+    protocols::named(protocol)?.published_name(text)
 }
 
 fn read_state(path: &Path) -> Option<State> {
@@ -517,6 +510,7 @@ mod tests {
 
     #[test]
     fn package_files_are_recognised_by_their_shard_path() {
+        let package_of = |rel| crate::protocols::package_of(rel).map(|id| id.canonical);
         assert_eq!(package_of("2/ab"), Some("ab".into()));
         assert_eq!(package_of("fc/-h/fc-http"), Some("fc-http".into()));
         assert_eq!(package_of("3/a/abc"), Some("abc".into()));

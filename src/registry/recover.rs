@@ -176,7 +176,7 @@ fn is_shelfs(rel: &str) -> bool {
     let file = rel.rsplit('/').next().unwrap_or(rel);
     rel == CONFIG_FILE
         || file.starts_with(TEMP_PREFIX)
-        || crate::history::feed::package_of(rel).is_some()
+        || crate::protocols::package_of(rel).is_some()
 }
 
 /// The files directly in `dir` (none when it does not exist).

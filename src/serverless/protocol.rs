@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{
     docs,
-    package::PackageName,
+    package::{PackageName, Version},
     paths::package_prefixes,
     plan,
     record::{self, read_record},
@@ -51,6 +51,20 @@ impl Protocol for Serverless {
 
     fn package_of(&self, rel: &str) -> Option<String> {
         package_of(rel)
+    }
+
+    fn published_name(&self, text: &str) -> Option<String> {
+        let record = record::PackageRecord::parse(text).ok()?;
+        record
+            .name()
+            .filter(|n| PackageName::parse(n).is_ok())
+            .map(str::to_owned)
+    }
+
+    fn names_a_release(&self, name: &str, version: Option<&str>) -> bool {
+        PackageName::parse(name).is_ok()
+            && !name.contains(' ')
+            && version.is_none_or(|v| Version::parse(v).is_ok())
     }
 
     fn plan(

@@ -105,6 +105,21 @@ pub trait Protocol: Sync {
     /// A record that cannot be read.
     fn blobs(&self, root: &Path, canonical: &str) -> Result<Vec<BlobUse>, IndexError>;
 
+    /// The package's name as published (not canonical), from the text of its index file;
+    /// `None` when the text does not say (the change feed then names the canonical one).
+    fn published_name(&self, text: &str) -> Option<String> {
+        let _ = text;
+        None
+    }
+
+    /// Whether a commit subject's `name@version` (index/README.md 2.9, the messages
+    /// Shelf's Serverless writes have always had) names one of its releases: the change
+    /// feed reads such commits from their messages.
+    fn names_a_release(&self, name: &str, version: Option<&str>) -> bool {
+        let _ = (name, version);
+        false
+    }
+
     /// Its path templates in `-/config.json`.
     fn config_paths(&self) -> Map<String, Value> {
         Map::new()
