@@ -8,6 +8,9 @@ pub const ENV_BASE_URL: &str = "SHELF_BASE_URL";
 pub const ENV_LISTEN: &str = "SHELF_LISTEN";
 /// Environment variable for the site output directory.
 pub const ENV_OUT: &str = "SHELF_OUT";
+/// Environment variable for the realm OCI clients get tokens from (`shelf serve
+/// --token-realm`).
+pub const ENV_TOKEN_REALM: &str = "SHELF_TOKEN_REALM";
 /// Environment variable for the publisher name `shelf add` records.
 pub const ENV_PUBLISHER: &str = "SHELF_PUBLISHER";
 

@@ -34,6 +34,7 @@ pub mod history;
 pub mod index;
 pub mod mirror;
 pub mod npm;
+pub mod oci;
 pub mod output;
 pub mod protocols;
 pub mod registry;

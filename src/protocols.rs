@@ -2,14 +2,14 @@
 //! under `src/` and its lines here.
 
 use crate::{
-    npm,
+    npm, oci,
     output::{RegistryPaths, Rules},
     serverless,
     site::protocol::{PackageId, Protocol},
 };
 
 /// Every protocol, in the order their packages are planned.
-pub static ALL: &[&dyn Protocol] = &[&serverless::SERVERLESS, &npm::NPM];
+pub static ALL: &[&dyn Protocol] = &[&serverless::SERVERLESS, &npm::NPM, &oci::OCI];
 
 /// The package whose index file is `rel`, whichever protocol's it is.
 #[must_use]
@@ -28,11 +28,12 @@ pub fn named(name: &str) -> Option<&'static dyn Protocol> {
     ALL.iter().copied().find(|p| p.name() == name)
 }
 
-/// What every path of the site is: each protocol's rules (npm's first: its paths all start
-/// with `npm/`, where the Serverless rules would see a package called `npm`), then the
-/// registry-wide ones.
+/// What every path of the site is: each protocol's rules (npm's and OCI's first: their paths
+/// start with `npm/` and `v2/`, where the Serverless rules would see a package of that
+/// name), then the registry-wide ones.
 pub static RULES: Rules = Rules::new(&[
     &npm::paths::PATHS,
+    &oci::paths::PATHS,
     &serverless::paths::PATHS,
     &RegistryPaths,
 ]);

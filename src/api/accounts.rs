@@ -336,18 +336,19 @@ async fn login(
     Ok(Json(password_login(&app, ip, username, password).await?))
 }
 
-/// Checks `username`'s `password` (counted against the login limits, every attempt in the
-/// audit log) and makes a session token: `POST /login`, and every protocol's own login
-/// (`npm login`).
+/// Checks `username`'s `password`, counted against the login limits, a failure in the
+/// audit log: every login that takes a password (`POST /login`, `npm login`, an OCI
+/// client's token request).
 ///
 /// # Errors
 /// 401 for a wrong username or password, 429 past the limits, 503 when hashing is busy.
-pub async fn password_login(
+pub async fn verify_password(
     app: &App,
-    ip: String,
+    ip: &str,
     username: String,
     password: String,
-) -> Result<Session, ApiError> {
+) -> Result<users::User, ApiError> {
+    let ip = ip.to_owned();
     app.limits.check(Limit::LoginAddress, &ip)?;
     app.limits.check(Limit::Login, &login_key(&username, &ip))?;
 
@@ -394,6 +395,23 @@ pub async fn password_login(
         return Err(ApiError::unauthorized("Invalid username or password"));
     };
 
+    Ok(user)
+}
+
+/// Checks `username`'s `password` (counted against the login limits, every attempt in the
+/// audit log) and makes a session token: `POST /login`, and every protocol's own login
+/// (`npm login`).
+///
+/// # Errors
+/// 401 for a wrong username or password, 429 past the limits, 503 when hashing is busy.
+pub async fn password_login(
+    app: &App,
+    ip: String,
+    username: String,
+    password: String,
+) -> Result<Session, ApiError> {
+    let user = verify_password(app, &ip, username, password).await?;
+    let now = app.now().unix_timestamp();
     let secret = token::new_token();
     let (expires_at, expires) = expiry(now, app.settings.token_ttl.as_secs());
     let hash = token::hash_token(secret.expose());

@@ -67,6 +67,9 @@ pub struct Settings {
     /// Most connections served at once; `None` derives it from the open-file limit (see
     /// [`super::server::connections_for`]).
     pub max_connections: Option<u32>,
+    /// Where OCI clients get tokens (the challenge's realm); `None` for
+    /// `{api_url}/v2/token`.
+    pub token_realm: Option<String>,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
             body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
             max_connections: None,
+            token_realm: None,
         }
     }
 }
@@ -119,7 +123,50 @@ pub struct App {
     pub password_hashing: Arc<tokio::sync::Semaphore>,
     /// The clock.
     pub clock: Clock,
+    /// The data directory, where a protocol keeps what it holds between requests (OCI's
+    /// upload sessions).
+    pub data: PathBuf,
+    /// The server's secret (`DATA/secret`, made once): the key of credentials the server
+    /// signs itself (OCI's bearer tokens).
+    pub secret: Vec<u8>,
 }
+
+/// The server's secret at `path`, made (32 random bytes, readable by the owner only) when
+/// there is none.
+///
+/// # Errors
+/// I/O errors, or a file that is not 32 bytes.
+pub fn server_secret(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    use std::{io::Write as _, os::unix::fs::PermissionsExt as _};
+    match std::fs::read(path) {
+        Ok(bytes) if bytes.len() == SECRET_LEN => return Ok(bytes),
+        Ok(bytes) => anyhow::bail!(
+            "{} holds {} bytes, not the {SECRET_LEN} of a server secret; remove it to make a new one",
+            path.display(),
+            bytes.len()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e.into()),
+    }
+    let mut secret = vec![0u8; SECRET_LEN];
+    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(&secret)?;
+    file.as_file().sync_all()?;
+    match file.persist_noclobber(path) {
+        Ok(_) => {}
+        // Another process made it first: that file is the secret.
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e.error.into()),
+    }
+    Ok(std::fs::read(path)?)
+}
+
+/// The size of the server's secret.
+const SECRET_LEN: usize = 32;
 
 /// The system clock.
 #[must_use]
@@ -154,6 +201,8 @@ impl App {
             zip_limits: options.limits.clone(),
             password_hashing: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             clock,
+            data: options.data.clone(),
+            secret: server_secret(&options.data.join("secret"))?,
         }))
     }
 

@@ -159,6 +159,26 @@ pub(crate) async fn answer(
     }
 }
 
+/// The site's file at exactly `logical` (a folder's page is not looked for), answered as
+/// [`answer`] answers it; `None` when there is no such file. For a protocol's reads that
+/// find the file's path themselves (an OCI manifest, the one file of its folder).
+pub(crate) async fn answer_exact(
+    site: &Path,
+    logical: String,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    if logical.split('/').any(|s| s.starts_with(PRIVATE_PREFIX)) {
+        return None;
+    }
+    let path = site.join(&logical);
+    let found = tokio::task::spawn_blocking(move || open(&path, RULES.class_of(&logical)))
+        .await
+        .ok()
+        .flatten()?;
+    Some(send(found, method, headers).await)
+}
+
 /// The decoded path segments, or `None` for a path that could escape the site (`..`, `.`,
 /// NUL, backslashes, empty segments other than a trailing slash).
 fn segments(path: &str) -> Option<Vec<String>> {

@@ -38,6 +38,8 @@ pub fn router(app: Arc<App>) -> Router {
     let (api, _) = openapi::api().split_for_parts();
     // npm's routes: its registration (one route under `/npm/`, see `crate::npm::api`).
     api.merge(crate::npm::api::routes())
+        // OCI's: one route under `/v2/` (see `crate::oci::api`).
+        .merge(crate::oci::api::routes())
         .fallback(files::serve)
         .with_state(app)
         .layer(files::compression())

@@ -201,6 +201,33 @@ impl BlobStore {
         })
     }
 
+    /// Stages a file already written elsewhere on the store's filesystem (an upload that
+    /// arrived in pieces): hashed as it is read, then moved into staging rather than
+    /// copied. The file is gone from `path` whatever the outcome.
+    ///
+    /// # Errors
+    /// [`StageError::TooLarge`] past the limit; I/O errors.
+    pub fn stage_file(&self, path: &Path, limit: u64) -> Result<Staged, StageError> {
+        let staging = tempfile::Builder::new()
+            .make_in(self.root.join("tmp"), |p| fs::rename(path, p))
+            .inspect_err(|_| {
+                let _ = fs::remove_file(path);
+            })?;
+        let temp_path = staging.into_temp_path();
+        let mut file = File::open(&temp_path)?;
+        let mut hasher = Sha256::new();
+        let size = io::copy(&mut (&mut file).take(limit.saturating_add(1)), &mut hasher)?;
+        if size > limit {
+            return Err(StageError::TooLarge { limit });
+        }
+        let file = NamedTempFile::from_parts(File::open(&temp_path)?, temp_path);
+        Ok(Staged {
+            file,
+            sha256: hex::encode(hasher.finalize()),
+            size,
+        })
+    }
+
     /// A staging file to write to (where the bytes arrive through a writer rather than a
     /// reader: an npm tarball decoded from its base64), capped at `limit` bytes.
     ///

@@ -72,6 +72,11 @@ pub struct Args {
     /// open-file limit (raised to its hard maximum) leaves room for, at most 4096.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: Option<u32>,
+    /// The URL OCI clients are sent to for a token (the realm of the challenge): the public
+    /// URL of this server's `/v2/token`. Default: `{api_url}/v2/token` (the index's API
+    /// URL, else its base URL).
+    #[arg(long, value_name = "URL", env = crate::config::ENV_TOKEN_REALM)]
+    pub token_realm: Option<String>,
 }
 
 impl Args {
@@ -108,6 +113,7 @@ impl Args {
             header_timeout: Duration::from_secs(self.header_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),
             max_connections: self.max_connections,
+            token_realm: self.token_realm.clone(),
             ..defaults
         }
     }

@@ -79,6 +79,23 @@ pub trait PathRules: Send + Sync {
         let _ = logical;
         false
     }
+
+    /// The key the keys layout stores `logical` under, when it is not `logical` itself. A
+    /// file whose type is its content's (an OCI manifest) is planned under its dir-layout
+    /// name, which tells a static server its type and digest
+    /// (`…/manifests/latest/sha256:….oci-manifest`), and is requested from an object store,
+    /// which keeps both with the object, at the folder (`…/manifests/latest`).
+    fn object_key(&self, logical: &str) -> Option<String> {
+        let _ = logical;
+        None
+    }
+
+    /// A header an object store keeps with the file (S3 user metadata, which a CDN rule
+    /// turns into the response header a client needs): its name and value.
+    fn stored_header(&self, logical: &str) -> Option<(&'static str, String)> {
+        let _ = logical;
+        None
+    }
 }
 
 /// The registry-wide paths: `index.html`, `-/…` (config, search, assets, nginx.conf, the
@@ -124,6 +141,18 @@ impl Rules {
     #[must_use]
     pub fn is_folder_document(&self, logical: &str) -> bool {
         self.0.iter().any(|part| part.is_folder_document(logical))
+    }
+
+    /// [`PathRules::object_key`] of the first part that has one.
+    #[must_use]
+    pub fn object_key(&self, logical: &str) -> Option<String> {
+        self.0.iter().find_map(|part| part.object_key(logical))
+    }
+
+    /// [`PathRules::stored_header`] of the first part that has one.
+    #[must_use]
+    pub fn stored_header(&self, logical: &str) -> Option<(&'static str, String)> {
+        self.0.iter().find_map(|part| part.stored_header(logical))
     }
 }
 

@@ -28,7 +28,10 @@ impl Layout {
     pub fn key(self, logical: &str, rules: &Rules) -> String {
         match self {
             Layout::Dir if rules.is_folder_document(logical) => format!("{logical}/{LIST_FILE}"),
-            Layout::Dir | Layout::Keys => logical.to_owned(),
+            Layout::Keys => rules
+                .object_key(logical)
+                .unwrap_or_else(|| logical.to_owned()),
+            Layout::Dir => logical.to_owned(),
         }
     }
 }
@@ -45,6 +48,9 @@ pub enum Kind {
     Text,
     /// Opaque bytes (the git files under `-/index.git/`).
     Binary,
+    /// A media type the file's own protocol names (an OCI manifest's, whose type is its
+    /// content's, not its path's).
+    Media(&'static str),
 }
 
 impl Kind {
@@ -75,6 +81,7 @@ impl Kind {
             Kind::Svg => "image/svg+xml",
             Kind::Text => "text/plain; charset=utf-8",
             Kind::Binary => "application/octet-stream",
+            Kind::Media(media_type) => media_type,
         }
     }
 }

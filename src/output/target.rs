@@ -35,6 +35,8 @@ pub struct Put<'a> {
     pub body: Body<'a>,
     /// What it is: the media type and cache class a store keeps with it.
     pub class: Class,
+    /// A header an object store keeps with it ([`super::PathRules::stored_header`]).
+    pub header: Option<(&'static str, &'a str)>,
 }
 
 /// What a remote store reports about one of its objects, enough to tell unchanged content

@@ -115,6 +115,9 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// A file waiting in a batch: its key, content, class and stored header.
+type Pending = (String, Content, Class, Option<(&'static str, String)>);
+
 /// A sync in progress: the scope's listing, the keys written so far, and a batch waiting
 /// to be handed to the target. Dropping it without [`ScopeSync::finish`] may leave the last
 /// batch unwritten and removes nothing.
@@ -122,7 +125,7 @@ pub struct ScopeSync<'w, 'a> {
     writer: &'w Writer<'a>,
     listed: Listing,
     keep: HashSet<String>,
-    pending: Vec<(String, Content, Class)>,
+    pending: Vec<Pending>,
     pending_bytes: usize,
     stats: SyncStats,
 }
@@ -139,11 +142,12 @@ impl ScopeSync<'_, '_> {
         for file in files {
             let key = self.writer.layout.key(&file.path, &self.writer.rules);
             let class = self.writer.rules.class_of(&file.path);
+            let header = self.writer.rules.stored_header(&file.path);
             if let Content::Bytes(bytes) = &file.content {
                 self.pending_bytes += bytes.len();
             }
             self.keep.insert(key.clone());
-            self.pending.push((key, file.content, class));
+            self.pending.push((key, file.content, class, header));
             if self.pending.len() >= BATCH_FILES || self.pending_bytes >= BATCH_BYTES {
                 self.flush()?;
             }
@@ -169,13 +173,14 @@ impl ScopeSync<'_, '_> {
         let batch: Vec<Put<'_>> = self
             .pending
             .iter()
-            .map(|(key, content, class)| Put {
+            .map(|(key, content, class, header)| Put {
                 key,
                 body: match content {
                     Content::Bytes(bytes) => Body::Bytes(bytes),
                     Content::Blob(path) => Body::Blob(path),
                 },
                 class: *class,
+                header: header.as_ref().map(|(name, value)| (*name, value.as_str())),
             })
             .collect();
         let outcomes = self.writer.target.put_many(&batch, &self.listed)?;

@@ -25,14 +25,21 @@ const PACKAGE: &str = "package.html";
 /// One npm package's page.
 const NPM_PACKAGE: &str = "npm-package.html";
 
+/// One OCI repository's page.
+const OCI_REPOSITORY: &str = "oci-repository.html";
+
 /// Every template, as embedded in the binary.
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
     (BASE, include_str!("../../templates/base.html")),
     (HOME, include_str!("../../templates/home.html")),
     (PACKAGE, include_str!("../../templates/package.html")),
     (
         NPM_PACKAGE,
         include_str!("../../templates/npm-package.html"),
+    ),
+    (
+        OCI_REPOSITORY,
+        include_str!("../../templates/oci-repository.html"),
     ),
 ];
 
@@ -147,6 +154,14 @@ impl Renderer {
     /// [`RenderError::Render`] when the template fails.
     pub fn npm_package<P: Serialize>(&self, page: &P) -> Result<String, RenderError> {
         self.render(NPM_PACKAGE, page)
+    }
+
+    /// One OCI repository's page.
+    ///
+    /// # Errors
+    /// [`RenderError::Render`] when the template fails.
+    pub fn oci_repository<P: Serialize>(&self, page: &P) -> Result<String, RenderError> {
+        self.render(OCI_REPOSITORY, page)
     }
 
     fn render(&self, name: &'static str, context: impl Serialize) -> Result<String, RenderError> {

@@ -7,6 +7,7 @@
 
 pub mod nginx;
 pub mod npm;
+pub mod oci;
 pub mod schema;
 pub mod seaweed;
 pub mod server;

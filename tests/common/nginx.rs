@@ -37,6 +37,12 @@ pub fn start(site: &Path, port: u16, dir: &Path) -> Nginx {
             "root /srv/shelf/site;",
             &format!("root {};", site.display()),
         );
+    start_server(&server, port, dir)
+}
+
+/// Starts nginx with the `server` block given (listening on `port`), its files under
+/// `dir`: a CDN's rules in front of a bucket, say.
+pub fn start_server(server: &str, port: u16, dir: &Path) -> Nginx {
     fs::create_dir_all(dir.join("logs")).expect("mkdir");
     let conf = dir.join("nginx.conf");
     fs::write(

@@ -323,8 +323,11 @@ impl S3Target {
                 .map_err(io::Error::other)?,
         };
         let object_key = self.location.object_key(item.key);
-        self.client
-            .put_object()
+        let mut request = self.client.put_object();
+        if let Some((name, value)) = item.header {
+            request = request.metadata(name, value);
+        }
+        request
             .bucket(&self.location.bucket)
             .key(&object_key)
             .body(body)
@@ -383,6 +386,7 @@ impl Target for S3Target {
             key,
             body: Body::Bytes(bytes),
             class: one_key_class(key),
+            header: None,
         };
         self.runtime.block_on(|| async move {
             let held = self.head(key).await?;
@@ -395,6 +399,7 @@ impl Target for S3Target {
             key,
             body: Body::Blob(blob),
             class: one_key_class(key),
+            header: None,
         };
         self.runtime.block_on(|| async move {
             let held = self.head(key).await?;
@@ -525,6 +530,7 @@ mod tests {
             key,
             body: Body::Bytes(b""),
             class: one_key_class(key),
+            header: None,
         };
         let batch = [
             put("hello/releases"),

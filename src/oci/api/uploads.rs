@@ -1,0 +1,475 @@
+//! Blob uploads: monolithic (`POST`, then `PUT ?digest=` with the blob), in one request
+//! (`POST ?digest=`), chunked (`PATCH`es with `Content-Range`, then `PUT ?digest=`), and
+//! mounted from another repository (`POST ?mount=&from=`).
+//!
+//! An upload session is a file, `DATA/oci-uploads/{id}` (the id is 128 random bits, so
+//! knowing it is the right to write to it), locked while a request writes to it. A chunk
+//! must start where the session ends and be as long as its `Content-Range` says; a chunk
+//! refused leaves the session as it was, and the bytes of a chunk whose connection broke
+//! stay, so a client resumes from the `Range` a `GET` of the session reports. The final
+//! `PUT` hashes the session's bytes and, when the digest is the one named, moves them into
+//! the blob store (no copy). Sessions idle for longer than the upload lifetime go when the
+//! next one starts.
+
+use std::{
+    fs, io,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::SystemTime,
+};
+
+use axum::{
+    body::Body,
+    http::{HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::{CONTENT_DIGEST, OciError, token};
+use crate::{
+    api::{App, server::body_timeout},
+    blob::{StageError, Staged},
+    oci::name::{Digest, RepoName, is_sha256_hex},
+};
+
+/// The largest blob taken, in bytes.
+pub const MAX_BLOB: u64 = 8 << 30;
+
+/// The folder of upload sessions in the data directory.
+pub const SESSIONS: &str = "oci-uploads";
+
+/// The header naming an upload session.
+const UPLOAD_UUID: &str = "docker-upload-uuid";
+
+fn session_dir(app: &App) -> PathBuf {
+    app.data.join(SESSIONS)
+}
+
+fn session_path(app: &App, id: &str) -> Result<PathBuf, OciError> {
+    // Ids are 32 hex digits: nothing else names a file here.
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(unknown_upload());
+    }
+    Ok(session_dir(app).join(id))
+}
+
+fn unknown_upload() -> OciError {
+    OciError::unknown("BLOB_UPLOAD_UNKNOWN", "No such upload session")
+}
+
+fn internal(e: &io::Error) -> OciError {
+    crate::api::error::ApiError::internal(e).into()
+}
+
+fn query(parts: &Parts, key: &str) -> Option<String> {
+    form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// 202 for a session at `size` bytes.
+fn accepted(name: &RepoName, id: &str, size: u64, status: StatusCode) -> Response {
+    let mut response = status.into_response();
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::try_from(format!("/v2/{name}/blobs/uploads/{id}")) {
+        headers.insert(header::LOCATION, location);
+    }
+    headers.insert(
+        header::RANGE,
+        HeaderValue::try_from(format!("0-{}", size.saturating_sub(1)))
+            .unwrap_or(HeaderValue::from_static("0-0")),
+    );
+    if let Ok(id) = HeaderValue::try_from(id) {
+        headers.insert(UPLOAD_UUID, id);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+    response
+}
+
+/// 201 for a blob now in the registry.
+fn created(name: &RepoName, digest: &Digest) -> Response {
+    let mut response = StatusCode::CREATED.into_response();
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::try_from(format!("/v2/{name}/blobs/{digest}")) {
+        headers.insert(header::LOCATION, location);
+    }
+    if let Ok(value) = HeaderValue::try_from(digest.as_str()) {
+        headers.insert(CONTENT_DIGEST, value);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+    response
+}
+
+fn new_id() -> Result<String, OciError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| internal(&io::Error::other(e.to_string())))?;
+    Ok(hex::encode(bytes))
+}
+
+/// Removes sessions idle for longer than `ttl`.
+fn sweep(dir: &Path, ttl: std::time::Duration) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok());
+        if idle.is_some_and(|idle| idle > ttl) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The digest a finished upload must have.
+fn wanted_digest(parts: &Parts) -> Result<Digest, OciError> {
+    let digest = query(parts, "digest")
+        .ok_or_else(|| OciError::bad("DIGEST_INVALID", "The digest parameter is missing"))?;
+    Ok(Digest::parse(&digest)?)
+}
+
+/// `POST /v2/{name}/blobs/uploads/`.
+///
+/// # Errors
+/// 401 without push, 400 for a digest that is not valid or not the body's.
+pub async fn start(
+    app: &Arc<App>,
+    parts: &Parts,
+    name: RepoName,
+    body: Body,
+) -> Result<Response, OciError> {
+    token::require(app, parts, &name, token::PUSH)?;
+    if let Some(mount) = query(parts, "mount") {
+        // Every repository is public: a blob anywhere in the store may be mounted.
+        if let Ok(digest) = Digest::parse(&mount)
+            && app.blobs.contains(digest.hex())
+        {
+            return Ok(created(&name, &digest));
+        }
+    } else if query(parts, "digest").is_some() {
+        let digest = wanted_digest(parts)?;
+        let staged = stage_body(app, body).await?;
+        return commit(app, &name, &digest, staged).await;
+    }
+    let dir = session_dir(app);
+    let ttl = app.settings.upload_ttl;
+    let id = new_id()?;
+    let path = dir.join(&id);
+    tokio::task::spawn_blocking(move || {
+        fs::create_dir_all(&dir)?;
+        sweep(&dir, ttl);
+        fs::File::create_new(path).map(|_| ())
+    })
+    .await
+    .map_err(|e| internal(&io::Error::other(e)))?
+    .map_err(|e| internal(&e))?;
+    Ok(accepted(&name, &id, 0, StatusCode::ACCEPTED))
+}
+
+/// Streams a request body into the blob store's staging, capped.
+async fn stage_body(app: &App, body: Body) -> Result<Staged, OciError> {
+    let mut stager = app.blobs.stager(MAX_BLOB).map_err(|e| internal(&e))?;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| body_error(&e))?;
+        io::Write::write_all(&mut stager, &chunk).map_err(|e| size_or_internal(&e))?;
+    }
+    stager.finish().map_err(|e| match e {
+        StageError::TooLarge { limit } => too_large(limit),
+        StageError::Io(e) => internal(&e),
+    })
+}
+
+fn too_large(limit: u64) -> OciError {
+    OciError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "SIZE_INVALID",
+        format!("The blob is larger than the limit of {limit} bytes"),
+    )
+}
+
+fn size_or_internal(e: &io::Error) -> OciError {
+    if e.kind() == io::ErrorKind::FileTooLarge {
+        return too_large(MAX_BLOB);
+    }
+    internal(e)
+}
+
+fn body_error(e: &axum::Error) -> OciError {
+    if body_timeout(e).is_some() {
+        return OciError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "BLOB_UPLOAD_INVALID",
+            "The body stopped arriving",
+        );
+    }
+    OciError::bad(
+        "BLOB_UPLOAD_INVALID",
+        format!("The body could not be read: {e}"),
+    )
+}
+
+/// Checks a staged blob against `digest` and gives it its address.
+async fn commit(
+    app: &App,
+    name: &RepoName,
+    digest: &Digest,
+    staged: Staged,
+) -> Result<Response, OciError> {
+    if staged.sha256 != digest.hex() {
+        return Err(OciError::bad(
+            "DIGEST_INVALID",
+            format!(
+                "The blob's digest is sha256:{}, not {digest}",
+                staged.sha256
+            ),
+        ));
+    }
+    let blobs = app.blobs.clone();
+    tokio::task::spawn_blocking(move || blobs.commit(staged))
+        .await
+        .map_err(|e| internal(&io::Error::other(e)))?
+        .map_err(|e| internal(&e))?;
+    Ok(created(name, digest))
+}
+
+/// `start-end` of a `Content-Range` (`bytes ` or `bytes=` before it and `/total` after it
+/// are allowed), inclusive.
+fn content_range(parts: &Parts) -> Result<Option<(u64, u64)>, OciError> {
+    let Some(value) = parts.headers.get(header::CONTENT_RANGE) else {
+        return Ok(None);
+    };
+    let invalid = || {
+        OciError::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "BLOB_UPLOAD_INVALID",
+            "The Content-Range is not start-end",
+        )
+    };
+    let text = value.to_str().map_err(|_| invalid())?.trim();
+    let text = text
+        .strip_prefix("bytes")
+        .map_or(text, |t| t.trim_start_matches([' ', '=']));
+    let text = text.split('/').next().unwrap_or_default();
+    let (start, end) = text.split_once('-').ok_or_else(invalid)?;
+    let (start, end) = (
+        start.trim().parse::<u64>().map_err(|_| invalid())?,
+        end.trim().parse::<u64>().map_err(|_| invalid())?,
+    );
+    if end < start {
+        return Err(invalid());
+    }
+    Ok(Some((start, end)))
+}
+
+/// An open session, locked for this request.
+struct Session {
+    file: tokio::fs::File,
+    size: u64,
+}
+
+async fn open_session(path: &Path) -> Result<Session, OciError> {
+    let path = path.to_owned();
+    let opened = tokio::task::spawn_blocking(move || -> io::Result<Option<(fs::File, u64)>> {
+        let file = match fs::OpenOptions::new().append(true).open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(io::ErrorKind::WouldBlock, "busy"));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(e),
+        }
+        let size = file.metadata()?.len();
+        Ok(Some((file, size)))
+    })
+    .await
+    .map_err(|e| internal(&io::Error::other(e)))?;
+    match opened {
+        Ok(Some((file, size))) => Ok(Session {
+            file: tokio::fs::File::from_std(file),
+            size,
+        }),
+        Ok(None) => Err(unknown_upload()),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(OciError::new(
+            StatusCode::CONFLICT,
+            "BLOB_UPLOAD_INVALID",
+            "Another request is writing to this upload",
+        )),
+        Err(e) => Err(internal(&e)),
+    }
+}
+
+/// Appends a request body to a session: the chunk must start at the session's end and be
+/// as long as its `Content-Range` says, else the session is put back as it was.
+async fn append(session: &mut Session, parts: &Parts, body: Body) -> Result<(), OciError> {
+    let range = content_range(parts)?;
+    if let Some((start, _)) = range
+        && start != session.size
+    {
+        return Err(OciError::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "BLOB_UPLOAD_INVALID",
+            format!(
+                "The chunk starts at byte {start}; the upload has {} bytes",
+                session.size
+            ),
+        ));
+    }
+    let before = session.size;
+    let mut stream = body.into_data_stream();
+    let mut written = 0u64;
+    // The body broke off: what arrived stays, and the client resumes from there.
+    let mut broke = None;
+    // The chunk is refused: the session goes back to where it was.
+    let mut refused = None;
+    while let Some(chunk) = stream.next().await {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                broke = Some(body_error(&e));
+                break;
+            }
+        };
+        written += chunk.len() as u64;
+        if before + written > MAX_BLOB {
+            refused = Some(too_large(MAX_BLOB));
+            break;
+        }
+        if let Err(e) = session.file.write_all(&chunk).await {
+            refused = Some(internal(&e));
+            break;
+        }
+    }
+    let flushed = session.file.flush().await;
+    if refused.is_none()
+        && broke.is_none()
+        && let Some((start, end)) = range
+        && end - start + 1 != written
+    {
+        refused = Some(OciError::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "BLOB_UPLOAD_INVALID",
+            format!(
+                "The chunk is {written} bytes; its Content-Range says {}",
+                end - start + 1
+            ),
+        ));
+    }
+    if let Some(error) = refused {
+        session
+            .file
+            .set_len(before)
+            .await
+            .map_err(|e| internal(&e))?;
+        return Err(error);
+    }
+    flushed.map_err(|e| internal(&e))?;
+    session.size = session
+        .file
+        .metadata()
+        .await
+        .map_err(|e| internal(&e))?
+        .len();
+    broke.map_or(Ok(()), Err)
+}
+
+/// `PATCH /v2/{name}/blobs/uploads/{id}`: a chunk.
+///
+/// # Errors
+/// 401, 404 for an unknown session, 416 for a chunk out of order or a `Content-Range`
+/// that lies, 413 past the size limit.
+pub async fn patch(
+    app: &Arc<App>,
+    parts: &Parts,
+    name: RepoName,
+    id: &str,
+    body: Body,
+) -> Result<Response, OciError> {
+    token::require(app, parts, &name, token::PUSH)?;
+    let path = session_path(app, id)?;
+    let mut session = open_session(&path).await?;
+    append(&mut session, parts, body).await?;
+    Ok(accepted(&name, id, session.size, StatusCode::ACCEPTED))
+}
+
+/// `PUT /v2/{name}/blobs/uploads/{id}?digest=…`: the last chunk (if any), then the blob.
+///
+/// # Errors
+/// 401, 404, 416 as [`patch`]; 400 `DIGEST_INVALID` when the bytes are not the digest's
+/// (the session is then gone).
+pub async fn finish(
+    app: &Arc<App>,
+    parts: &Parts,
+    name: RepoName,
+    id: &str,
+    body: Body,
+) -> Result<Response, OciError> {
+    token::require(app, parts, &name, token::PUSH)?;
+    let digest = wanted_digest(parts)?;
+    let path = session_path(app, id)?;
+    let mut session = open_session(&path).await?;
+    append(&mut session, parts, body).await?;
+    let blobs = app.blobs.clone();
+    // The lock goes with the file; the session is moved, not copied.
+    drop(session);
+    let staged = tokio::task::spawn_blocking(move || blobs.stage_file(&path, MAX_BLOB))
+        .await
+        .map_err(|e| internal(&io::Error::other(e)))?
+        .map_err(|e| match e {
+            StageError::TooLarge { limit } => too_large(limit),
+            StageError::Io(e) if e.kind() == io::ErrorKind::NotFound => unknown_upload(),
+            StageError::Io(e) => internal(&e),
+        })?;
+    commit(app, &name, &digest, staged).await
+}
+
+/// `GET /v2/{name}/blobs/uploads/{id}`: how much has arrived.
+///
+/// # Errors
+/// 401, 404.
+pub async fn status(
+    app: &Arc<App>,
+    parts: &Parts,
+    name: RepoName,
+    id: &str,
+) -> Result<Response, OciError> {
+    token::require(app, parts, &name, token::PUSH)?;
+    let path = session_path(app, id)?;
+    let size = tokio::fs::metadata(&path)
+        .await
+        .map_err(|_| unknown_upload())?
+        .len();
+    Ok(accepted(&name, id, size, StatusCode::NO_CONTENT))
+}
+
+/// `DELETE /v2/{name}/blobs/uploads/{id}`: abandons the session.
+///
+/// # Errors
+/// 401, 404.
+pub async fn cancel(
+    app: &Arc<App>,
+    parts: &Parts,
+    name: RepoName,
+    id: &str,
+) -> Result<Response, OciError> {
+    token::require(app, parts, &name, token::PUSH)?;
+    let path = session_path(app, id)?;
+    tokio::fs::remove_file(&path)
+        .await
+        .map_err(|_| unknown_upload())?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Whether `hex` names a blob of the store (for reads).
+#[must_use]
+pub fn stored(app: &App, hex: &str) -> bool {
+    is_sha256_hex(hex) && app.blobs.contains(hex)
+}

@@ -1,0 +1,320 @@
+//! A repository as the index holds it: one file, `oci/{name}/_repository` (no component of
+//! a repository name can be `_repository`, so the files of `a` and `a/b` never meet), with
+//! one JSON line for the repository (its tags and settings), then one line per manifest.
+//!
+//! A manifest's line says what the registry must know without reading the manifest: its
+//! digest and media type, its size, the blobs and manifests it names (so a pull's files and
+//! a garbage collection's marks come from the index alone), its `subject` and artifact type
+//! (for referrers), who pushed it and when. The manifest's bytes are a blob, addressed by
+//! their digest. A deleted manifest's line goes; the history keeps it. The format is
+//! written up in index/README.md (section 5).
+
+use std::{collections::BTreeMap, path::Path};
+
+use git2::Oid;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{manifest::Descriptor, name::RepoName};
+use crate::index::{Author, IndexError, IndexRepo, repo::read_file};
+
+/// The line format's version, written in every line as `v`.
+pub const LINE_FORMAT: u32 = 1;
+
+/// The folder of the index repositories live under.
+pub const INDEX_FOLDER: &str = "oci";
+
+/// The name of a repository's file in its folder.
+pub const FILE_NAME: &str = "_repository";
+
+/// The repository line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepoLine {
+    /// Format version ([`LINE_FORMAT`]).
+    pub v: u32,
+    /// The repository's name.
+    pub name: String,
+    /// Whether a tag, once pushed, may never point elsewhere.
+    #[serde(default)]
+    pub immutable_tags: bool,
+    /// Tag → manifest digest.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Fields a later version of Shelf wrote, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestLine {
+    /// Format version ([`LINE_FORMAT`]).
+    pub v: u32,
+    /// Its digest, `sha256:…` (the SHA-256 of its bytes, which are a blob).
+    pub digest: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The blobs it names (config and layers).
+    #[serde(default)]
+    pub blobs: Vec<Descriptor>,
+    /// The manifests it names (an index's).
+    #[serde(default)]
+    pub manifests: Vec<Descriptor>,
+    /// What it refers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Its artifact type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_type: Option<String>,
+    /// Its annotations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Map<String, Value>>,
+    /// The account that pushed it.
+    pub pushed_by: String,
+    /// When, RFC 3339 UTC.
+    pub pushed_at: String,
+    /// Fields a later version of Shelf wrote, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A repository: its line and its manifests' lines, in push order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OciRecord {
+    /// The repository line.
+    pub repo: RepoLine,
+    /// Every manifest.
+    pub manifests: Vec<ManifestLine>,
+}
+
+/// A repository file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The file is empty.
+    #[error("the file has no repository line")]
+    Empty,
+    /// A line is not valid.
+    #[error("line {line} is not a valid OCI index line")]
+    Invalid {
+        /// 1-based line number.
+        line: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Written by a newer Shelf.
+    #[error("line {line} has format version {found}; this Shelf reads version {LINE_FORMAT}")]
+    Newer {
+        /// 1-based line number.
+        line: usize,
+        /// The format found.
+        found: u32,
+    },
+}
+
+impl OciRecord {
+    /// A repository with nothing in it.
+    #[must_use]
+    pub fn new(name: &RepoName) -> Self {
+        OciRecord {
+            repo: RepoLine {
+                v: LINE_FORMAT,
+                name: name.as_str().to_owned(),
+                immutable_tags: false,
+                tags: BTreeMap::new(),
+                extra: Map::new(),
+            },
+            manifests: Vec::new(),
+        }
+    }
+
+    /// Parses a repository file.
+    ///
+    /// # Errors
+    /// [`RecordError`] naming the first line that is not valid.
+    pub fn parse(text: &str) -> Result<Self, RecordError> {
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
+        let (_, first) = lines.next().ok_or(RecordError::Empty)?;
+        let repo: RepoLine = parse_line(first, 1)?;
+        let mut manifests = Vec::new();
+        for (n, line) in lines {
+            manifests.push(parse_line::<ManifestLine>(line, n + 1)?);
+        }
+        Ok(OciRecord { repo, manifests })
+    }
+
+    /// The file's text.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        text.push_str(&serde_json::to_string(&self.repo).unwrap_or_default());
+        text.push('\n');
+        for line in &self.manifests {
+            text.push_str(&serde_json::to_string(line).unwrap_or_default());
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The manifest `digest`, if the repository has it.
+    #[must_use]
+    pub fn find(&self, digest: &str) -> Option<&ManifestLine> {
+        self.manifests.iter().find(|m| m.digest == digest)
+    }
+
+    /// The manifests whose subject is `digest`, in push order.
+    pub fn referrers<'a>(&'a self, digest: &'a str) -> impl Iterator<Item = &'a ManifestLine> {
+        self.manifests
+            .iter()
+            .filter(move |m| m.subject.as_deref() == Some(digest))
+    }
+
+    /// The index of this repository that names `digest`, if one does.
+    #[must_use]
+    pub fn named_by_index(&self, digest: &str) -> Option<&ManifestLine> {
+        self.manifests
+            .iter()
+            .find(|m| m.manifests.iter().any(|c| c.digest == digest))
+    }
+}
+
+fn parse_line<T: for<'de> Deserialize<'de>>(text: &str, line: usize) -> Result<T, RecordError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|source| RecordError::Invalid { line, source })?;
+    let found = value.get("v").and_then(Value::as_u64).unwrap_or(0);
+    if found > u64::from(LINE_FORMAT) {
+        return Err(RecordError::Newer {
+            line,
+            found: u32::try_from(found).unwrap_or(u32::MAX),
+        });
+    }
+    serde_json::from_value(value).map_err(|source| RecordError::Invalid { line, source })
+}
+
+/// Where `name`'s file is in the index.
+#[must_use]
+pub fn index_path(name: &RepoName) -> String {
+    format!("{INDEX_FOLDER}/{name}/{FILE_NAME}")
+}
+
+/// The repository a path of the index is the file of.
+#[must_use]
+pub fn repository_of(rel: &str) -> Option<String> {
+    let name = rel
+        .strip_prefix(INDEX_FOLDER)?
+        .strip_prefix('/')?
+        .strip_suffix(FILE_NAME)?
+        .strip_suffix('/')?;
+    RepoName::parse(name).ok().map(|n| n.as_str().to_owned())
+}
+
+/// The repository `name`'s record from the working tree at `root`.
+///
+/// # Errors
+/// I/O errors, [`IndexError::Invalid`] for a file that does not parse.
+pub fn read_record(root: &Path, name: &RepoName) -> Result<Option<OciRecord>, IndexError> {
+    let rel = index_path(name);
+    let Some(bytes) = read_file(root, &rel)? else {
+        return Ok(None);
+    };
+    let invalid = |path: String, source: Box<dyn std::error::Error + Send + Sync>| {
+        IndexError::Invalid { path, source }
+    };
+    let text = String::from_utf8(bytes).map_err(|e| invalid(rel.clone(), Box::new(e)))?;
+    OciRecord::parse(&text)
+        .map(Some)
+        .map_err(|e| invalid(rel, Box::new(e)))
+}
+
+/// Commits `record` as its repository's file.
+///
+/// # Errors
+/// Git and I/O errors; the working tree is back at `HEAD` after any of them.
+pub fn write_record(
+    index: &IndexRepo,
+    record: &OciRecord,
+    message: &str,
+    author: &Author,
+) -> Result<Oid, IndexError> {
+    let name = RepoName::parse(&record.repo.name).map_err(|e| IndexError::Invalid {
+        path: record.repo.name.clone(),
+        source: Box::new(e),
+    })?;
+    index.write_file(
+        &index_path(&name),
+        record.to_text().as_bytes(),
+        message,
+        author,
+    )
+}
+
+/// Every repository in the working tree at `root`, sorted.
+///
+/// # Errors
+/// I/O errors walking the tree.
+pub fn repositories(root: &Path) -> Result<Vec<String>, IndexError> {
+    let folder = root.join(INDEX_FOLDER);
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut names = Vec::new();
+    for entry in walkdir::WalkDir::new(&folder).min_depth(2) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() || entry.file_name() != FILE_NAME {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        if let Some(name) = rel.to_str().and_then(repository_of) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_of_nested_repositories_never_meet() {
+        let a = RepoName::parse("a").expect("valid");
+        let ab = RepoName::parse("a/b").expect("valid");
+        assert_eq!(index_path(&a), "oci/a/_repository");
+        assert_eq!(index_path(&ab), "oci/a/b/_repository");
+        assert_eq!(repository_of("oci/a/b/_repository").as_deref(), Some("a/b"));
+        assert_eq!(repository_of("oci/_repository"), None);
+        assert_eq!(repository_of("npm/a/_repository"), None);
+    }
+
+    #[test]
+    fn a_record_round_trips() {
+        let mut record = OciRecord::new(&RepoName::parse("lib/x").expect("valid"));
+        record
+            .repo
+            .tags
+            .insert("latest".to_owned(), "sha256:aa".to_owned());
+        record.manifests.push(ManifestLine {
+            v: LINE_FORMAT,
+            digest: "sha256:aa".to_owned(),
+            media_type: "m".to_owned(),
+            size: 3,
+            blobs: Vec::new(),
+            manifests: Vec::new(),
+            subject: Some("sha256:bb".to_owned()),
+            artifact_type: None,
+            annotations: None,
+            pushed_by: "ann".to_owned(),
+            pushed_at: "2026-11-30T00:00:00Z".to_owned(),
+            extra: Map::new(),
+        });
+        assert_eq!(OciRecord::parse(&record.to_text()).expect("valid"), record);
+        assert_eq!(record.referrers("sha256:bb").count(), 1);
+    }
+}

@@ -1,0 +1,399 @@
+//! Bad input to the OCI API of a real `shelf serve`: each refusal is the spec's error code
+//! with a 4xx, and nothing is written (the index at the same commit, the same site bytes,
+//! the same blobs). Then the chunked upload that was refused chunk by chunk resumes and
+//! completes.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::common::{
+    Fixture, git_in,
+    oci::{CONFIG, LAYER, MANIFEST, digest, token},
+    server::{Server, agent, unlimited_serve},
+    sign_up, tree,
+};
+
+const PASSWORD: &str = "a long enough password";
+
+/// What a request came to: status, the first error's code, the headers asked for.
+struct Answer {
+    status: u16,
+    code: String,
+    location: String,
+    range: String,
+    challenge: String,
+}
+
+fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+    let mut response = response.expect("an answer");
+    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (location, range, challenge) = (
+        header(&response, "location"),
+        header(&response, "range"),
+        header(&response, "www-authenticate"),
+    );
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_vec().unwrap_or_default();
+    let code = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["errors"][0]["code"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    Answer {
+        status,
+        code,
+        location,
+        range,
+        challenge,
+    }
+}
+
+/// The registry's state a refusal must leave as it was.
+fn state(data: &Path) -> (String, Vec<String>, usize) {
+    let head = git_in(&data.join("index"), &["rev-parse", "HEAD"]);
+    let mut blobs: Vec<String> = walkdir::WalkDir::new(data.join("blobs"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && !e.path().to_string_lossy().contains("/tmp/"))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    blobs.sort();
+    let site = tree(&data.join("site")).len();
+    (head, blobs, site)
+}
+
+struct Api {
+    base: String,
+    bearer: String,
+}
+
+impl Api {
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+    fn auth(&self) -> String {
+        format!("Bearer {}", self.bearer)
+    }
+    fn post(&self, path: &str) -> Answer {
+        answer(
+            agent()
+                .post(&self.url(path))
+                .header("Authorization", &self.auth())
+                .send_empty(),
+        )
+    }
+    fn put(&self, path: &str, content_type: &str, body: &[u8]) -> Answer {
+        answer(
+            agent()
+                .put(&self.url(path))
+                .header("Authorization", &self.auth())
+                .content_type(content_type)
+                .send(body),
+        )
+    }
+    fn patch(&self, path: &str, range: Option<&str>, body: &[u8]) -> Answer {
+        let mut request = agent()
+            .patch(&self.url(path))
+            .header("Authorization", &self.auth())
+            .content_type("application/octet-stream");
+        if let Some(range) = range {
+            request = request.header("Content-Range", range);
+        }
+        answer(request.send(body))
+    }
+    fn get(&self, path: &str) -> Answer {
+        answer(
+            agent()
+                .get(&self.url(path))
+                .header("Authorization", &self.auth())
+                .call(),
+        )
+    }
+    fn delete(&self, path: &str) -> Answer {
+        answer(
+            agent()
+                .delete(&self.url(path))
+                .header("Authorization", &self.auth())
+                .call(),
+        )
+    }
+
+    /// A `PUT` of `path` that announces `length` bytes and sends none; the raw answer.
+    fn headers_only(&self, path: &str, length: usize) -> String {
+        use std::io::{Read as _, Write as _};
+        let host = self.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        let request = format!(
+            "PUT {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {}\r\n\
+             Content-Type: {MANIFEST}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
+            self.auth()
+        );
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    /// Uploads `bytes` as one blob (POST, then PUT with the bytes).
+    fn blob(&self, name: &str, bytes: &[u8]) -> String {
+        let started = self.post(&format!("/v2/{name}/blobs/uploads/"));
+        assert_eq!(started.status, 202);
+        let d = digest(bytes);
+        let sep = if started.location.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let done = self.put(
+            &format!("{}{sep}digest={d}", started.location),
+            "application/octet-stream",
+            bytes,
+        );
+        assert_eq!(done.status, 201, "{}", done.code);
+        d
+    }
+}
+
+fn manifest_naming(config: &str, layer: &str) -> Vec<u8> {
+    json!({
+        "schemaVersion": 2, "mediaType": MANIFEST,
+        "config": {"mediaType": CONFIG, "digest": config, "size": 2},
+        "layers": [{"mediaType": LAYER, "digest": layer, "size": 5}]
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn every_refusal_is_the_specs_code_and_writes_nothing() {
+    let fx = Fixture::new();
+    let server = Server::shelf(&mut unlimited_serve(&fx.data()));
+    sign_up(&server.base, "alice");
+    sign_up(&server.base, "bob");
+    let scope = "repository:lib/a:pull,push,delete";
+    let alice = Api {
+        base: server.base.clone(),
+        bearer: token(&server.base, Some(("alice", PASSWORD)), scope),
+    };
+    let config = alice.blob("lib/a", b"{}");
+    let layer = alice.blob("lib/a", b"hello");
+    let good = manifest_naming(&config, &layer);
+    assert_eq!(
+        alice.put("/v2/lib/a/manifests/v1", MANIFEST, &good).status,
+        201
+    );
+    let before = state(&fx.data());
+
+    // Credentials: none, a token of another repository, a token without push.
+    let anonymous = Api {
+        base: server.base.clone(),
+        bearer: String::new(),
+    };
+    let refused = anonymous.put("/v2/lib/a/manifests/v2", MANIFEST, &good);
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (401, "UNAUTHORIZED")
+    );
+    assert!(
+        refused.challenge.contains("realm=") && refused.challenge.contains("lib/a:pull,push"),
+        "{}",
+        refused.challenge
+    );
+    let other = Api {
+        base: server.base.clone(),
+        bearer: token(
+            &server.base,
+            Some(("alice", PASSWORD)),
+            "repository:lib/b:pull,push",
+        ),
+    };
+    let denied = other.put("/v2/lib/a/manifests/v2", MANIFEST, &good);
+    assert_eq!((denied.status, denied.code.as_str()), (403, "DENIED"));
+    let bob = Api {
+        base: server.base.clone(),
+        bearer: token(&server.base, Some(("bob", PASSWORD)), scope),
+    };
+    assert_eq!(
+        bob.put("/v2/lib/a/manifests/v2", MANIFEST, &good).status,
+        403
+    );
+    assert_eq!(bob.delete("/v2/lib/a/manifests/v1").status, 403);
+    let pull_only = Api {
+        base: server.base.clone(),
+        bearer: token(&server.base, None, scope),
+    };
+    assert_eq!(pull_only.get("/v2/lib/a/manifests/v1").status, 200);
+    assert_eq!(pull_only.post("/v2/lib/a/blobs/uploads/").status, 403);
+
+    // Manifests.
+    let unknown_blob = manifest_naming(&config, &digest(b"nowhere"));
+    for (path, content_type, body, status, code) in [
+        (
+            "/v2/lib/a/manifests/v2",
+            MANIFEST,
+            b"not json".to_vec(),
+            400,
+            "MANIFEST_INVALID",
+        ),
+        (
+            "/v2/lib/a/manifests/v2",
+            MANIFEST,
+            unknown_blob,
+            400,
+            "MANIFEST_BLOB_UNKNOWN",
+        ),
+        (
+            "/v2/lib/a/manifests/v2",
+            "application/vnd.example+json",
+            good.clone(),
+            400,
+            "MANIFEST_INVALID",
+        ),
+        (
+            "/v2/lib/a/manifests/sha256:0000000000000000000000000000000000000000000000000000000000000000",
+            MANIFEST,
+            good.clone(),
+            400,
+            "DIGEST_INVALID",
+        ),
+        (
+            "/v2/Lib/A/manifests/v2",
+            MANIFEST,
+            good.clone(),
+            400,
+            "NAME_INVALID",
+        ),
+        (
+            "/v2/lib/a/manifests/-bad",
+            MANIFEST,
+            good.clone(),
+            400,
+            "MANIFEST_INVALID",
+        ),
+        (
+            "/v2/lib/a/manifests/sha256:xyz",
+            MANIFEST,
+            good.clone(),
+            400,
+            "DIGEST_INVALID",
+        ),
+    ] {
+        let got = alice.put(path, content_type, &body);
+        assert_eq!(
+            (got.status, got.code.as_str()),
+            (status, code),
+            "PUT {path}"
+        );
+    }
+    // Past the size limit: refused on its Content-Length, before the body is read (sent
+    // raw, as a client that sent the body would meet a closed connection).
+    let oversized = alice.headers_only("/v2/lib/a/manifests/v2", (4 << 20) + 1);
+    assert!(
+        oversized.starts_with("HTTP/1.1 413") && oversized.contains("SIZE_INVALID"),
+        "{oversized}"
+    );
+    let long_tag = format!("/v2/lib/a/manifests/{}", "t".repeat(129));
+    assert_eq!(
+        alice.put(&long_tag, MANIFEST, &good).code,
+        "MANIFEST_INVALID"
+    );
+    let unknown = format!("/v2/lib/a/manifests/{}", digest(b"never pushed"));
+    assert_eq!(alice.delete(&unknown).code, "MANIFEST_UNKNOWN");
+    assert_eq!(
+        alice.get("/v2/lib/a/manifests/nope").code,
+        "MANIFEST_UNKNOWN"
+    );
+    let reader = Api {
+        base: server.base.clone(),
+        bearer: token(&server.base, None, "repository:lib/zzz:pull"),
+    };
+    assert_eq!(reader.get("/v2/lib/zzz/tags/list").code, "NAME_UNKNOWN");
+    assert_eq!(alice.get("/v2/lib/zzz/tags/list").code, "DENIED");
+    assert_eq!(
+        alice.delete(&format!("/v2/lib/a/blobs/{layer}")).status,
+        405
+    );
+
+    // Blob uploads: a digest that is not the body's, an unknown session.
+    let started = alice.post("/v2/lib/a/blobs/uploads/");
+    let wrong = alice.put(
+        &format!("{}?digest={}", started.location, digest(b"other")),
+        "application/octet-stream",
+        b"these bytes",
+    );
+    assert_eq!((wrong.status, wrong.code.as_str()), (400, "DIGEST_INVALID"));
+    let single = alice.post(&format!("/v2/lib/a/blobs/uploads/?digest={}", digest(b"x")));
+    assert_eq!(
+        single.status, 400,
+        "POST ?digest= with a body that is not the digest's"
+    );
+    let unknown_session = alice.patch(
+        "/v2/lib/a/blobs/uploads/0123456789abcdef0123456789abcdef",
+        None,
+        b"x",
+    );
+    assert_eq!(
+        (unknown_session.status, unknown_session.code.as_str()),
+        (404, "BLOB_UPLOAD_UNKNOWN")
+    );
+    // A mount of a blob the registry does not have starts an upload instead.
+    let mount = alice.post(&format!(
+        "/v2/lib/a/blobs/uploads/?mount={}&from=lib/b",
+        digest(b"absent")
+    ));
+    assert_eq!(mount.status, 202);
+
+    // Chunks: in order, then out of order, overlapping, and a Content-Range that lies.
+    let blob: Vec<u8> = (0..30u8).collect();
+    let session = alice.post("/v2/lib/a/blobs/uploads/").location;
+    let first = alice.patch(&session, Some("0-9"), &blob[..10]);
+    assert_eq!((first.status, first.range.as_str()), (202, "0-9"));
+    for (range, body) in [
+        ("20-29", &blob[20..]),
+        ("5-14", &blob[5..15]),
+        ("10-19", &blob[10..15]),
+    ] {
+        let got = alice.patch(&session, Some(range), body);
+        assert_eq!(
+            (got.status, got.code.as_str()),
+            (416, "BLOB_UPLOAD_INVALID"),
+            "Content-Range {range}"
+        );
+        assert_eq!(alice.get(&session).range, "0-9", "after {range}");
+    }
+
+    assert_eq!(state(&fx.data()), before, "nothing was written");
+
+    // The same session resumes from its last byte and completes.
+    assert_eq!(
+        alice.patch(&session, Some("10-19"), &blob[10..20]).range,
+        "0-19"
+    );
+    let done = alice.put(
+        &format!("{session}?digest={}", digest(&blob)),
+        "application/octet-stream",
+        &blob[20..],
+    );
+    assert_eq!(done.status, 201);
+    let mounted = alice.post(&format!(
+        "/v2/lib/a/blobs/uploads/?mount={}&from=lib/b",
+        digest(&blob)
+    ));
+    assert_eq!(mounted.status, 201, "a blob the registry has is mounted");
+    assert_eq!(
+        alice
+            .get(&format!("/v2/lib/a/blobs/{}", digest(&blob)))
+            .status,
+        200
+    );
+}
