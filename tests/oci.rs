@@ -3,6 +3,8 @@
 //! the API's refusals.
 
 mod common;
+#[path = "oci/gc.rs"]
+mod gc;
 #[path = "oci/oras.rs"]
 mod oras;
 #[path = "oci/refusals.rs"]

@@ -26,6 +26,20 @@ pub fn sha256_of(path: &Path) -> io::Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
+/// The folder of upload sessions ([`BlobStore::sessions`]).
+const SESSIONS: &str = "uploads";
+
+/// The folder of fresh markers ([`BlobStore::mark_fresh`]).
+const FRESH: &str = "fresh";
+
+/// Whether `name` is a lowercase hex SHA-256.
+fn is_sha256(name: &str) -> bool {
+    name.len() == 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// The file saying every stored blob is readable by all ([`BlobStore::open`]).
 const READABLE_MARKER: &str = ".readable";
 
@@ -154,6 +168,104 @@ impl BlobStore {
         fs::write(marker, b"")
     }
 
+    /// The folder of upload sessions: files a protocol appends an upload to across requests
+    /// (OCI's chunked uploads), then stages with [`BlobStore::stage_file`]. On the store's
+    /// filesystem, so staging one is a rename.
+    ///
+    /// # Errors
+    /// I/O errors creating the folder.
+    pub fn sessions(&self) -> io::Result<PathBuf> {
+        let dir = self.root.join(SESSIONS);
+        fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+
+    /// Records that something about to be named by an index line uses this blob (a client
+    /// found it there and will not upload it again): the garbage collection then counts it
+    /// as fresh for its grace period, as it counts a blob just stored. The blob itself is
+    /// not touched (the site hard-links it; its time is what mirrors compare).
+    ///
+    /// # Errors
+    /// I/O errors writing the marker.
+    pub fn mark_fresh(&self, sha256: &str) -> io::Result<()> {
+        let dir = self.root.join(FRESH);
+        fs::create_dir_all(&dir)?;
+        let marker = dir.join(sha256);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&marker)?;
+        file.set_modified(std::time::SystemTime::now())
+    }
+
+    /// When the blob was last stored or marked fresh; `None` when it is not stored.
+    #[must_use]
+    pub fn freshness(&self, sha256: &str) -> Option<std::time::SystemTime> {
+        let stored = fs::metadata(self.path(sha256)).ok()?.modified().ok()?;
+        let marked = fs::metadata(self.root.join(FRESH).join(sha256))
+            .and_then(|m| m.modified())
+            .ok();
+        Some(marked.map_or(stored, |m| m.max(stored)))
+    }
+
+    /// Every stored blob's SHA-256, sorted.
+    ///
+    /// # Errors
+    /// I/O errors walking the store.
+    pub fn list(&self) -> io::Result<Vec<String>> {
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.root).min_depth(3).max_depth(3) {
+            let entry = entry.map_err(io::Error::other)?;
+            let Some(name) = entry.file_name().to_str() else {
+                continue;
+            };
+            let in_shards = entry
+                .path()
+                .strip_prefix(&self.root)
+                .ok()
+                .and_then(|rel| rel.components().next())
+                .is_some_and(|c| c.as_os_str().len() == 2);
+            if entry.file_type().is_file() && in_shards && is_sha256(name) {
+                found.push(name.to_owned());
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Removes a blob nothing names and its fresh marker (the garbage collection's sweep).
+    ///
+    /// # Errors
+    /// I/O errors other than the blob being absent.
+    pub fn remove_unreferenced(&self, sha256: &str) -> io::Result<()> {
+        let _ = fs::remove_file(self.root.join(FRESH).join(sha256));
+        self.remove_unnamed(sha256)
+    }
+
+    /// Files of the store's working folders (staging, upload sessions, fresh markers) last
+    /// changed before `before`: what a crash or an abandoned upload left.
+    ///
+    /// # Errors
+    /// I/O errors listing the folders.
+    pub fn leftovers(&self, before: std::time::SystemTime) -> io::Result<Vec<PathBuf>> {
+        let mut old = Vec::new();
+        for folder in ["tmp", SESSIONS, FRESH] {
+            let Ok(entries) = fs::read_dir(self.root.join(folder)) else {
+                continue;
+            };
+            for entry in entries {
+                let entry = entry?;
+                let modified = entry.metadata().and_then(|m| m.modified());
+                if modified.is_ok_and(|m| m < before) {
+                    old.push(entry.path());
+                }
+            }
+        }
+        old.sort();
+        Ok(old)
+    }
+
     /// Where the blob with this SHA-256 lives: `ab/cd/abcd…`, two levels of sharding so no
     /// directory grows past 65,536 entries.
     #[must_use]
@@ -250,6 +362,8 @@ impl BlobStore {
     pub fn commit(&self, staged: Staged) -> io::Result<PathBuf> {
         let dest = self.path(&staged.sha256);
         if dest.exists() {
+            // Uploaded again: as fresh as a new blob for the garbage collection's grace.
+            self.mark_fresh(&staged.sha256)?;
             return Ok(dest);
         }
         if let Some(parent) = dest.parent() {

@@ -4,6 +4,7 @@ pub mod add;
 pub mod build;
 pub mod check;
 pub mod delete;
+pub mod gc;
 pub mod key;
 pub mod login;
 pub mod mirror;
@@ -98,6 +99,8 @@ pub enum Command {
     Build(build::Args),
     /// Verify that the index, the blobs and the site agree (after a crash, say); change nothing.
     Check(check::Args),
+    /// Delete the blobs nothing in the index names any more (after a grace period).
+    Gc(gc::Args),
     /// Check a package zip and publish it.
     Add(add::Args),
     /// Yank a version (still downloadable, never latest), or un-yank it with --undo.
@@ -173,6 +176,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&options, &args),
         Command::Build(args) => build::run(&options, &args),
         Command::Check(args) => check::run(&options, &args),
+        Command::Gc(args) => gc::run(&options, &args),
         Command::Add(args) => add::run(&options, &args),
         Command::Yank(args) => yank::run(&options, &args),
         Command::Delete(args) => delete::run(&options, &args),
@@ -192,6 +196,7 @@ fn data_lock(command: &Command, options: &Options) -> anyhow::Result<Option<Data
     let writes = match command {
         Command::Serve(args) => args.site.is_none(),
         Command::Build(_)
+        | Command::Gc(_)
         | Command::Add(_)
         | Command::Yank(_)
         | Command::Delete(_)

@@ -77,6 +77,14 @@ pub struct Args {
     /// URL, else its base URL).
     #[arg(long, value_name = "URL", env = crate::config::ENV_TOKEN_REALM)]
     pub token_realm: Option<String>,
+    /// Collect the blob store's garbage this often, on the writer, between changes (as
+    /// `shelf gc`; `15m`, `24h`). Default: never.
+    #[arg(long, value_name = "DURATION", value_parser = super::gc::duration)]
+    pub gc_every: Option<Duration>,
+    /// The collection's grace period: unreferenced blobs stored or used less than this
+    /// long ago are kept.
+    #[arg(long, value_name = "DURATION", default_value = super::gc::DEFAULT_GRACE, value_parser = super::gc::duration)]
+    pub gc_grace: Duration,
 }
 
 impl Args {
@@ -132,6 +140,28 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     }
 }
 
+/// `--gc-every`: a collection on the writer every `every`, so that no commit comes between
+/// its mark and its sweep.
+async fn collect_garbage(app: std::sync::Arc<App>, every: Duration, grace: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        match app
+            .writer
+            .run(move |registry| registry.gc(grace, false))
+            .await
+        {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %crate::api::error::chain(&e), "garbage collection failed")
+            }
+            Err(_) => return,
+        }
+    }
+}
+
 /// `--site DIR`: the static files only.
 async fn serve_site(site: PathBuf, args: &Args) -> anyhow::Result<()> {
     let listen = &args.listen;
@@ -178,6 +208,9 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
     })
     .await??;
     let settings = app.settings.clone();
+    if let Some(every) = args.gc_every {
+        tokio::spawn(collect_garbage(app.clone(), every, args.gc_grace));
+    }
     println!("Shelf listening on http://{local}");
     server::serve(
         listener,

@@ -7,7 +7,8 @@
 //! the files exist. [`build`] writes the site and keeps the [`catalog`]; [`worker`] runs
 //! every change on one thread, in order, for the server. One process writes a data
 //! directory at a time ([`lock`]), a server starting after a crash first clears away what
-//! the killed one left ([`recover`]), and [`check`] says whether everything agrees. The
+//! the killed one left ([`recover`]), [`check`] says whether everything agrees, and [`gc`]
+//! deletes the blobs nothing names any more. The
 //! registry knows no package format: the protocols' own changes (the Serverless publish,
 //! yank and delete are [`crate::serverless::ops`]) use its index, blobs and
 //! [`Registry::regenerate`].
@@ -15,6 +16,7 @@
 pub mod build;
 pub mod catalog;
 pub mod check;
+pub mod gc;
 pub mod hooks;
 pub mod lock;
 pub mod recover;

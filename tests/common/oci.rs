@@ -182,3 +182,180 @@ pub fn token(base: &str, credentials: Option<(&str, &str)>, scope: &str) -> Stri
         serde_json::from_slice(&response.body_mut().read_to_vec().expect("body")).expect("json");
     body["token"].as_str().expect("token").to_owned()
 }
+
+/// What a request came to: status, the first error's code, the headers asked for.
+pub struct Answer {
+    /// The status.
+    pub status: u16,
+    /// The first error's code.
+    pub code: String,
+    /// `Location`.
+    pub location: String,
+    /// `Range`.
+    pub range: String,
+    /// `WWW-Authenticate`.
+    pub challenge: String,
+}
+
+pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+    let mut response = response.expect("an answer");
+    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (location, range, challenge) = (
+        header(&response, "location"),
+        header(&response, "range"),
+        header(&response, "www-authenticate"),
+    );
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_vec().unwrap_or_default();
+    let code = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["errors"][0]["code"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    Answer {
+        status,
+        code,
+        location,
+        range,
+        challenge,
+    }
+}
+
+/// The distribution API of a server, called with one bearer token.
+pub struct Api {
+    /// `http://HOST:PORT`.
+    pub base: String,
+    /// The token.
+    pub bearer: String,
+}
+
+impl Api {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+    pub fn auth(&self) -> String {
+        format!("Bearer {}", self.bearer)
+    }
+    pub fn post(&self, path: &str) -> Answer {
+        answer(
+            super::server::agent()
+                .post(&self.url(path))
+                .header("Authorization", &self.auth())
+                .send_empty(),
+        )
+    }
+    pub fn put(&self, path: &str, content_type: &str, body: &[u8]) -> Answer {
+        answer(
+            super::server::agent()
+                .put(&self.url(path))
+                .header("Authorization", &self.auth())
+                .content_type(content_type)
+                .send(body),
+        )
+    }
+    pub fn patch(&self, path: &str, range: Option<&str>, body: &[u8]) -> Answer {
+        let mut request = super::server::agent()
+            .patch(&self.url(path))
+            .header("Authorization", &self.auth())
+            .content_type("application/octet-stream");
+        if let Some(range) = range {
+            request = request.header("Content-Range", range);
+        }
+        answer(request.send(body))
+    }
+    pub fn head(&self, path: &str) -> Answer {
+        answer(
+            super::server::agent()
+                .head(&self.url(path))
+                .header("Authorization", &self.auth())
+                .call(),
+        )
+    }
+    pub fn get(&self, path: &str) -> Answer {
+        answer(
+            super::server::agent()
+                .get(&self.url(path))
+                .header("Authorization", &self.auth())
+                .call(),
+        )
+    }
+    pub fn delete(&self, path: &str) -> Answer {
+        answer(
+            super::server::agent()
+                .delete(&self.url(path))
+                .header("Authorization", &self.auth())
+                .call(),
+        )
+    }
+
+    /// A `PUT` of `path` that announces `length` bytes and sends none; the raw answer.
+    pub fn headers_only(&self, path: &str, length: usize) -> String {
+        use std::io::{Read as _, Write as _};
+        let host = self.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        let request = format!(
+            "PUT {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {}\r\n\
+             Content-Type: {MANIFEST}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
+            self.auth()
+        );
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    /// Uploads `bytes` as one blob (POST, then PUT with the bytes).
+    pub fn blob(&self, name: &str, bytes: &[u8]) -> String {
+        let started = self.post(&format!("/v2/{name}/blobs/uploads/"));
+        assert_eq!(started.status, 202);
+        let d = digest(bytes);
+        let sep = if started.location.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let done = self.put(
+            &format!("{}{sep}digest={d}", started.location),
+            "application/octet-stream",
+            bytes,
+        );
+        assert_eq!(done.status, 201, "{}", done.code);
+        d
+    }
+
+    /// Pushes an image of `layers` (and a config) to `name:tag` as a client does: each blob
+    /// is asked for first (`HEAD`) and uploaded only when missing. The manifest names
+    /// `name:tag` in an annotation, so no two pushes make the same manifest. Its status and
+    /// digest.
+    pub fn push_image(&self, name: &str, tag: &str, layers: &[Vec<u8>]) -> (u16, String) {
+        let mut descriptors = Vec::new();
+        let config = b"{}".to_vec();
+        for (media_type, bytes) in
+            std::iter::once((CONFIG, &config)).chain(layers.iter().map(|l| (LAYER, l)))
+        {
+            let d = digest(bytes);
+            if self.head(&format!("/v2/{name}/blobs/{d}")).status != 200 {
+                self.blob(name, bytes);
+            }
+            descriptors.push(json!({"mediaType": media_type, "digest": d, "size": bytes.len()}));
+        }
+        let manifest = json!({
+            "schemaVersion": 2, "mediaType": MANIFEST,
+            "config": descriptors[0], "layers": descriptors[1..],
+            "annotations": {"org.example.pushed-as": format!("{name}:{tag}")}
+        })
+        .to_string()
+        .into_bytes();
+        let answer = self.put(&format!("/v2/{name}/manifests/{tag}"), MANIFEST, &manifest);
+        (answer.status, digest(&manifest))
+    }
+}

@@ -5,54 +5,16 @@
 
 use std::path::Path;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{
     Fixture, git_in,
-    oci::{CONFIG, LAYER, MANIFEST, digest, token},
-    server::{Server, agent, unlimited_serve},
+    oci::{Api, CONFIG, LAYER, MANIFEST, digest, token},
+    server::{Server, unlimited_serve},
     sign_up, tree,
 };
 
 const PASSWORD: &str = "a long enough password";
-
-/// What a request came to: status, the first error's code, the headers asked for.
-struct Answer {
-    status: u16,
-    code: String,
-    location: String,
-    range: String,
-    challenge: String,
-}
-
-fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
-    let mut response = response.expect("an answer");
-    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
-        r.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (location, range, challenge) = (
-        header(&response, "location"),
-        header(&response, "range"),
-        header(&response, "www-authenticate"),
-    );
-    let status = response.status().as_u16();
-    let body = response.body_mut().read_to_vec().unwrap_or_default();
-    let code = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v["errors"][0]["code"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    Answer {
-        status,
-        code,
-        location,
-        range,
-        challenge,
-    }
-}
 
 /// The registry's state a refusal must leave as it was.
 fn state(data: &Path) -> (String, Vec<String>, usize) {
@@ -66,102 +28,6 @@ fn state(data: &Path) -> (String, Vec<String>, usize) {
     blobs.sort();
     let site = tree(&data.join("site")).len();
     (head, blobs, site)
-}
-
-struct Api {
-    base: String,
-    bearer: String,
-}
-
-impl Api {
-    fn url(&self, path: &str) -> String {
-        if path.starts_with("http") {
-            path.to_owned()
-        } else {
-            format!("{}{path}", self.base)
-        }
-    }
-    fn auth(&self) -> String {
-        format!("Bearer {}", self.bearer)
-    }
-    fn post(&self, path: &str) -> Answer {
-        answer(
-            agent()
-                .post(&self.url(path))
-                .header("Authorization", &self.auth())
-                .send_empty(),
-        )
-    }
-    fn put(&self, path: &str, content_type: &str, body: &[u8]) -> Answer {
-        answer(
-            agent()
-                .put(&self.url(path))
-                .header("Authorization", &self.auth())
-                .content_type(content_type)
-                .send(body),
-        )
-    }
-    fn patch(&self, path: &str, range: Option<&str>, body: &[u8]) -> Answer {
-        let mut request = agent()
-            .patch(&self.url(path))
-            .header("Authorization", &self.auth())
-            .content_type("application/octet-stream");
-        if let Some(range) = range {
-            request = request.header("Content-Range", range);
-        }
-        answer(request.send(body))
-    }
-    fn get(&self, path: &str) -> Answer {
-        answer(
-            agent()
-                .get(&self.url(path))
-                .header("Authorization", &self.auth())
-                .call(),
-        )
-    }
-    fn delete(&self, path: &str) -> Answer {
-        answer(
-            agent()
-                .delete(&self.url(path))
-                .header("Authorization", &self.auth())
-                .call(),
-        )
-    }
-
-    /// A `PUT` of `path` that announces `length` bytes and sends none; the raw answer.
-    fn headers_only(&self, path: &str, length: usize) -> String {
-        use std::io::{Read as _, Write as _};
-        let host = self.base.trim_start_matches("http://");
-        let mut stream = std::net::TcpStream::connect(host).expect("connect");
-        let request = format!(
-            "PUT {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {}\r\n\
-             Content-Type: {MANIFEST}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
-            self.auth()
-        );
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
-        answer
-    }
-
-    /// Uploads `bytes` as one blob (POST, then PUT with the bytes).
-    fn blob(&self, name: &str, bytes: &[u8]) -> String {
-        let started = self.post(&format!("/v2/{name}/blobs/uploads/"));
-        assert_eq!(started.status, 202);
-        let d = digest(bytes);
-        let sep = if started.location.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        let done = self.put(
-            &format!("{}{sep}digest={d}", started.location),
-            "application/octet-stream",
-            bytes,
-        );
-        assert_eq!(done.status, 201, "{}", done.code);
-        d
-    }
 }
 
 fn manifest_naming(config: &str, layer: &str) -> Vec<u8> {
@@ -395,5 +261,49 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
             .get(&format!("/v2/lib/a/blobs/{}", digest(&blob)))
             .status,
         200
+    );
+}
+
+#[test]
+fn an_immutable_repositorys_tags_never_move() {
+    let fx = Fixture::new();
+    let server = Server::shelf(&mut unlimited_serve(&fx.data()));
+    sign_up(&server.base, "alice");
+    let scope = "repository:lib/fixed:pull,push,delete";
+    let alice = Api {
+        base: server.base.clone(),
+        bearer: token(&server.base, Some(("alice", PASSWORD)), scope),
+    };
+    let (status, first) = alice.push_image("lib/fixed", "v1", &[b"one".to_vec()]);
+    assert_eq!(status, 201);
+    drop(server);
+    // The setting is the repository line's `immutable_tags`, set by a commit to the index.
+    let file = fx.index().join("oci/lib/fixed/_repository");
+    let text = std::fs::read_to_string(&file).expect("the repository's file");
+    let text = text.replacen("\"immutable_tags\":false", "\"immutable_tags\":true", 1);
+    std::fs::write(&file, text).expect("write");
+    fx.git(&["commit", "-qam", "lib/fixed: immutable tags"]);
+
+    let server = Server::shelf(&mut unlimited_serve(&fx.data()));
+    let alice = Api {
+        base: server.base.clone(),
+        bearer: token(&server.base, Some(("alice", PASSWORD)), scope),
+    };
+    let before = state(&fx.data());
+    let (status, _) = alice.push_image("lib/fixed", "v1", &[b"two".to_vec()]);
+    assert_eq!(status, 409, "v1 may not move");
+    let untag = alice.delete("/v2/lib/fixed/manifests/v1");
+    assert_eq!((untag.status, untag.code.as_str()), (409, "DENIED"));
+    // The blob of the refused push was uploaded (a client uploads before its manifest): the
+    // index and the site are as they were.
+    let after = state(&fx.data());
+    assert_eq!((&after.0, after.2), (&before.0, before.2));
+    let (status, _) = alice.push_image("lib/fixed", "v2", &[b"two".to_vec()]);
+    assert_eq!(status, 201, "a new tag is fine");
+    let again = alice.push_image("lib/fixed", "v1", &[b"one".to_vec()]);
+    assert_eq!(
+        again,
+        (201, first),
+        "the same manifest under the same tag is no move"
     );
 }

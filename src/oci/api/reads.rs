@@ -88,9 +88,16 @@ pub async fn blob(
     name: RepoName,
     digest: &str,
 ) -> Result<Response, OciError> {
-    token::require(app, parts, &name, token::PULL)?;
+    let claims = token::require(app, parts, &name, token::PULL)?;
     let digest = Digest::parse(digest)?;
     let path = app.blobs.path(digest.hex());
+    // A pusher asking whether a blob is there will not upload it again: its manifest is
+    // coming, so the garbage collection's grace starts again.
+    if claims.allows(name.as_str(), token::PUSH) && app.blobs.contains(digest.hex()) {
+        app.blobs
+            .mark_fresh(digest.hex())
+            .map_err(|e| crate::api::error::ApiError::internal(&e))?;
+    }
     let unknown = || OciError::unknown("BLOB_UNKNOWN", format!("No blob {digest}"));
     let file = tokio::fs::File::open(&path).await.map_err(|_| unknown())?;
     let len = file.metadata().await.map_err(|_| unknown())?.len();

@@ -2,7 +2,7 @@
 //! (`POST ?digest=`), chunked (`PATCH`es with `Content-Range`, then `PUT ?digest=`), and
 //! mounted from another repository (`POST ?mount=&from=`).
 //!
-//! An upload session is a file, `DATA/oci-uploads/{id}` (the id is 128 random bits, so
+//! An upload session is a file of the blob store's sessions, `DATA/blobs/uploads/{id}` (the id is 128 random bits, so
 //! knowing it is the right to write to it), locked while a request writes to it. A chunk
 //! must start where the session ends and be as long as its `Content-Range` says; a chunk
 //! refused leaves the session as it was, and the bytes of a chunk whose connection broke
@@ -36,22 +36,23 @@ use crate::{
 /// The largest blob taken, in bytes.
 pub const MAX_BLOB: u64 = 8 << 30;
 
-/// The folder of upload sessions in the data directory.
-pub const SESSIONS: &str = "oci-uploads";
-
 /// The header naming an upload session.
 const UPLOAD_UUID: &str = "docker-upload-uuid";
 
-fn session_dir(app: &App) -> PathBuf {
-    app.data.join(SESSIONS)
+fn session_dir(app: &App) -> Result<PathBuf, OciError> {
+    app.blobs.sessions().map_err(|e| internal(&e))
 }
 
 fn session_path(app: &App, id: &str) -> Result<PathBuf, OciError> {
-    // Ids are 32 hex digits: nothing else names a file here.
-    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+    // Ids are 32 lowercase hex digits: nothing else names a file here.
+    if id.len() != 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return Err(unknown_upload());
     }
-    Ok(session_dir(app).join(id))
+    Ok(session_dir(app)?.join(id))
 }
 
 fn unknown_upload() -> OciError {
@@ -148,6 +149,10 @@ pub async fn start(
         if let Ok(digest) = Digest::parse(&mount)
             && app.blobs.contains(digest.hex())
         {
+            // Its manifest is coming: the garbage collection's grace starts again.
+            app.blobs
+                .mark_fresh(digest.hex())
+                .map_err(|e| internal(&e))?;
             return Ok(created(&name, &digest));
         }
     } else if query(parts, "digest").is_some() {
@@ -155,7 +160,7 @@ pub async fn start(
         let staged = stage_body(app, body).await?;
         return commit(app, &name, &digest, staged).await;
     }
-    let dir = session_dir(app);
+    let dir = session_dir(app)?;
     let ttl = app.settings.upload_ttl;
     let id = new_id()?;
     let path = dir.join(&id);
