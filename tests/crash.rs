@@ -1,7 +1,9 @@
 //! Crash consistency: publishers hammer a real `shelf serve` that is killed with SIGKILL at
-//! seeded pseudo-random moments and restarted on the same data directory. Half of them
-//! publish Serverless packages (`POST /releases`, then the zip), half npm packages (`PUT
-//! /npm/{name}` with the document `npm publish` sends, scoped and unscoped names). After
+//! seeded pseudo-random moments and restarted on the same data directory. Two of them
+//! publish Serverless packages (`POST /releases`, then the zip), one npm packages (`PUT
+//! /npm/{name}` with the document `npm publish` sends, scoped and unscoped names), one OCI
+//! images (a token, the blobs uploaded, then the manifest put by tag: acknowledged by its
+//! 201, it must be in the index with every blob it names, and served by tag). After
 //! every restart each publish answered 200 is in the index (its line and its commit), in the
 //! blobs and in the site (read from disk and over HTTP: for npm, the packument lists the
 //! version and the tarball served is the one sent, its SHA-512 the packument's
@@ -32,7 +34,7 @@ use std::{
 use common::{
     Fixture, HttpPublish, Rng, ZipBuilder, git_in,
     npm::{self, Tgz},
-    patient_agent, publish_over_http,
+    oci, patient_agent, publish_over_http,
     server::{Server, shelf_serve},
     sign_up, tree,
 };
@@ -57,6 +59,7 @@ const ROUNDS: usize = 10;
 enum Protocol {
     Serverless,
     Npm,
+    Oci,
 }
 
 /// One publish the test sent: what it was, and the zip's or the tarball's bytes.
@@ -67,6 +70,8 @@ struct Sent {
     version: String,
     sha256: String,
     bytes: Vec<u8>,
+    /// An OCI push's blobs (config, layer); `bytes` is its manifest.
+    blobs: Vec<Vec<u8>>,
 }
 
 /// Every publish by how it ended.
@@ -165,16 +170,16 @@ impl Shared {
     }
 }
 
-/// Publisher `id`: new versions of its own packages (Serverless for an even `id`, npm for
-/// an odd one), each carrying 1–50 KiB of noise, never a version twice (an unanswered one
+/// Publisher `id`: new versions of its own packages (npm for `id` 1, OCI for 3, Serverless
+/// for the others), each carrying 1–50 KiB of noise, never a version twice (an unanswered one
 /// is not retried).
 fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
     let mut rng = Rng::new(seed);
     let mut next_patch = [0u32; PACKAGES_EACH];
-    let protocol = if id.is_multiple_of(2) {
-        Protocol::Serverless
-    } else {
-        Protocol::Npm
+    let protocol = match id % 4 {
+        1 => Protocol::Npm,
+        3 => Protocol::Oci,
+        _ => Protocol::Serverless,
     };
     while let Some(base) = shared.begin() {
         let package = rng.below(0, PACKAGES_EACH as u64) as usize;
@@ -182,6 +187,7 @@ fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
         next_patch[package] += 1;
         let size = rng.below(1024, 50 * 1024) as usize;
         let noise = rng.bytes(size);
+        let mut blobs = Vec::new();
         let (name, bytes) = match protocol {
             Protocol::Serverless => {
                 let name = format!("crash-{id}-{package}");
@@ -201,6 +207,13 @@ fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
                     .build();
                 (name, tgz)
             }
+            Protocol::Oci => {
+                let name = format!("crash/oci{id}-{package}");
+                let config = format!("{{\"pushed\":\"{name}:{version}\"}}").into_bytes();
+                let manifest = oci_manifest(&config, &noise);
+                blobs = vec![config, noise];
+                (name, manifest)
+            }
         };
         let sent = Sent {
             protocol,
@@ -208,6 +221,7 @@ fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
             name,
             version,
             bytes,
+            blobs,
         };
         let agent = patient_agent();
         let outcome = match protocol {
@@ -220,6 +234,10 @@ fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
                 &sent.bytes,
             ),
             Protocol::Npm => npm_publish_over_http(&agent, &base, &token, &sent),
+            Protocol::Oci => {
+                let user = format!("publisher{id}");
+                oci_push_over_http(&agent, &base, (&user, &token), &sent)
+            }
         };
         {
             let mut ledger = shared.ledger();
@@ -232,6 +250,10 @@ fn publisher(id: usize, token: String, seed: u64, shared: Arc<Shared>) {
                         Protocol::Npm => {
                             let id = format!("{}@{}", sent.name, sent.version);
                             assert_eq!(answer["id"], id.as_str(), "{answer}");
+                        }
+                        Protocol::Oci => {
+                            let digest = format!("sha256:{}", sent.sha256);
+                            assert_eq!(answer["digest"], digest.as_str(), "{answer}");
                         }
                     }
                     ledger.acknowledged.push(sent);
@@ -271,6 +293,106 @@ fn npm_publish_over_http(agent: &ureq::Agent, base: &str, token: &str, sent: &Se
             sent.version,
             String::from_utf8_lossy(&body)
         )),
+    }
+}
+
+/// An OCI image manifest naming `config` and one `layer`.
+fn oci_manifest(config: &[u8], layer: &[u8]) -> Vec<u8> {
+    let descriptor = |media_type: &str, bytes: &[u8]| {
+        serde_json::json!({
+            "mediaType": media_type,
+            "digest": format!("sha256:{}", shelf_sha256(bytes)),
+            "size": bytes.len()
+        })
+    };
+    serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": oci::MANIFEST,
+        "config": descriptor(oci::CONFIG, config),
+        "layers": [descriptor(oci::LAYER, layer)]
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// An OCI push of `sent` over HTTP, as a client makes it: a token with the publisher's
+/// username and Shelf token, each blob uploaded (`POST`, then `PUT ?digest=`), then the
+/// manifest put by tag. Acknowledged by the manifest's 201 only.
+fn oci_push_over_http(
+    agent: &ureq::Agent,
+    base: &str,
+    (user, token): (&str, &str),
+    sent: &Sent,
+) -> HttpPublish {
+    use base64::Engine as _;
+    let name = &sent.name;
+    let unanswered = |what: &str, e: &dyn std::fmt::Display| {
+        HttpPublish::Unanswered(format!("{what} {name}:{}: {e}", sent.version))
+    };
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"));
+    let url = format!("{base}/v2/token?scope=repository:{name}:pull,push");
+    let answer = agent
+        .get(&url)
+        .header("Authorization", &format!("Basic {basic}"))
+        .call();
+    let bearer = match answer.and_then(|mut a| a.body_mut().read_to_vec()) {
+        Ok(body) => match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(v) => format!("Bearer {}", v["token"].as_str().unwrap_or_default()),
+            Err(e) => return HttpPublish::Refused(format!("token for {name}: {e}")),
+        },
+        Err(e) => return unanswered("GET /v2/token", &e),
+    };
+    for blob in &sent.blobs {
+        let started = agent
+            .post(&format!("{base}/v2/{name}/blobs/uploads/"))
+            .header("Authorization", &bearer)
+            .send_empty();
+        let location = match started {
+            Ok(a) if a.status().as_u16() == 202 => a
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+            Ok(a) => return HttpPublish::Refused(format!("POST upload {name}: {}", a.status())),
+            Err(e) => return unanswered("POST upload", &e),
+        };
+        let digest = format!("sha256:{}", shelf_sha256(blob));
+        let done = agent
+            .put(&format!("{base}{location}?digest={digest}"))
+            .header("Authorization", &bearer)
+            .content_type("application/octet-stream")
+            .send(&blob[..]);
+        match done {
+            Ok(a) if a.status().as_u16() == 201 => {}
+            Ok(a) => return HttpPublish::Refused(format!("PUT blob {name}: {}", a.status())),
+            Err(e) => return unanswered("PUT blob", &e),
+        }
+    }
+    let path = format!("/v2/{name}/manifests/{}", sent.version);
+    let answer = agent
+        .put(&format!("{base}{path}"))
+        .header("Authorization", &bearer)
+        .content_type(oci::MANIFEST)
+        .send(&sent.bytes[..]);
+    match answer {
+        Ok(mut a) => {
+            let status = a.status().as_u16();
+            let digest = a
+                .headers()
+                .get("docker-content-digest")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            if let Err(e) = a.body_mut().read_to_vec() {
+                return unanswered("PUT manifest", &e);
+            }
+            match status {
+                201 => HttpPublish::Published(serde_json::json!({ "digest": digest })),
+                _ => HttpPublish::Refused(format!("PUT {path}: {status}")),
+            }
+        }
+        Err(e) => unanswered("PUT manifest", &e),
     }
 }
 
@@ -349,9 +471,14 @@ fn acknowledged_publishes_survive_sigkill_and_restarts_repair_everything_else() 
         .iter()
         .filter(|s| s.protocol == Protocol::Npm)
         .count();
+    let oci_acknowledged = ledger
+        .acknowledged
+        .iter()
+        .filter(|s| s.protocol == Protocol::Oci)
+        .count();
     println!(
-        "{} publishes acknowledged ({npm_acknowledged} through npm), {} unanswered ({landed} of \
-         those landed), {} refused, {ROUNDS} kills",
+        "{} publishes acknowledged ({npm_acknowledged} through npm, {oci_acknowledged} through \
+         OCI), {} unanswered ({landed} of those landed), {} refused, {ROUNDS} kills",
         ledger.acknowledged.len(),
         ledger.unanswered.len(),
         ledger.refused.len()
@@ -366,8 +493,11 @@ fn acknowledged_publishes_survive_sigkill_and_restarts_repair_everything_else() 
         "too few publishes to say anything"
     );
     assert!(
-        npm_acknowledged > 0 && npm_acknowledged < ledger.acknowledged.len(),
-        "both protocols published: {npm_acknowledged} of {} through npm",
+        npm_acknowledged > 0
+            && oci_acknowledged > 0
+            && npm_acknowledged + oci_acknowledged < ledger.acknowledged.len(),
+        "every protocol published: {npm_acknowledged} of {} through npm, {oci_acknowledged} \
+         through OCI",
         ledger.acknowledged.len()
     );
     assert!(
@@ -381,7 +511,87 @@ fn has_landed(fx: &Fixture, sent: &Sent) -> bool {
     match sent.protocol {
         Protocol::Serverless => line_of(fx, sent).is_some(),
         Protocol::Npm => npm_line_of(fx, sent).is_some(),
+        Protocol::Oci => oci_record_of(fx, sent).is_some_and(|r| {
+            r.repo.tags.get(&sent.version) == Some(&format!("sha256:{}", sent.sha256))
+        }),
     }
+}
+
+/// The repository record of an OCI push.
+fn oci_record_of(fx: &Fixture, sent: &Sent) -> Option<shelf::oci::record::OciRecord> {
+    let name = shelf::oci::name::RepoName::parse(&sent.name).expect("the test's names are valid");
+    shelf::oci::record::read_record(&fx.index(), &name).expect("the repository's file parses")
+}
+
+/// An OCI push that landed: its manifest line, tag and commit; its manifest and every blob
+/// it names in the store; its manifest on disk by tag, and over HTTP by tag with its type
+/// and digest; its layer over HTTP.
+fn verify_oci(fx: &Fixture, base: &str, subjects: &BTreeSet<String>, sent: &Sent) {
+    let what = format!("{}:{}", sent.name, sent.version);
+    let digest = format!("sha256:{}", sent.sha256);
+    let record = oci_record_of(fx, sent).unwrap_or_else(|| panic!("{what} is in the index"));
+    assert_eq!(
+        record.repo.tags.get(&sent.version),
+        Some(&digest),
+        "{what}'s tag"
+    );
+    assert!(record.find(&digest).is_some(), "{what}'s manifest line");
+    assert!(
+        subjects.contains(&format!("oci: push {what} {digest}")),
+        "{what} has its commit"
+    );
+    let store = shelf::blob::BlobStore::open(&fx.data().join("blobs")).expect("blobs");
+    for bytes in std::iter::once(&sent.bytes).chain(&sent.blobs) {
+        let hex = shelf_sha256(bytes);
+        let blob = store.path(&hex);
+        assert_eq!(
+            sha256_of(&blob).ok(),
+            Some(hex),
+            "{what}: a blob it names is stored"
+        );
+    }
+    let file = format!(
+        "v2/{}/manifests/{}/{digest}.oci-manifest",
+        sent.name, sent.version
+    );
+    assert!(
+        fs::read(fx.site().join(&file)).ok().as_ref() == Some(&sent.bytes),
+        "{file} on disk is the pushed manifest"
+    );
+    let agent = patient_agent();
+    let scope = format!("repository:{}:pull", sent.name);
+    let (status, body) = get(&agent, &format!("{base}/v2/token?scope={scope}"));
+    assert_eq!(status, 200, "an anonymous pull token");
+    let token: serde_json::Value = serde_json::from_slice(&body).expect("token JSON");
+    let bearer = format!("Bearer {}", token["token"].as_str().unwrap_or_default());
+    let url = format!("{base}/v2/{}/manifests/{}", sent.name, sent.version);
+    let mut answer = agent
+        .get(&url)
+        .header("Authorization", &bearer)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    assert_eq!(answer.status().as_u16(), 200, "GET {url}");
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("docker-content-digest"), digest, "GET {url}");
+    assert_eq!(header("content-type"), oci::MANIFEST, "GET {url}");
+    let body = answer.body_mut().read_to_vec().expect("body");
+    assert!(body == sent.bytes, "GET {url} serves the pushed manifest");
+    let layer = format!("sha256:{}", shelf_sha256(&sent.blobs[1]));
+    let url = format!("{base}/v2/{}/blobs/{layer}", sent.name);
+    let mut answer = agent
+        .get(&url)
+        .header("Authorization", &bearer)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let body = answer.body_mut().read_to_vec().expect("body");
+    assert!(body == sent.blobs[1], "GET {url} serves the pushed layer");
 }
 
 /// The npm version line of a publish, if it is in the package's file.
@@ -424,6 +634,10 @@ fn verify(fx: &Fixture, base: &str, ledger: &Ledger) {
     for sent in landed {
         if sent.protocol == Protocol::Npm {
             verify_npm(fx, base, &subjects, sent);
+            continue;
+        }
+        if sent.protocol == Protocol::Oci {
+            verify_oci(fx, base, &subjects, sent);
             continue;
         }
         let what = format!("{}@{}", sent.name, sent.version);
@@ -469,6 +683,7 @@ fn verify(fx: &Fixture, base: &str, ledger: &Ledger) {
         let file = match sent.protocol {
             Protocol::Serverless => format!("{}/releases/tags/{}", sent.name, sent.version),
             Protocol::Npm => npm_tarball(sent),
+            Protocol::Oci => format!("v2/{}/manifests/{}", sent.name, sent.version),
         };
         assert!(
             !fx.site().join(&file).exists(),
@@ -557,18 +772,20 @@ fn nothing_torn(fx: &Fixture) {
             !(file.starts_with(".shelf-tmp") || file.starts_with(".tmp")),
             "a temporary file is left: {path}"
         );
-        // The store's one marker file (blobs made readable to all), beside the blobs.
-        if path.starts_with("blobs/") && path != "blobs/.readable" {
+        // The store's one marker file (blobs made readable to all), beside the blobs; OCI
+        // upload sessions (a push the kill cut off, resumable, swept by `shelf gc`) and
+        // fresh markers are the store's working files, not blobs.
+        let working = ["blobs/uploads/", "blobs/fresh/"];
+        if path.starts_with("blobs/")
+            && path != "blobs/.readable"
+            && !working.iter().any(|w| path.starts_with(w))
+        {
             assert!(
                 !path.starts_with("blobs/tmp/"),
                 "a staged upload is left: {path}"
             );
+            // A torn blob is never its hash: zips, tarballs, OCI layers and manifests alike.
             assert_eq!(shelf_sha256(&bytes), file, "blob {path} is its hash");
-            let is_zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).is_ok();
-            assert!(
-                is_zip || is_tarball(&bytes),
-                "blob {path} is a zip or an npm tarball"
-            );
         }
     }
     let site = fx.site();
