@@ -1,7 +1,8 @@
 //! Property tests: the shard layout and the name rules, version precedence and "latest", and
 //! "an incremental site equals a full build" over random publish / yank / unyank / delete
-//! sequences, Serverless and npm (publish, dist-tag add and remove, deprecate and
-//! undeprecate, unpublish a version or all) mixed, run through the real registry. Each
+//! sequences, Serverless, npm (publish, dist-tag add and remove, deprecate and
+//! undeprecate, unpublish a version or all) and OCI (push by tag, delete a manifest, delete
+//! a tag) mixed, run through the real registry. Each
 //! property is checked against a small oracle written here from `index/README.md` (for
 //! npm, from npm's registry rules as `src/npm/record.rs` states them), not against the code
 //! under test.
@@ -29,6 +30,12 @@ use shelf::{
         ops::NewVersion,
         record::{self as npm_record, read_record},
         tarball,
+    },
+    oci::{
+        manifest as oci_manifest,
+        name::{Digest, RepoName, Tag},
+        ops::{NewManifest, Refusal},
+        record as oci_record,
     },
     registry::{Options, Registry, RegistryError, check},
     serverless::{
@@ -529,6 +536,12 @@ enum Op {
     NpmUnpublish(&'static str, Pick),
     /// `npm unpublish name --force`.
     NpmUnpublishAll(&'static str),
+    /// A push of image n (one of [`OCI_IMAGES`]) to repository:tag.
+    OciPush(&'static str, &'static str, usize),
+    /// `DELETE /v2/{repository}/manifests/{digest of image n}`.
+    OciDelete(&'static str, usize),
+    /// `DELETE /v2/{repository}/manifests/{tag}`.
+    OciUntag(&'static str, &'static str),
     /// Closes the registry and opens it again, as a restarted server does: what it kept in
     /// memory (the catalog) is reloaded from the index.
     Reopen,
@@ -545,7 +558,43 @@ fn op() -> impl Strategy<Value = Op> {
         1 => name().prop_map(Op::DeletePackage),
         1 => Just(Op::Reopen),
         10 => npm_op(),
+        6 => oci_op(),
     ]
+}
+
+/// Two repositories, one nested (its files under the other's name).
+const OCI_REPOS: &[&str] = &["app", "app/web"];
+const OCI_TAGS: &[&str] = &["latest", "v1"];
+/// How many different images the pushes choose from.
+const OCI_IMAGES: usize = 3;
+
+/// OCI's operations, pushes weighted up.
+fn oci_op() -> impl Strategy<Value = Op> {
+    let repo = || prop::sample::select(OCI_REPOS);
+    let tag = || prop::sample::select(OCI_TAGS);
+    prop_oneof![
+        3 => (repo(), tag(), 0..OCI_IMAGES).prop_map(|(r, t, n)| Op::OciPush(r, t, n)),
+        1 => (repo(), 0..OCI_IMAGES).prop_map(|(r, n)| Op::OciDelete(r, n)),
+        1 => (repo(), tag()).prop_map(|(r, t)| Op::OciUntag(r, t)),
+    ]
+}
+
+/// Image n: its config, its layer and its manifest.
+fn oci_image(n: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let config = format!("{{\"n\":{n}}}").into_bytes();
+    let layer = format!("layer {n}").into_bytes();
+    let descriptor = |media_type: &str, bytes: &[u8]| {
+        serde_json::json!({
+            "mediaType": media_type, "digest": common::oci::digest(bytes), "size": bytes.len()
+        })
+    };
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": common::oci::MANIFEST,
+        "config": descriptor(common::oci::CONFIG, &config),
+        "layers": [descriptor(common::oci::LAYER, &layer)]
+    });
+    (config, layer, manifest.to_string().into_bytes())
 }
 
 /// The version an npm operation acts on, picked when it runs: mostly one the package has
@@ -613,6 +662,16 @@ struct Model {
     packages: BTreeMap<String, (String, Lines)>,
     /// npm packages by name.
     npm: BTreeMap<&'static str, NpmPackage>,
+    /// OCI repositories by name.
+    oci: BTreeMap<&'static str, OciRepo>,
+}
+
+/// An OCI repository as the index must hold it: its manifests (images) in push order and
+/// its tags. It exists from its first push, even once every manifest is deleted.
+#[derive(Debug, Default)]
+struct OciRepo {
+    manifests: Vec<usize>,
+    tags: BTreeMap<&'static str, usize>,
 }
 
 /// An npm package as the index must hold it.
@@ -705,6 +764,31 @@ impl Model {
                 Outcome::Changed
             }
             Op::Reopen => Outcome::NoChange,
+            Op::OciPush(repo, tag, n) => {
+                let repo = self.oci.entry(repo).or_default();
+                if repo.manifests.contains(&n) && repo.tags.get(tag) == Some(&n) {
+                    return Outcome::NoChange;
+                }
+                if !repo.manifests.contains(&n) {
+                    repo.manifests.push(n);
+                }
+                repo.tags.insert(tag, n);
+                Outcome::Changed
+            }
+            Op::OciDelete(repo, n) => {
+                let Some(repo) = self.oci.get_mut(repo).filter(|r| r.manifests.contains(&n)) else {
+                    return Outcome::Refused("Unknown");
+                };
+                repo.manifests.retain(|m| *m != n);
+                repo.tags.retain(|_, m| *m != n);
+                Outcome::Changed
+            }
+            Op::OciUntag(repo, tag) => {
+                match self.oci.get_mut(repo).and_then(|r| r.tags.remove(tag)) {
+                    Some(_) => Outcome::Changed,
+                    None => Outcome::Refused("Unknown"),
+                }
+            }
             _ => self.apply_npm(op),
         }
     }
@@ -819,7 +903,76 @@ impl Model {
     }
 }
 
-fn run(fx: &Fixture, registry: &mut Registry, op: &Op) -> Result<bool, RegistryError> {
+/// Why an operation failed: the registry's error, or OCI's refusal.
+#[derive(Debug)]
+enum Failure {
+    Registry(RegistryError),
+    Oci(Refusal),
+}
+
+impl From<RegistryError> for Failure {
+    fn from(e: RegistryError) -> Self {
+        Failure::Registry(e)
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(r: Refusal) -> Self {
+        Failure::Oci(r)
+    }
+}
+
+fn run(fx: &Fixture, registry: &mut Registry, op: &Op) -> Result<bool, Failure> {
+    let actor = Author::named("alice");
+    let repo = |name: &str| RepoName::parse(name).expect("the test's repositories are valid");
+    match *op {
+        Op::OciPush(name, tag, n) => {
+            let (config, layer, manifest) = oci_image(n);
+            // The blobs, as uploads put them before the manifest.
+            for blob in [&config, &layer] {
+                let hex = common::oci::digest(blob)
+                    .trim_start_matches("sha256:")
+                    .to_owned();
+                if !registry.blobs().contains(&hex) {
+                    let staged = registry
+                        .blobs()
+                        .stage(blob.as_slice(), 1 << 20)
+                        .expect("stage");
+                    registry.blobs().commit(staged).expect("commit a blob");
+                }
+            }
+            let staged = registry
+                .blobs()
+                .stage(manifest.as_slice(), 1 << 20)
+                .expect("stage");
+            let new = NewManifest {
+                name: repo(name),
+                digest: Digest::parse(&common::oci::digest(&manifest)).expect("a digest"),
+                manifest: oci_manifest::parse(&manifest, None).expect("the test's manifests"),
+                tag: Some(Tag::parse(tag).expect("a tag")),
+            };
+            registry
+                .oci_put_manifest(new, staged, &actor, clock::now(), |_| Ok::<(), Failure>(()))
+                .map(|c| c.commit.is_some())
+        }
+        Op::OciDelete(name, n) => {
+            let digest = common::oci::digest(&oci_image(n).2);
+            let digest = Digest::parse(&digest).expect("a digest");
+            registry
+                .oci_delete_manifest(&repo(name), &digest, &actor, |_| Ok::<(), Failure>(()))
+                .map(|c| c.commit.is_some())
+        }
+        Op::OciUntag(name, tag) => {
+            let tag = Tag::parse(tag).expect("a tag");
+            registry
+                .oci_delete_tag(&repo(name), &tag, &actor, |_| Ok::<(), Failure>(()))
+                .map(|c| c.commit.is_some())
+        }
+        _ => run_core(fx, registry, op).map_err(Failure::Registry),
+    }
+}
+
+fn run_core(fx: &Fixture, registry: &mut Registry, op: &Op) -> Result<bool, RegistryError> {
     let actor = Author::named("alice");
     match *op {
         Op::Reopen => {
@@ -856,6 +1009,9 @@ fn run(fx: &Fixture, registry: &mut Registry, op: &Op) -> Result<bool, RegistryE
         }
         Op::NpmUnpublishAll(name) => {
             registry.npm_unpublish(&npm_name(name), None, &actor, clock::now())
+        }
+        Op::OciPush(..) | Op::OciDelete(..) | Op::OciUntag(..) => {
+            unreachable!("OCI's operations are run by `run`")
         }
     }
 }
@@ -895,7 +1051,12 @@ fn npm_publish(
         .map(|_| true)
 }
 
-fn error_kind(e: &RegistryError) -> &'static str {
+fn error_kind(e: &Failure) -> &'static str {
+    let e = match e {
+        Failure::Oci(Refusal::Unknown(_)) => return "Unknown",
+        Failure::Oci(_) => return "another refusal",
+        Failure::Registry(e) => e,
+    };
     match e {
         RegistryError::NameTaken { .. } => "NameTaken",
         RegistryError::VersionExists { .. } => "VersionExists",
@@ -985,6 +1146,7 @@ fn incremental_equals_full(ops: &[Op]) -> Result<(), TestCaseError> {
         prop_assert_eq!(fx.site().join(spelling).exists(), !live.is_empty());
     }
     check_npm(&fx, &model)?;
+    check_oci(&fx, &model)?;
 
     let incremental = tree(&fx.site());
     let full_dir = fx.dir.path().join("full");
@@ -1063,6 +1225,49 @@ fn check_npm(fx: &Fixture, model: &Model) -> Result<(), TestCaseError> {
                 let shown = doc["versions"][*version]["deprecated"].as_str();
                 prop_assert_eq!(shown, *deprecated, "{}@{}", name, version);
             }
+        }
+    }
+    Ok(())
+}
+
+/// The OCI repositories in the index and the site are the model's.
+fn check_oci(fx: &Fixture, model: &Model) -> Result<(), TestCaseError> {
+    let listed = oci_record::repositories(&fx.index()).expect("list repositories");
+    let names: Vec<String> = model.oci.keys().map(|n| (*n).to_owned()).collect();
+    prop_assert_eq!(listed, names);
+    let digest_of = |n: usize| common::oci::digest(&oci_image(n).2);
+    for (name, repo) in &model.oci {
+        let record = oci_record::read_record(&fx.index(), &RepoName::parse(name).expect("name"))
+            .expect("read")
+            .expect("the repository's file");
+        let found: Vec<&str> = record.manifests.iter().map(|m| m.digest.as_str()).collect();
+        let want: Vec<String> = repo.manifests.iter().map(|n| digest_of(*n)).collect();
+        prop_assert_eq!(found, want.iter().map(String::as_str).collect::<Vec<_>>());
+        let tags: BTreeMap<&str, String> = repo
+            .tags
+            .iter()
+            .map(|(tag, n)| (*tag, digest_of(*n)))
+            .collect();
+        let in_index: BTreeMap<&str, String> = record
+            .repo
+            .tags
+            .iter()
+            .map(|(tag, d)| (tag.as_str(), d.clone()))
+            .collect();
+        prop_assert_eq!(&in_index, &tags, "{}", name);
+        let list = json(&fx.site(), &format!("v2/{name}/tags/list"));
+        let served: Vec<&str> = list["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        prop_assert_eq!(served, tags.keys().copied().collect::<Vec<_>>(), "{}", name);
+        for (tag, digest) in &tags {
+            let file = fx
+                .site()
+                .join(format!("v2/{name}/manifests/{tag}/{digest}.oci-manifest"));
+            prop_assert!(file.exists(), "{}:{} names {}", name, tag, digest);
         }
     }
     Ok(())
