@@ -13,9 +13,13 @@
 //! editing the index by git.
 //!
 //! **The seam.** A protocol is one folder: [`serverless`] (the Serverless Devs packages, the
-//! first) and [`npm`]. Each owns how an upload is checked, its records in the index (under
+//! first), [`npm`] and [`oci`] (container images and artifacts). Each owns how an upload is checked, its records in the index (under
 //! its own paths), the files its clients read and what they are ([`site::protocol::Protocol`],
-//! [`output::PathRules`]), its changes on the writer (`ops.rs`) and its HTTP routes (`api/`).
+//! [`output::PathRules`]: a path's type and cache class, and, for a file whose type is its
+//! content's (an OCI manifest), the key and stored header an object store keeps it with),
+//! its changes on the writer (`ops.rs`) and its HTTP routes (`api/`). What every protocol
+//! shares besides: the blob store's upload sessions and garbage collection
+//! ([`registry::gc`], which marks what each protocol's records name).
 //! Its model (checks, record, documents, plan) uses only the core below the registry; its
 //! operations and routes sit with the API at the top. Registering one is its lines in
 //! [`protocols`] and its routes' line in the API's router. Layers point one way: `blob`,

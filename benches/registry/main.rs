@@ -8,13 +8,16 @@
 //! 64 concurrent publishers), a 500 MiB upload with the server's peak memory, and reads of
 //! `releases/latest` with wrk against `shelf serve` and against nginx. Then the npm phase
 //! ([`npm`]): publish latency and `npm install` side by side with Verdaccio, in the same
-//! run. `-- --only npm` runs the npm phase alone (and rewrites only its section).
+//! run; then the OCI phase ([`oci`]): `skopeo copy` of a 4-layer 64 MiB image into and out
+//! of Shelf and the CNCF reference registry, side by side. `-- --only npm` (or `oci`, or
+//! `registry`) runs that phase alone (and rewrites only its section).
 //!
 //! Run by `cargo test` (no `--bench` argument) it does the same on a tiny registry with
 //! small counts, checks every invariant the figures depend on (a no-op build writes nothing,
 //! every publish is answered 200, no read fails) and writes nothing: the bench's own test.
 
 mod npm;
+mod oci;
 mod process;
 mod publish;
 mod reads;
@@ -48,6 +51,7 @@ struct Plan {
     wrk_seconds: u32,
     wrk_connections: u32,
     npm: Option<npm::Plan>,
+    oci: Option<oci::Plan>,
     write_report: bool,
 }
 
@@ -69,6 +73,13 @@ impl Plan {
                 packages: 50,
                 // Installs vary by ±30% here (two shared cores): five give a steadier median.
                 installs: 5,
+                warm_up: true,
+            }),
+            // 4 layers of 16 MiB: the 64 MiB image; 5 rounds for a steadier median.
+            oci: Some(oci::Plan {
+                rounds: 5,
+                layers: 4,
+                layer_bytes: 16 << 20,
                 warm_up: true,
             }),
             write_report: true,
@@ -94,6 +105,12 @@ impl Plan {
                 payload: 64 << 10,
                 packages: 3,
                 installs: 1,
+                warm_up: false,
+            }),
+            oci: Some(oci::Plan {
+                rounds: 1,
+                layers: 4,
+                layer_bytes: 64 << 10,
                 warm_up: false,
             }),
             write_report: false,
@@ -131,7 +148,7 @@ fn main() -> anyhow::Result<()> {
     let only = match args.iter().position(|a| a == "--only") {
         Some(i) => Some(
             args.get(i + 1)
-                .context("--only takes `npm` or `registry`")?,
+                .context("--only takes `registry`, `npm` or `oci`")?,
         ),
         None => None,
     };
@@ -151,9 +168,19 @@ fn main() -> anyhow::Result<()> {
     };
     match only.map(String::as_str) {
         None => {}
-        Some("npm") => plan.sizes.clear(),
-        Some("registry") => plan.npm = None,
-        Some(other) => bail!("--only {other}: the phases are `npm` and `registry`"),
+        Some("npm") => {
+            plan.sizes.clear();
+            plan.oci = None;
+        }
+        Some("oci") => {
+            plan.sizes.clear();
+            plan.npm = None;
+        }
+        Some("registry") => {
+            plan.npm = None;
+            plan.oci = None;
+        }
+        Some(other) => bail!("--only {other}: the phases are `registry`, `npm` and `oci`"),
     }
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-registry");
     std::fs::create_dir_all(&root)?;
@@ -177,6 +204,15 @@ fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
+    let oci = match &plan.oci {
+        Some(oci_plan) => {
+            eprintln!("== OCI, side by side with the reference registry (docker-registry)");
+            let figures = oci::measure(oci_plan, &root).context("measuring OCI")?;
+            eprintln!("{}", report::oci_summary(&figures));
+            Some(figures)
+        }
+        None => None,
+    };
     let machine = report::Machine::read();
     let mut sections = Vec::new();
     if !all.is_empty() {
@@ -184,6 +220,9 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(npm) = &npm {
         sections.push((report::NPM, report::npm_section(npm, &machine, &args)?));
+    }
+    if let Some(oci) = &oci {
+        sections.push((report::OCI, report::oci_section(oci, &machine, &args)?));
     }
     if plan.write_report {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
@@ -194,7 +233,9 @@ fn main() -> anyhow::Result<()> {
     } else {
         for (_, section) in &sections {
             ensure!(
-                section.contains("| full build") || section.contains("| publish, p50"),
+                section.contains("| full build")
+                    || section.contains("| publish, p50")
+                    || section.contains("| push"),
                 "the report renders:\n{section}"
             );
         }

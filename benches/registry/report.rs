@@ -6,7 +6,7 @@ use std::{fmt::Write as _, fs, path::Path, time::Duration};
 
 use anyhow::Context as _;
 
-use crate::{Figures, npm};
+use crate::{Figures, npm, oci};
 
 /// Where one generated section begins and ends.
 pub struct Markers {
@@ -24,6 +24,12 @@ pub const REGISTRY: Markers = Markers {
 pub const NPM: Markers = Markers {
     begin: "<!-- cargo bench --bench registry, npm: begin (generated, do not edit) -->",
     end: "<!-- cargo bench --bench registry, npm: end -->",
+};
+
+/// The OCI phase's section.
+pub const OCI: Markers = Markers {
+    begin: "<!-- cargo bench --bench registry, oci: begin (generated, do not edit) -->",
+    end: "<!-- cargo bench --bench registry, oci: end -->",
 };
 
 /// The machine the figures come from, as the kernel describes it.
@@ -294,7 +300,7 @@ pub fn update(path: &Path, markers: &Markers, section: &str) -> anyhow::Result<(
                 after.strip_prefix('\n').unwrap_or(after)
             )
         }
-        _ => match [&REGISTRY, &NPM]
+        _ => match [&REGISTRY, &NPM, &OCI]
             .iter()
             .filter_map(|m| text.find(m.end).map(|i| i + m.end.len()))
             .max()
@@ -480,5 +486,83 @@ pub fn npm_section(f: &npm::Figures, machine: &Machine, args: &[String]) -> anyh
         ratio(median(&peer), floor),
     )?;
     writeln!(s, "{}", NPM.end)?;
+    Ok(s)
+}
+
+/// The OCI phase in one line, for the terminal.
+pub fn oci_summary(f: &oci::Figures) -> String {
+    let m = |d: &[Duration]| secs(quantile(d, 0.5));
+    format!(
+        "OCI push median {} vs {} (reference); pull median {} (static, nginx) vs {}",
+        m(&f.push_shelf),
+        m(&f.push_reference),
+        m(&f.pull_nginx),
+        m(&f.pull_reference),
+    )
+}
+
+/// The OCI phase's section: Shelf and the reference registry side by side.
+pub fn oci_section(f: &oci::Figures, machine: &Machine, args: &[String]) -> anyhow::Result<String> {
+    let date = time::OffsetDateTime::now_utc().date();
+    let median = |d: &[Duration]| quantile(d, 0.5);
+    let push = ratio(median(&f.push_shelf), median(&f.push_reference));
+    let pull = ratio(median(&f.pull_nginx), median(&f.pull_reference));
+    let mut s = String::new();
+    writeln!(s, "{}", OCI.begin)?;
+    writeln!(
+        s,
+        "## OCI: Shelf and the reference registry side by side ({date})\n"
+    )?;
+    writeln!(
+        s,
+        "Machine: {cores} × {cpu}, {mem:.0} GiB RAM, Linux {kernel}; bench profile (release). \
+         Command: `cargo bench --bench registry{extra}`. {skopeo}; {registry} (Debian's \
+         `docker-registry`, the CNCF distribution reference registry, filesystem storage, no \
+         authentication). Both start empty on the same disk and share the {cores} cores \
+         with skopeo and each other; the machine is shared with other work, so expect \
+         noise.\n\n\
+         Each round makes a new image of {layers} layers ({mib:.1} MiB in all: gzipped \
+         random bytes, so skopeo copies them as they are) in an OCI layout, `skopeo copy`s \
+         it into both registries (alternating which goes first), then out of both into a \
+         fresh layout, checking the blobs are the ones pushed; one untimed round first. \
+         Shelf's push goes through `shelf serve` (a token from `/v2/token` with Basic \
+         credentials, then the blobs and the manifest, answered after the index commit and \
+         the static files); its pull reads only the static tree, from nginx with the \
+         shipped `-/nginx.conf` (`shelf serve` stopped). Wall time of the `skopeo` process.\n",
+        cores = machine.cores,
+        cpu = machine.cpu,
+        mem = machine.memory_gib,
+        kernel = machine.kernel,
+        extra = extra_args(args),
+        skopeo = f.skopeo,
+        registry = f.registry,
+        layers = f.layers,
+        mib = f.image_bytes as f64 / f64::from(1u32 << 20),
+    )?;
+    writeln!(
+        s,
+        "| figure | Shelf | reference registry | Shelf against it | goal |"
+    )?;
+    writeln!(s, "| --- | --- | --- | --- | --- |")?;
+    writeln!(
+        s,
+        "| push, median (runs) | {} ({}) | {} ({}) | {push:.2}× the time | at most 1.2×: {} |",
+        secs(median(&f.push_shelf)),
+        runs(&f.push_shelf),
+        secs(median(&f.push_reference)),
+        runs(&f.push_reference),
+        met(push <= 1.2),
+    )?;
+    writeln!(
+        s,
+        "| pull, median (runs): Shelf from its static tree behind nginx | {} ({}) | {} ({}) \
+         | {pull:.2}× the time | at most 1×: {} |",
+        secs(median(&f.pull_nginx)),
+        runs(&f.pull_nginx),
+        secs(median(&f.pull_reference)),
+        runs(&f.pull_reference),
+        met(pull <= 1.0),
+    )?;
+    writeln!(s, "\n{}", OCI.end)?;
     Ok(s)
 }

@@ -123,9 +123,6 @@ pub struct App {
     pub password_hashing: Arc<tokio::sync::Semaphore>,
     /// The clock.
     pub clock: Clock,
-    /// The data directory, where a protocol keeps what it holds between requests (OCI's
-    /// upload sessions).
-    pub data: PathBuf,
     /// The server's secret (`DATA/secret`, made once): the key of credentials the server
     /// signs itself (OCI's bearer tokens).
     pub secret: Vec<u8>,
@@ -201,7 +198,6 @@ impl App {
             zip_limits: options.limits.clone(),
             password_hashing: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             clock,
-            data: options.data.clone(),
             secret: server_secret(&options.data.join("secret"))?,
         }))
     }

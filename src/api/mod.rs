@@ -8,8 +8,9 @@
 //! [`app`] holds the shared state; [`error`] is the JSON error shape; [`extract`] reads
 //! bodies safely; [`crate::auth::signature`] and [`limits`] guard the door; [`accounts`]
 //! and [`tokens`] are the endpoint groups every protocol shares (each protocol's own are in
-//! its folder: [`crate::serverless::api`], [`crate::npm::api`]);
-//! [`files`] serves the site; [`server`] accepts connections and holds them to their deadlines;
+//! its folder: [`crate::serverless::api`], [`crate::npm::api`], [`crate::oci::api`], which
+//! answers in the OCI spec's error shape and authenticates with the bearer tokens of its
+//! own token endpoint, signed with [`App::secret`]); [`files`] serves the site; [`server`] accepts connections and holds them to their deadlines;
 //! [`openapi`] describes the API and is where the API's routes are assembled.
 
 pub mod accounts;
@@ -32,8 +33,8 @@ use axum::Router;
 
 pub use app::{App, Settings};
 
-/// The whole router: the API routes ([`openapi::api`]), and the static site for everything
-/// else.
+/// The whole router: the API routes ([`openapi::api`]), npm's and OCI's, and the static
+/// site for everything else.
 pub fn router(app: Arc<App>) -> Router {
     let (api, _) = openapi::api().split_for_parts();
     // npm's routes: its registration (one route under `/npm/`, see `crate::npm::api`).

@@ -253,6 +253,15 @@ impl Api {
                 .send_empty(),
         )
     }
+    pub fn post_bytes(&self, path: &str, body: &[u8]) -> Answer {
+        answer(
+            super::server::agent()
+                .post(&self.url(path))
+                .header("Authorization", &self.auth())
+                .content_type("application/octet-stream")
+                .send(body),
+        )
+    }
     pub fn put(&self, path: &str, content_type: &str, body: &[u8]) -> Answer {
         answer(
             super::server::agent()

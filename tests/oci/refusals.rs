@@ -168,6 +168,37 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
         oversized.starts_with("HTTP/1.1 413") && oversized.contains("SIZE_INVALID"),
         "{oversized}"
     );
+    // Hostile paths and documents: traversal (plain and encoded) in names and upload ids,
+    // control characters, a manifest nested 100,000 deep.
+    for path in [
+        "/v2/../etc/manifests/v1",
+        "/v2/lib/%2e%2e/a/manifests/v1",
+        "/v2/lib/a%00/manifests/v1",
+        "/v2/lib/a/manifests/v1%0a",
+    ] {
+        let got = alice.put(path, MANIFEST, &good);
+        assert!(
+            matches!(got.status, 400 | 404),
+            "PUT {path}: {} {}",
+            got.status,
+            got.code
+        );
+    }
+    for id in [
+        "..%2f..%2fsecret",
+        "../../secret",
+        "0123456789ABCDEF0123456789ABCDEF",
+    ] {
+        let got = alice.patch(&format!("/v2/lib/a/blobs/uploads/{id}"), None, b"x");
+        assert!(
+            matches!(got.status, 400 | 404),
+            "upload id {id}: {}",
+            got.status
+        );
+    }
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let got = alice.put("/v2/lib/a/manifests/v2", MANIFEST, deep.as_bytes());
+    assert_eq!((got.status, got.code.as_str()), (400, "MANIFEST_INVALID"));
     let long_tag = format!("/v2/lib/a/manifests/{}", "t".repeat(129));
     assert_eq!(
         alice.put(&long_tag, MANIFEST, &good).code,
@@ -256,6 +287,11 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
         digest(&blob)
     ));
     assert_eq!(mounted.status, 201, "a blob the registry has is mounted");
+    let one_shot = alice.post_bytes(
+        &format!("/v2/lib/a/blobs/uploads/?digest={}", digest(b"one request")),
+        b"one request",
+    );
+    assert_eq!(one_shot.status, 201, "a blob in one request");
     assert_eq!(
         alice
             .get(&format!("/v2/lib/a/blobs/{}", digest(&blob)))

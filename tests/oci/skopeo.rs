@@ -119,6 +119,18 @@ fn skopeo_pushes_to_shelf_and_pulls_the_same_bytes_from_the_static_tree() {
             &remote(&api_host, "multi"),
         ],
     );
+    // The same image as a Docker schema 2 manifest (skopeo converts it).
+    skopeo_ok(
+        &home,
+        &[
+            "copy",
+            "--format",
+            "v2s2",
+            "--dest-tls-verify=false",
+            &source(&single, "v1"),
+            &remote(&api_host, "docker"),
+        ],
+    );
     let pushed = raw_manifest(&home, &remote(&api_host, "v1"));
     assert_eq!(
         digest(&pushed),
@@ -128,7 +140,7 @@ fn skopeo_pushes_to_shelf_and_pulls_the_same_bytes_from_the_static_tree() {
     let api_repo = format!("docker://{api_host}/team/app");
     let tags = skopeo_ok(&home, &["list-tags", "--tls-verify=false", &api_repo]);
     let tags: serde_json::Value = serde_json::from_str(&tags).expect("json");
-    assert_eq!(tags["Tags"], serde_json::json!(["multi", "v1"]));
+    assert_eq!(tags["Tags"], serde_json::json!(["docker", "multi", "v1"]));
     let inspected = skopeo_ok(
         &home,
         &["inspect", "--tls-verify=false", &remote(&api_host, "v1")],
