@@ -314,12 +314,18 @@ impl BlobStore {
     }
 
     /// Stages a file already written elsewhere on the store's filesystem (an upload that
-    /// arrived in pieces): hashed as it is read, then moved into staging rather than
-    /// copied. The file is gone from `path` whatever the outcome.
+    /// arrived in pieces): moved into staging rather than copied, and hashed as it is read
+    /// unless the caller hashed the bytes as they arrived (`hashed`: SHA-256 and size, taken
+    /// when the size is the file's). The file is gone from `path` whatever the outcome.
     ///
     /// # Errors
     /// [`StageError::TooLarge`] past the limit; I/O errors.
-    pub fn stage_file(&self, path: &Path, limit: u64) -> Result<Staged, StageError> {
+    pub fn stage_file(
+        &self,
+        path: &Path,
+        limit: u64,
+        hashed: Option<(String, u64)>,
+    ) -> Result<Staged, StageError> {
         let staging = tempfile::Builder::new()
             .make_in(self.root.join("tmp"), |p| fs::rename(path, p))
             .inspect_err(|_| {
@@ -327,17 +333,20 @@ impl BlobStore {
             })?;
         let temp_path = staging.into_temp_path();
         let mut file = File::open(&temp_path)?;
-        let mut hasher = Sha256::new();
-        let size = io::copy(&mut (&mut file).take(limit.saturating_add(1)), &mut hasher)?;
-        if size > limit {
+        let on_disk = file.metadata()?.len();
+        if on_disk > limit {
             return Err(StageError::TooLarge { limit });
         }
+        let (sha256, size) = match hashed {
+            Some((sha256, size)) if size == on_disk => (sha256, size),
+            _ => {
+                let mut hasher = Sha256::new();
+                let size = io::copy(&mut (&mut file).take(limit.saturating_add(1)), &mut hasher)?;
+                (hex::encode(hasher.finalize()), size)
+            }
+        };
         let file = NamedTempFile::from_parts(File::open(&temp_path)?, temp_path);
-        Ok(Staged {
-            file,
-            sha256: hex::encode(hasher.finalize()),
-            size,
-        })
+        Ok(Staged { file, sha256, size })
     }
 
     /// A staging file to write to (where the bytes arrive through a writer rather than a

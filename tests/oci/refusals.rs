@@ -343,3 +343,65 @@ fn an_immutable_repositorys_tags_never_move() {
         "the same manifest under the same tag is no move"
     );
 }
+
+#[test]
+fn a_robot_pushes_with_an_api_key_within_its_scopes() {
+    let fx = Fixture::new();
+    let server = Server::shelf(&mut unlimited_serve(&fx.data()));
+    let session = sign_up(&server.base, "alice");
+    // A CI robot's credential: an API key narrowed to OCI pushes under `ci/`.
+    let request = json!({"name": "ci", "scopes": ["oci:publish:ci/*"]});
+    let mut created = crate::common::server::agent()
+        .post(&format!("{}/keys", server.base))
+        .header("Authorization", &format!("Bearer {session}"))
+        .content_type("application/json")
+        .send(request.to_string())
+        .expect("POST /keys");
+    assert_eq!(created.status().as_u16(), 201);
+    let key: serde_json::Value =
+        serde_json::from_slice(&created.body_mut().read_to_vec().expect("body")).expect("json");
+    let (id, secret) = (
+        key["key_id"].as_str().expect("id"),
+        key["secret"].as_str().expect("secret"),
+    );
+    let robot = Api {
+        base: server.base.clone(),
+        bearer: token(
+            &server.base,
+            Some((id, secret)),
+            "repository:ci/app:pull,push",
+        ),
+    };
+    assert_eq!(
+        robot.push_image("ci/app", "v1", &[b"built".to_vec()]).0,
+        201
+    );
+    let outside = Api {
+        base: server.base.clone(),
+        bearer: token(
+            &server.base,
+            Some((id, secret)),
+            "repository:other/app:pull,push",
+        ),
+    };
+    assert_eq!(outside.post("/v2/other/app/blobs/uploads/").status, 403);
+    // A wrong secret gets no token at all.
+    let wrong = crate::common::server::agent()
+        .get(&format!(
+            "{}/v2/token?scope=repository:ci/app:push",
+            server.base
+        ))
+        .header(
+            "Authorization",
+            &format!(
+                "Basic {}",
+                base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    format!("{id}:not-the-secret")
+                )
+            ),
+        )
+        .call()
+        .expect("GET /v2/token");
+    assert_eq!(wrong.status().as_u16(), 401);
+}

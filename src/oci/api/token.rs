@@ -5,7 +5,9 @@
 //! service=…,scope=…`) and asks the realm for a token, with Basic credentials or none. The
 //! credentials are a Shelf username with its password, or with one of its tokens (the
 //! token's scopes then narrow what is granted). The answer grants, for each repository
-//! asked for, the intersection of the actions asked and those the caller may take:
+//! asked for, the intersection of the actions asked and those the caller may take. A robot
+//! (CI) authenticates with an API key instead: its id (`sk_…`) as the username and its
+//! secret as the password, the key's scopes narrowing what is granted, as a token's do:
 //! `pull` for anyone (every repository is public), `push` with a scope allowing `publish`
 //! of the repository (`oci:publish:NAME`, `publish:*`, …) to a maintainer of it or anyone
 //! for a new one, `delete` likewise with `delete`. The token is the grant itself, signed
@@ -37,7 +39,7 @@ use crate::{
         scope::{Action, Scopes},
         token::hash_token,
     },
-    db::{packages as owners, tokens},
+    db::{keys, packages as owners, tokens},
     oci::{NAME, name::RepoName},
 };
 
@@ -252,6 +254,9 @@ async fn asker(app: &App, parts: &Parts) -> Result<Asker, OciError> {
             scopes,
         });
     }
+    if username.starts_with("sk_") {
+        return robot(app, &username, &secret).await.ok_or_else(refused);
+    }
     let user = verify_password(app, &client_ip(parts), username, secret)
         .await
         .map_err(|e| OciError {
@@ -261,6 +266,26 @@ async fn asker(app: &App, parts: &Parts) -> Result<Asker, OciError> {
     Ok(Asker {
         user: Some(user),
         scopes: Scopes::parse(&["*".to_owned()]).unwrap_or_else(|_| unreachable!()),
+    })
+}
+
+/// An API key's owner and scopes, when `secret` is the key `key_id`'s.
+async fn robot(app: &App, key_id: &str, secret: &str) -> Option<Asker> {
+    let (key_id, now) = (key_id.to_owned(), app.now().unix_timestamp());
+    let (row, stored, user) = app
+        .db
+        .run(move |c| keys::lookup(c, &key_id, now))
+        .await
+        .ok()??;
+    // Compared in time independent of where they differ.
+    let (a, b) = (stored.as_bytes(), secret.as_bytes());
+    let differ = a.len() != b.len() || a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) != 0;
+    if differ {
+        return None;
+    }
+    Some(Asker {
+        user: Some(user),
+        scopes: Scopes::parse(&row.scopes).ok()?,
     })
 }
 

@@ -6,9 +6,10 @@
 //! knowing it is the right to write to it), locked while a request writes to it. A chunk
 //! must start where the session ends and be as long as its `Content-Range` says; a chunk
 //! refused leaves the session as it was, and the bytes of a chunk whose connection broke
-//! stay, so a client resumes from the `Range` a `GET` of the session reports. The final
-//! `PUT` hashes the session's bytes and, when the digest is the one named, moves them into
-//! the blob store (no copy). Sessions idle for longer than the upload lifetime go when the
+//! stay, so a client resumes from the `Range` a `GET` of the session reports. Bytes are
+//! hashed as they arrive ([`RUNNING`]); the final `PUT` checks the digest is the one named
+//! and moves the session's file into the blob store (no copy). A session whose running hash
+//! was lost (a refused chunk, a restart) is hashed from its file instead. Sessions idle for longer than the upload lifetime go when the
 //! next one starts.
 
 use std::{
@@ -24,6 +25,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use futures_util::StreamExt;
+use sha2::{Digest as _, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use super::{CONTENT_DIGEST, OciError, token};
@@ -35,6 +37,25 @@ use crate::{
 
 /// The largest blob taken, in bytes.
 pub const MAX_BLOB: u64 = 8 << 30;
+
+/// The running hash of each session whose every byte went through this process, keyed by
+/// session id (ids are 128 random bits, so servers of several registries in one process
+/// never meet here): taken out while a request appends, put back when every byte it wrote
+/// was hashed. Gone with the session.
+static RUNNING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, Running>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// A session's hash so far.
+struct Running {
+    hasher: Sha256,
+    size: u64,
+}
+
+fn running() -> std::sync::MutexGuard<'static, std::collections::HashMap<String, Running>> {
+    RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// The header naming an upload session.
 const UPLOAD_UUID: &str = "docker-upload-uuid";
@@ -108,8 +129,9 @@ fn new_id() -> Result<String, OciError> {
     Ok(hex::encode(bytes))
 }
 
-/// Removes sessions idle for longer than `ttl`.
+/// Removes sessions idle for longer than `ttl`, and the running hashes of sessions gone.
 fn sweep(dir: &Path, ttl: std::time::Duration) {
+    running().retain(|id, _| dir.join(id).exists());
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -172,6 +194,11 @@ pub async fn start(
     .await
     .map_err(|e| internal(&io::Error::other(e)))?
     .map_err(|e| internal(&e))?;
+    let fresh = Running {
+        hasher: Sha256::new(),
+        size: 0,
+    };
+    running().insert(id.clone(), fresh);
     Ok(accepted(&name, &id, 0, StatusCode::ACCEPTED))
 }
 
@@ -273,11 +300,14 @@ fn content_range(parts: &Parts) -> Result<Option<(u64, u64)>, OciError> {
 
 /// An open session, locked for this request.
 struct Session {
+    id: String,
     file: tokio::fs::File,
     size: u64,
+    /// Its running hash, when it covers every byte of the file.
+    running: Option<Running>,
 }
 
-async fn open_session(path: &Path) -> Result<Session, OciError> {
+async fn open_session(path: &Path, id: &str) -> Result<Session, OciError> {
     let path = path.to_owned();
     let opened = tokio::task::spawn_blocking(move || -> io::Result<Option<(fs::File, u64)>> {
         let file = match fs::OpenOptions::new().append(true).open(&path) {
@@ -299,8 +329,10 @@ async fn open_session(path: &Path) -> Result<Session, OciError> {
     .map_err(|e| internal(&io::Error::other(e)))?;
     match opened {
         Ok(Some((file, size))) => Ok(Session {
+            id: id.to_owned(),
             file: tokio::fs::File::from_std(file),
             size,
+            running: running().remove(id).filter(|r| r.size == size),
         }),
         Ok(None) => Err(unknown_upload()),
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(OciError::new(
@@ -352,6 +384,10 @@ async fn append(session: &mut Session, parts: &Parts, body: Body) -> Result<(), 
             refused = Some(internal(&e));
             break;
         }
+        if let Some(running) = &mut session.running {
+            running.hasher.update(&chunk);
+            running.size += chunk.len() as u64;
+        }
     }
     let flushed = session.file.flush().await;
     if refused.is_none()
@@ -369,6 +405,8 @@ async fn append(session: &mut Session, parts: &Parts, body: Body) -> Result<(), 
         ));
     }
     if let Some(error) = refused {
+        // A hash cannot be taken back: the session is hashed from its file at the end.
+        session.running = None;
         session
             .file
             .set_len(before)
@@ -386,6 +424,16 @@ async fn append(session: &mut Session, parts: &Parts, body: Body) -> Result<(), 
     broke.map_or(Ok(()), Err)
 }
 
+impl Drop for Session {
+    /// Puts the running hash back for the session's next request, when it covers every
+    /// byte of the file.
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take().filter(|r| r.size == self.size) {
+            running().insert(std::mem::take(&mut self.id), r);
+        }
+    }
+}
+
 /// `PATCH /v2/{name}/blobs/uploads/{id}`: a chunk.
 ///
 /// # Errors
@@ -400,7 +448,7 @@ pub async fn patch(
 ) -> Result<Response, OciError> {
     token::require(app, parts, &name, token::PUSH)?;
     let path = session_path(app, id)?;
-    let mut session = open_session(&path).await?;
+    let mut session = open_session(&path, id).await?;
     append(&mut session, parts, body).await?;
     Ok(accepted(&name, id, session.size, StatusCode::ACCEPTED))
 }
@@ -420,12 +468,17 @@ pub async fn finish(
     token::require(app, parts, &name, token::PUSH)?;
     let digest = wanted_digest(parts)?;
     let path = session_path(app, id)?;
-    let mut session = open_session(&path).await?;
+    let mut session = open_session(&path, id).await?;
     append(&mut session, parts, body).await?;
     let blobs = app.blobs.clone();
+    let hashed = session
+        .running
+        .take()
+        .filter(|r| r.size == session.size)
+        .map(|r| (hex::encode(r.hasher.finalize()), r.size));
     // The lock goes with the file; the session is moved, not copied.
     drop(session);
-    let staged = tokio::task::spawn_blocking(move || blobs.stage_file(&path, MAX_BLOB))
+    let staged = tokio::task::spawn_blocking(move || blobs.stage_file(&path, MAX_BLOB, hashed))
         .await
         .map_err(|e| internal(&io::Error::other(e)))?
         .map_err(|e| match e {
@@ -470,6 +523,7 @@ pub async fn cancel(
     tokio::fs::remove_file(&path)
         .await
         .map_err(|_| unknown_upload())?;
+    running().remove(id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
