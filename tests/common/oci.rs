@@ -180,6 +180,13 @@ pub fn token(base: &str, credentials: Option<(&str, &str)>, scope: &str) -> Stri
     assert_eq!(response.status().as_u16(), 200, "token for {scope}");
     let body: Value =
         serde_json::from_slice(&response.body_mut().read_to_vec().expect("body")).expect("json");
+    // Docker's names and OAuth 2's, both.
+    assert_eq!(body["token"], body["access_token"], "{body}");
+    assert!(body["expires_in"].as_u64().is_some_and(|s| s > 0), "{body}");
+    assert!(
+        body["issued_at"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{body}"
+    );
     body["token"].as_str().expect("token").to_owned()
 }
 
@@ -195,6 +202,8 @@ pub struct Answer {
     pub range: String,
     /// `WWW-Authenticate`.
     pub challenge: String,
+    /// `Docker-Distribution-API-Version`.
+    pub api_version: String,
 }
 
 pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
@@ -206,10 +215,11 @@ pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -
             .unwrap_or_default()
             .to_owned()
     };
-    let (location, range, challenge) = (
+    let (location, range, challenge, api_version) = (
         header(&response, "location"),
         header(&response, "range"),
         header(&response, "www-authenticate"),
+        header(&response, "docker-distribution-api-version"),
     );
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_vec().unwrap_or_default();
@@ -223,6 +233,7 @@ pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -
         location,
         range,
         challenge,
+        api_version,
     }
 }
 

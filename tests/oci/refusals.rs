@@ -75,6 +75,7 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
         "{}",
         refused.challenge
     );
+    assert_eq!(refused.api_version, "registry/2.0");
     let other = Api {
         base: server.base.clone(),
         bearer: token(

@@ -131,6 +131,25 @@ fn skopeo_pushes_to_shelf_and_pulls_the_same_bytes_from_the_static_tree() {
             &remote(&api_host, "docker"),
         ],
     );
+    // The index as a Docker manifest list.
+    skopeo_ok(
+        &home,
+        &[
+            "copy",
+            "--all",
+            "--format",
+            "v2s2",
+            "--dest-tls-verify=false",
+            &source(&multi, "multi"),
+            &remote(&api_host, "list"),
+        ],
+    );
+    let list = raw_manifest(&home, &remote(&api_host, "list"));
+    let list: serde_json::Value = serde_json::from_slice(&list).expect("json");
+    assert_eq!(
+        list["mediaType"],
+        "application/vnd.docker.distribution.manifest.list.v2+json"
+    );
     let pushed = raw_manifest(&home, &remote(&api_host, "v1"));
     assert_eq!(
         digest(&pushed),
@@ -140,7 +159,10 @@ fn skopeo_pushes_to_shelf_and_pulls_the_same_bytes_from_the_static_tree() {
     let api_repo = format!("docker://{api_host}/team/app");
     let tags = skopeo_ok(&home, &["list-tags", "--tls-verify=false", &api_repo]);
     let tags: serde_json::Value = serde_json::from_str(&tags).expect("json");
-    assert_eq!(tags["Tags"], serde_json::json!(["docker", "multi", "v1"]));
+    assert_eq!(
+        tags["Tags"],
+        serde_json::json!(["docker", "list", "multi", "v1"])
+    );
     let inspected = skopeo_ok(
         &home,
         &["inspect", "--tls-verify=false", &remote(&api_host, "v1")],
