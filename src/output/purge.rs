@@ -88,7 +88,8 @@ impl Purge {
 ///
 /// A key is its logical path in the keys layout; in the dir layout a list document is stored
 /// as `…/releases/index.json` but requested as `…/releases`, so both are given. A page
-/// `…/index.html` is also requested as its folder (`/hello/`, `/`), so that is given too.
+/// `…/index.html` is also requested as its folder (`/hello/`, `/`), so that is given too; so
+/// is the path a file is requested at when its rules name one (an OCI manifest's folder).
 #[must_use]
 pub fn url_paths(keys: &[&str], rules: &Rules) -> Vec<String> {
     let mut paths = BTreeSet::new();
@@ -104,6 +105,11 @@ pub fn url_paths(keys: &[&str], rules: &Rules) -> Vec<String> {
             && (folder.is_empty() || folder.ends_with('/'))
         {
             paths.insert(format!("/{folder}"));
+        }
+        // A file requested at another path than its dir-layout name (an OCI manifest,
+        // requested at its folder).
+        if let Some(requested) = rules.object_key(key) {
+            paths.insert(format!("/{requested}"));
         }
     }
     paths.into_iter().collect()
@@ -196,6 +202,11 @@ mod tests {
         fn is_folder_document(&self, logical: &str) -> bool {
             logical.ends_with("/releases")
         }
+
+        fn object_key(&self, logical: &str) -> Option<String> {
+            let (folder, file) = logical.rsplit_once('/')?;
+            file.ends_with(".typed").then(|| folder.to_owned())
+        }
     }
 
     static RULES: Rules = Rules::new(&[&Lists, &RegistryPaths]);
@@ -230,6 +241,14 @@ mod tests {
         assert_eq!(
             url_paths(&["-/assets/index.json"], &RULES),
             ["/-/assets/index.json"]
+        );
+        // A file requested at its folder (as an OCI manifest is).
+        assert_eq!(
+            url_paths(&["v2/app/manifests/latest/sha256:ab.typed"], &RULES),
+            [
+                "/v2/app/manifests/latest",
+                "/v2/app/manifests/latest/sha256:ab.typed"
+            ]
         );
     }
 
