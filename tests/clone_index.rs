@@ -193,3 +193,36 @@ fn an_unreachable_remote_keeps_the_commit_and_records_the_error() {
     let error = status["last_error"].as_str().expect("an error message");
     assert!(error.contains("git push exited"), "{error}");
 }
+
+#[test]
+fn a_full_export_stores_each_version_as_a_delta_git_reads() {
+    let fx = Fixture::new();
+    for patch in 0..12 {
+        add(&fx, "hello", &format!("1.0.{patch}"));
+    }
+    // A fresh export: the whole history in one pack, each package file a delta against its
+    // previous version.
+    fs::remove_dir_all(fx.data().join("index-export")).expect("remove the export");
+    fx.shelf_ok(&["build"]);
+    let packs = listed_packs(&fx.site());
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    let pack = packs.keys().next().expect("a pack");
+    let idx = fx
+        .site()
+        .join("-/index.git/objects/pack")
+        .join(pack.replace(".pack", ".idx"));
+    let verified = git_in(
+        &fx.site(),
+        &["verify-pack", "-v", idx.to_str().expect("utf-8 path")],
+    );
+    assert!(
+        verified.contains("chain length = 1:"),
+        "versions are deltas: {verified}"
+    );
+    let server = Server::static_files(&fx.site());
+    let work = tempfile::tempdir().expect("tempdir");
+    let url = format!("{}/-/index.git", server.base);
+    git_in(work.path(), &["clone", "--quiet", &url, "copy"]);
+    assert_same_as_index(&fx, &work.path().join("copy"));
+    drop(server);
+}

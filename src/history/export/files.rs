@@ -6,7 +6,7 @@ use git2::{Oid, Repository};
 
 use super::{
     mirror::{self, Mirror},
-    packing,
+    pack, packing,
     server_info::{self, Head},
 };
 use crate::{
@@ -63,14 +63,13 @@ pub(super) fn export(
     if packs.is_empty() || (full && packs.len() > MAX_PACKS) {
         replace_all(&source, &mirror, &packs, &new_tips)?;
     } else if changed {
-        let mut builder = source.packbuilder()?;
-        packing::insert_new(&source, &mut builder, &new_tips, &tips(&exported))?;
+        let plan = packing::plan_new(&source, &new_tips, &tips(&exported))?;
         let staged = mirror.staging()?;
-        if let Some(name) = packing::write(&mut builder, staged.path())? {
+        if let Some(name) = pack::write(&source.odb()?, &plan, staged.path())? {
             mirror.install(staged.path(), &name)?;
             tracing::debug!(
                 pack = %name,
-                objects = builder.object_count(),
+                objects = plan.len(),
                 "exported the index's new objects"
             );
         }
@@ -102,10 +101,9 @@ fn replace_all(
     old: &[String],
     tips: &[Oid],
 ) -> Result<(), IndexError> {
-    let mut builder = source.packbuilder()?;
-    packing::insert_new(source, &mut builder, tips, &[])?;
+    let plan = packing::plan_new(source, tips, &[])?;
     let staged = mirror.staging()?;
-    let Some(name) = packing::write(&mut builder, staged.path())? else {
+    let Some(name) = pack::write(&source.odb()?, &plan, staged.path())? else {
         return Ok(());
     };
     mirror.install(staged.path(), &name)?;
@@ -114,7 +112,7 @@ fn replace_all(
     }
     tracing::info!(
         pack = %name,
-        objects = builder.object_count(),
+        objects = plan.len(),
         replaced = old.len(),
         "exported the index as one pack"
     );

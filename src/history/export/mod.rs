@@ -11,11 +11,12 @@
 //! parent's, never by walking the whole tree), so a publish costs the same whatever the size
 //! of the registry; when there are more than [`MAX_PACKS`] packs the small ones are merged
 //! (a geometric roll-up, [`packing::rollup`]). The first export is one pack of everything,
-//! which depends only on the index. Everything is written with libgit2 rather than
-//! `git repack`/`git update-server-info`: publishing needs no `git` binary (an S3-only
-//! deployment has none), and one-threaded libgit2 packs are the same bytes for the same
-//! objects. The price is that libgit2 does not reuse deltas, so the rare whole repack costs
-//! more CPU than git's would (about 8 s for 5,000 commits on 2 cores).
+//! which depends only on the index. Nothing needs a `git` binary (an S3-only deployment
+//! has none): the packs Shelf plans (a publish's, the full one) are written by [`pack`],
+//! each object whole or as a delta against the same path's object in the parent commit,
+//! so no delta search runs and a full export is linear in the history's bytes; merges of
+//! small packs are written by libgit2, single-threaded. Either way the same objects give
+//! the same bytes.
 //!
 //! The pack files reach the site as blobs through hard links named by their SHA-256
 //! (`DATA/index-export/blobs/`), so every target recognises an unchanged pack without
@@ -26,6 +27,7 @@
 
 mod files;
 mod mirror;
+pub mod pack;
 mod packing;
 mod server_info;
 

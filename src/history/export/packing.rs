@@ -1,5 +1,6 @@
-//! Which objects a pack holds, and writing it: the small pack of a publish, the full pack of
-//! a rebuild, and the merge of small packs that keeps their number down.
+//! Which objects a pack holds: the small pack of a publish and the full pack of a rebuild
+//! (planned here, each object with its delta base, and written by [`super::pack`]), and the
+//! merge of small packs that keeps their number down (written by libgit2).
 
 use std::{
     collections::HashSet,
@@ -10,9 +11,10 @@ use std::{
 
 use git2::{ObjectType, Oid, PackBuilder, Repository, Sort, Tree};
 
+use super::pack::Planned;
 use crate::index::IndexError;
 
-/// Adds to `builder` every object reachable from `tips` and not from `exported`: the commits
+/// Plans every object reachable from `tips` and not from `exported`: the commits
 /// a revwalk finds from `tips` hiding `exported`, and for each of them the trees and blobs
 /// that differ from its first parent's tree. Subtrees whose id did not change are skipped
 /// whole, so a commit that changes one file costs its path's few trees and one blob, however
@@ -21,16 +23,18 @@ use crate::index::IndexError;
 ///
 /// Exported commits unknown to `repo` (history rewritten and collected since) are not
 /// hidden; their replacements are packed from the first commit the walk finds.
-/// With `exported` empty this is every object reachable from `tips`: a full pack.
+/// With `exported` empty this is every object reachable from `tips`: a full pack. Each tree
+/// and blob is planned with its delta base: the object at its path in the commit's first
+/// parent.
 ///
 /// # Errors
 /// Git errors reading the repository.
-pub fn insert_new(
+pub fn plan_new(
     repo: &Repository,
-    builder: &mut PackBuilder<'_>,
     tips: &[Oid],
     exported: &[Oid],
-) -> Result<(), git2::Error> {
+) -> Result<Vec<Planned>, git2::Error> {
+    let mut plan = Vec::new();
     let mut walk = repo.revwalk()?;
     // Oldest first: the order objects are inserted in is the order of the pack, and a fixed
     // order is what makes the full pack of one index always the same bytes.
@@ -46,7 +50,10 @@ pub fn insert_new(
     let mut seen = HashSet::new();
     for id in walk {
         let commit = repo.find_commit(id?)?;
-        builder.insert_object(commit.id(), None)?;
+        plan.push(Planned {
+            id: commit.id(),
+            base: None,
+        });
         // A parent is either exported (its objects are in the published packs) or walked
         // before this commit (its objects are in this pack): only the differences are new.
         let base = if commit.parent_count() > 0 {
@@ -54,16 +61,9 @@ pub fn insert_new(
         } else {
             None
         };
-        insert_changed(
-            repo,
-            builder,
-            base.as_ref(),
-            &commit.tree()?,
-            None,
-            &mut seen,
-        )?;
+        insert_changed(repo, &mut plan, base.as_ref(), &commit.tree()?, &mut seen)?;
     }
-    Ok(())
+    Ok(plan)
 }
 
 /// Inserts `tree` and, recursively, the entries that differ from `base` at the same path.
@@ -71,16 +71,18 @@ pub fn insert_new(
 /// covered then.
 fn insert_changed(
     repo: &Repository,
-    builder: &mut PackBuilder<'_>,
+    plan: &mut Vec<Planned>,
     base: Option<&Tree<'_>>,
     tree: &Tree<'_>,
-    name: Option<&str>,
     seen: &mut HashSet<Oid>,
 ) -> Result<(), git2::Error> {
     if base.is_some_and(|b| b.id() == tree.id()) || !seen.insert(tree.id()) {
         return Ok(());
     }
-    builder.insert_object(tree.id(), name)?;
+    plan.push(Planned {
+        id: tree.id(),
+        base: base.map(Tree::id),
+    });
     for entry in tree.iter() {
         let id = entry.id();
         let old = base.and_then(|b| b.get_name_bytes(entry.name_bytes()));
@@ -94,18 +96,15 @@ fn insert_changed(
                     Some(o) => Some(repo.find_tree(o.id())?),
                     None => None,
                 };
-                insert_changed(
-                    repo,
-                    builder,
-                    old_subtree.as_ref(),
-                    &subtree,
-                    entry.name().ok(),
-                    seen,
-                )?;
+                insert_changed(repo, plan, old_subtree.as_ref(), &subtree, seen)?;
             }
-            // The file name groups versions of one file for delta compression.
+            // The same path's previous version is the delta base.
             Some(ObjectType::Blob) if seen.insert(id) => {
-                builder.insert_object(id, entry.name().ok())?;
+                let base = old.filter(|o| o.kind() == Some(ObjectType::Blob));
+                plan.push(Planned {
+                    id,
+                    base: base.map(|o| o.id()),
+                });
             }
             // A blob already in this pack; or a submodule, whose commits live in another
             // repository (the index has none).

@@ -220,10 +220,10 @@ fn export_without_merging(index: &Index, data: &Path) {
         .collect();
     let heads = mirror::branches(&index.repo).expect("branches");
     let tips: Vec<Oid> = heads.iter().map(|(_, id)| *id).collect();
-    let mut builder = index.repo.packbuilder().expect("builder");
-    packing::insert_new(&index.repo, &mut builder, &tips, &exported).expect("insert");
+    let plan = packing::plan_new(&index.repo, &tips, &exported).expect("plan");
     let staged = mirror.staging().expect("staging");
-    let name = packing::write(&mut builder, staged.path())
+    let odb = index.repo.odb().expect("odb");
+    let name = super::pack::write(&odb, &plan, staged.path())
         .expect("write")
         .expect("a pack");
     mirror.install(staged.path(), &name).expect("install");
