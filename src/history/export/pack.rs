@@ -2,11 +2,11 @@
 //! or as a delta against the object its plan names as its base — the same path's object in
 //! the parent commit, already in the pack — so no delta search runs at all.
 //!
-//! The index's files are JSON lines that grow by a line per version, and its trees change
-//! one entry per commit: against the previous version of the same path, a delta that copies
-//! the common prefix and suffix and inserts the middle is about as small as git's own, and
-//! costs one pass over two objects instead of a search over a window of candidates. A full
-//! export is then linear in the history's bytes. libgit2's pack builder (which cannot
+//! The index's files are JSON lines that grow by a line per version (much like the line
+//! before it), and its trees change one entry per commit: against the previous version of
+//! the same path, a delta made in one pass over the two objects ([`delta`]) is close to
+//! git's own, without git's search over a window of candidates. A full export is then
+//! linear in the history's bytes. libgit2's pack builder (which cannot
 //! reuse deltas and searches a window for every object) stays for merging small packs,
 //! whose objects come with no plan.
 //!
@@ -21,7 +21,7 @@ use std::{
     path::Path,
 };
 
-use flate2::{Compression, write::ZlibEncoder};
+use flate2::{Compress, Compression, FlushCompress, Status};
 use git2::{ObjectType, Odb, Oid};
 use sha1::{Digest, Sha1};
 
@@ -152,26 +152,63 @@ fn insert(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-/// A delta that turns `base` into `target`: their common prefix and suffix copied, the
-/// middle inserted. `None` when it would not be less than half of `target`.
+/// The block [`delta`] indexes its base by.
+const BLOCK: usize = 16;
+
+/// A hash of one block (two words, multiplied and mixed).
+fn block_hash(block: &[u8]) -> u64 {
+    let word = |at: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&block[at..at + 8]);
+        u64::from_le_bytes(bytes)
+    };
+    let h = word(0).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ word(8);
+    h.wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29)
+}
+
+/// A delta that turns `base` into `target`, git's delta format: the base is indexed by its
+/// [`BLOCK`]-byte blocks, and every run of the target found there (extended both ways as
+/// far as the bytes agree) is a copy, the rest inserted. One base, one pass over each: no
+/// search among candidates. `None` when it would not be less than half of `target`.
 #[must_use]
 pub fn delta(base: &[u8], target: &[u8]) -> Option<Vec<u8>> {
-    let limit = base.len().min(target.len());
-    let prefix = base.iter().zip(target).take_while(|(a, b)| a == b).count();
-    let suffix = base[prefix..]
-        .iter()
-        .rev()
-        .zip(target[prefix..].iter().rev())
-        .take(limit - prefix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let middle = &target[prefix..target.len() - suffix];
-    let mut out = Vec::with_capacity(middle.len() + middle.len() / 127 + 32);
+    let mut index: HashMap<u64, usize> = HashMap::with_capacity(base.len() / BLOCK + 1);
+    for at in (0..base.len().saturating_sub(BLOCK - 1)).step_by(BLOCK) {
+        index.entry(block_hash(&base[at..at + BLOCK])).or_insert(at);
+    }
+    let mut out = Vec::with_capacity(target.len() / 4 + 32);
     size_varint(&mut out, base.len());
     size_varint(&mut out, target.len());
-    copy(&mut out, 0, prefix);
-    insert(&mut out, middle);
-    copy(&mut out, base.len() - suffix, suffix);
+    let (mut t, mut literal) = (0, 0);
+    while t + BLOCK <= target.len() {
+        let found = index
+            .get(&block_hash(&target[t..t + BLOCK]))
+            .copied()
+            .filter(|&b| base[b..b + BLOCK] == target[t..t + BLOCK]);
+        let Some(b) = found else {
+            t += 1;
+            continue;
+        };
+        let forward = base[b..]
+            .iter()
+            .zip(&target[t..])
+            .take_while(|(x, y)| x == y)
+            .count();
+        let back = base[..b]
+            .iter()
+            .rev()
+            .zip(target[literal..t].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        insert(&mut out, &target[literal..t - back]);
+        copy(&mut out, b - back, back + forward);
+        t += forward;
+        literal = t;
+        if out.len() >= target.len() / 2 {
+            return None;
+        }
+    }
+    insert(&mut out, &target[literal..]);
     (out.len() < target.len() / 2).then_some(out)
 }
 
@@ -232,13 +269,21 @@ pub fn apply(base: &[u8], delta: &[u8]) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-fn deflate(bytes: &[u8]) -> io::Result<Vec<u8>> {
-    let mut z = ZlibEncoder::new(
-        Vec::with_capacity(bytes.len() / 2 + 16),
-        Compression::default(),
-    );
-    z.write_all(bytes)?;
-    z.finish()
+/// Appends `bytes`, zlib-compressed, to `out`, with one compressor for the whole pack (a
+/// new one per object would set up its tables tens of thousands of times).
+fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+    z.reset();
+    out.reserve(bytes.len() / 2 + 64);
+    loop {
+        let consumed = usize::try_from(z.total_in()).map_err(io::Error::other)?;
+        let status = z
+            .compress_vec(&bytes[consumed..], out, FlushCompress::Finish)
+            .map_err(io::Error::other)?;
+        if status == Status::StreamEnd {
+            return Ok(());
+        }
+        out.reserve(out.capacity().max(64));
+    }
 }
 
 /// Writes `objects` (in this order) as one pack with its index into `dir`; its base name
@@ -261,6 +306,17 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
     let count = u32::try_from(objects.len()).map_err(io::Error::other)?;
     out.write_all(&count.to_be_bytes())?;
     let mut written: HashMap<Oid, Written> = HashMap::with_capacity(objects.len());
+    // The bytes of each object a later one is planned against, kept until that one is
+    // written: each is read once.
+    let mut wanted: HashMap<Oid, usize> = HashMap::new();
+    for planned in objects {
+        if let Some(base) = planned.base {
+            *wanted.entry(base).or_default() += 1;
+        }
+    }
+    let mut kept: HashMap<Oid, Vec<u8>> = HashMap::new();
+    let mut z = Compress::new(Compression::default(), true);
+    let mut entry = Vec::new();
     for planned in objects {
         if written.contains_key(&planned.id) {
             continue;
@@ -268,33 +324,47 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
         let object = odb.read(planned.id)?;
         let data = object.data();
         let offset = out.written;
-        let base = planned
-            .base
-            .and_then(|b| written.get(&b).map(|w| (b, w.offset, w.depth)))
-            .filter(|(_, _, depth)| *depth < MAX_DEPTH);
-        let as_delta = match base {
-            Some((base_id, base_offset, depth)) => {
-                let base_object = odb.read(base_id)?;
-                delta(base_object.data(), data).map(|d| (d, base_offset, depth + 1))
+        let base = match planned.base {
+            Some(b) => {
+                let left = wanted.get_mut(&b).map(|n| {
+                    *n -= 1;
+                    *n
+                });
+                let bytes = if left == Some(0) {
+                    kept.remove(&b)
+                } else {
+                    kept.get(&b).cloned()
+                };
+                written
+                    .get(&b)
+                    .filter(|w| w.depth < MAX_DEPTH)
+                    .zip(bytes)
+                    .map(|(w, bytes)| (w.offset, w.depth, bytes))
             }
             None => None,
         };
-        let (mut entry, depth) = match &as_delta {
+        let as_delta = base.and_then(|(base_offset, depth, bytes)| {
+            delta(&bytes, data).map(|d| (d, base_offset, depth + 1))
+        });
+        entry.clear();
+        let depth = match &as_delta {
             Some((d, base_offset, depth)) => {
-                let mut entry = entry_header(6, d.len());
+                entry.extend(entry_header(6, d.len()));
                 entry.extend(ofs_distance(offset - base_offset));
-                entry.extend(deflate(d)?);
-                (entry, *depth)
+                deflate(&mut z, d, &mut entry)?;
+                *depth
             }
             None => {
-                let mut entry = entry_header(type_code(object.kind())?, data.len());
-                entry.extend(deflate(data)?);
-                (entry, 0)
+                entry.extend(entry_header(type_code(object.kind())?, data.len()));
+                deflate(&mut z, data, &mut entry)?;
+                0
             }
         };
         let crc = crc32fast::hash(&entry);
         out.write_all(&entry)?;
-        entry.clear();
+        if wanted.get(&planned.id).is_some_and(|n| *n > 0) {
+            kept.insert(planned.id, data.to_vec());
+        }
         written.insert(planned.id, Written { offset, crc, depth });
     }
     let checksum: [u8; 20] = out.hasher.clone().finalize().into();
@@ -384,6 +454,56 @@ mod tests {
         grown.extend(vec![1u8; 300]);
         let d = delta(&big, &grown).expect("small");
         assert_eq!(apply(&big, &d).expect("applies"), grown);
+    }
+
+    #[test]
+    fn a_line_much_like_the_one_before_is_a_small_delta() {
+        let readme = "A readme of some length, with words that repeat. ".repeat(80);
+        let line = |v: &str| format!("{{\"version\":\"{v}\",\"readme\":\"{readme}\"}}\n");
+        let base = format!("{{\"v\":1}}\n{}", line("1.0.0"));
+        let target = format!("{base}{}", line("1.0.1"));
+        let d = delta(base.as_bytes(), target.as_bytes()).expect("a delta");
+        assert!(
+            d.len() < 64,
+            "{} bytes for a {}-byte line",
+            d.len(),
+            line("x").len()
+        );
+        assert_eq!(
+            apply(base.as_bytes(), &d).expect("applies"),
+            target.as_bytes()
+        );
+    }
+
+    #[test]
+    fn any_delta_applies_back_to_its_target() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..300 {
+            let len = (next() % 3000) as usize;
+            let base: Vec<u8> = (0..len).map(|_| b"ab\n{}"[(next() % 5) as usize]).collect();
+            let mut target = base.clone();
+            for _ in 0..(next() % 6) {
+                let at = (next() as usize) % (target.len() + 1);
+                match next() % 3 {
+                    0 => target.insert(at, (next() % 256) as u8),
+                    1 if at < target.len() => {
+                        target.remove(at);
+                    }
+                    _ => target
+                        .splice(at..at, base.iter().take(40).copied())
+                        .for_each(drop),
+                }
+            }
+            if let Some(d) = delta(&base, &target) {
+                assert_eq!(apply(&base, &d).expect("applies"), target);
+            }
+        }
     }
 
     #[test]
