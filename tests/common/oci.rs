@@ -317,13 +317,19 @@ impl Api {
         )
     }
 
-    /// A `PUT` of `path` that announces `length` bytes and sends none; the raw answer.
+    /// A `PUT` (a `POST` for an upload's path) of `path` that announces `length` bytes and
+    /// sends none; the raw answer.
     pub fn headers_only(&self, path: &str, length: usize) -> String {
         use std::io::{Read as _, Write as _};
         let host = self.base.trim_start_matches("http://");
         let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        let method = if path.contains("/blobs/uploads/") {
+            "POST"
+        } else {
+            "PUT"
+        };
         let request = format!(
-            "PUT {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {}\r\n\
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {}\r\n\
              Content-Type: {MANIFEST}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
             self.auth()
         );

@@ -200,6 +200,30 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let got = alice.put("/v2/lib/a/manifests/v2", MANIFEST, deep.as_bytes());
     assert_eq!((got.status, got.code.as_str()), (400, "MANIFEST_INVALID"));
+    // A blob past the cap (8 GiB), refused on its announced length.
+    let huge = alice.headers_only(
+        &format!("/v2/lib/a/blobs/uploads/?digest={}", digest(b"huge")),
+        (8usize << 30) + 1,
+    );
+    assert!(
+        huge.starts_with("HTTP/1.1 413") && huge.contains("SIZE_INVALID"),
+        "{huge}"
+    );
+    // An index naming a manifest this repository does not have.
+    let index = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{"mediaType": MANIFEST, "digest": digest(b"absent"), "size": 3}]
+    });
+    let got = alice.put(
+        "/v2/lib/a/manifests/multi",
+        "application/vnd.oci.image.index.v1+json",
+        index.to_string().as_bytes(),
+    );
+    assert_eq!(
+        (got.status, got.code.as_str()),
+        (400, "MANIFEST_BLOB_UNKNOWN")
+    );
     let long_tag = format!("/v2/lib/a/manifests/{}", "t".repeat(129));
     assert_eq!(
         alice.put(&long_tag, MANIFEST, &good).code,

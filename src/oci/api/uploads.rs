@@ -30,7 +30,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::{CONTENT_DIGEST, OciError, token};
 use crate::{
-    api::{App, server::body_timeout},
+    api::{App, extract::content_length, server::body_timeout},
     blob::{StageError, Staged},
     oci::name::{Digest, RepoName, is_sha256_hex},
 };
@@ -179,6 +179,7 @@ pub async fn start(
         }
     } else if query(parts, "digest").is_some() {
         let digest = wanted_digest(parts)?;
+        announced_within(parts, 0)?;
         let staged = stage_body(app, body).await?;
         return commit(app, &name, &digest, staged).await;
     }
@@ -214,6 +215,14 @@ async fn stage_body(app: &App, body: Body) -> Result<Staged, OciError> {
         StageError::TooLarge { limit } => too_large(limit),
         StageError::Io(e) => internal(&e),
     })
+}
+
+/// Refuses a body whose announced length alone passes the cap, before reading it.
+fn announced_within(parts: &Parts, already: u64) -> Result<(), OciError> {
+    match content_length(&parts.headers) {
+        Some(n) if already.saturating_add(n) > MAX_BLOB => Err(too_large(MAX_BLOB)),
+        _ => Ok(()),
+    }
 }
 
 fn too_large(limit: u64) -> OciError {
@@ -348,6 +357,7 @@ async fn open_session(path: &Path, id: &str) -> Result<Session, OciError> {
 /// as long as its `Content-Range` says, else the session is put back as it was.
 async fn append(session: &mut Session, parts: &Parts, body: Body) -> Result<(), OciError> {
     let range = content_range(parts)?;
+    announced_within(parts, session.size)?;
     if let Some((start, _)) = range
         && start != session.size
     {
