@@ -11,11 +11,14 @@
 use std::path::Path;
 
 use git2::Oid;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
 use super::name::{NpmName, shard_path};
-use crate::index::{Author, IndexError, IndexRepo, repo::read_file};
+use crate::index::{
+    Author, IndexError, IndexRepo,
+    lines::{self, LineError},
+};
 
 /// The line format's version, written in every line as `v`.
 pub const LINE_FORMAT: u32 = 1;
@@ -226,17 +229,11 @@ impl NpmRecord {
     }
 }
 
-fn parse_line<T: for<'de> Deserialize<'de>>(text: &str, line: usize) -> Result<T, RecordError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|source| RecordError::Invalid { line, source })?;
-    let found = value.get("v").and_then(Value::as_u64).unwrap_or(0);
-    if found > u64::from(LINE_FORMAT) {
-        return Err(RecordError::Newer {
-            line,
-            found: u32::try_from(found).unwrap_or(u32::MAX),
-        });
-    }
-    serde_json::from_value(value).map_err(|source| RecordError::Invalid { line, source })
+fn parse_line<T: DeserializeOwned>(text: &str, line: usize) -> Result<T, RecordError> {
+    lines::parse_line(text, LINE_FORMAT).map_err(|e| match e {
+        LineError::Invalid(source) => RecordError::Invalid { line, source },
+        LineError::Newer { found, .. } => RecordError::Newer { line, found },
+    })
 }
 
 /// Where `name`'s file is in the index.
@@ -250,17 +247,7 @@ pub fn index_path(name: &NpmName) -> String {
 /// # Errors
 /// I/O errors, [`IndexError::Invalid`] for a file that does not parse.
 pub fn read_record(root: &Path, name: &NpmName) -> Result<Option<NpmRecord>, IndexError> {
-    let rel = index_path(name);
-    let Some(bytes) = read_file(root, &rel)? else {
-        return Ok(None);
-    };
-    let invalid = |path: String, source: Box<dyn std::error::Error + Send + Sync>| {
-        IndexError::Invalid { path, source }
-    };
-    let text = String::from_utf8(bytes).map_err(|e| invalid(rel.clone(), Box::new(e)))?;
-    NpmRecord::parse(&text)
-        .map(Some)
-        .map_err(|e| invalid(rel, Box::new(e)))
+    lines::read_record(root, &index_path(name), NpmRecord::parse)
 }
 
 /// Commits `record` as its package's file.
