@@ -199,3 +199,42 @@ fn a_version_that_looks_like_a_file_name_is_still_json() {
     let (resp, _) = get(&format!("{}/hello/zipball/1.0.0-x.html", server.base), &[]);
     assert_eq!(header(&resp, "content-type"), "application/zip");
 }
+
+/// `shelf serve` keeps small files in memory between changes: a read right after a
+/// publish's answer is the new file, never the one kept from before, and what is kept is
+/// served with its own validators.
+#[test]
+fn files_kept_in_memory_never_outlive_a_change() {
+    let fx = Fixture::new();
+    let server = start(&fx, "127.0.0.1:0");
+    let token = common::sign_up(&server.base, "alice");
+    let publish = |version: &str| {
+        let zip = ZipBuilder::package("kept", version).build();
+        let answer =
+            common::publish_over_http(&agent(), &server.base, &token, "kept", version, &zip);
+        assert!(
+            matches!(answer, common::HttpPublish::Published(_)),
+            "{answer:?}"
+        );
+    };
+    let latest = |want: &str| {
+        let url = format!("{}/kept/releases/latest", server.base);
+        for _ in 0..3 {
+            let (resp, body) = get(&url, &[]);
+            assert_eq!(resp.status(), StatusCode::OK);
+            let doc: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            assert_eq!(doc["tag_name"], want, "GET {url}");
+        }
+    };
+    for version in ["1.0.0", "1.1.0", "1.2.0"] {
+        publish(version);
+        latest(version);
+    }
+    let url = format!("{}/kept/releases/latest", server.base);
+    let (first, _) = get(&url, &[]);
+    let etag = header(&first, "etag").to_owned();
+    let (again, body) = get(&url, &[("If-None-Match", &etag)]);
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    drop(server);
+}

@@ -123,6 +123,8 @@ pub struct App {
     pub password_hashing: Arc<tokio::sync::Semaphore>,
     /// The clock.
     pub clock: Clock,
+    /// The site's small files kept in memory while the writer changes nothing.
+    pub files: super::files::FileCache,
     /// The server's secret (`DATA/secret`, made once): the key of credentials the server
     /// signs itself (OCI's bearer tokens).
     pub secret: Vec<u8>,
@@ -199,6 +201,7 @@ impl App {
             password_hashing: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             clock,
             secret: server_secret(&options.data.join("secret"))?,
+            files: super::files::FileCache::default(),
         }))
     }
 

@@ -33,7 +33,14 @@ pub async fn serve(
     headers: HeaderMap,
 ) -> Response {
     match &app.site {
-        Some(site) => answer(site, &method, &uri, &headers).await,
+        Some(site) => {
+            let cache = CacheView {
+                files: &app.files,
+                generation: app.writer.generation(),
+                now: &|| app.writer.generation(),
+            };
+            answer_with(site, &method, &uri, &headers, Some(cache)).await
+        }
         // The local folder is not written, so anything read from it would be stale.
         None => ApiError::not_found(format!(
             "This server only takes writes; the registry is read from {}",
@@ -147,15 +154,126 @@ pub(crate) async fn answer(
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Response {
+    answer_with(site, method, uri, headers, None).await
+}
+
+/// [`answer`], with the small files kept in `cache` while the writer's generation (given
+/// with it) stays the same.
+async fn answer_with(
+    site: &Path,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    cache: Option<CacheView<'_>>,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return refuse_method(HeaderValue::from_static("GET, HEAD"));
+    }
+    if let Some(cache) = &cache
+        && let Some(found) = cache.files.get(uri.path(), cache.generation)
+    {
+        return send(found, method, headers).await;
     }
     let Some(segments) = segments(uri.path()) else {
         return ApiError::not_found("Not found").into_response();
     };
     match resolve(site, &segments).await {
-        Some(file) => send(file, method, headers).await,
+        Some(file) => {
+            let file = match cache {
+                Some(cache) => {
+                    let still = (cache.now)() == cache.generation;
+                    cache.files.keep(uri.path(), cache.generation, still, file)
+                }
+                None => file,
+            };
+            send(file, method, headers).await
+        }
         None => ApiError::not_found(not_found_message(&segments)).into_response(),
+    }
+}
+
+/// A request's view of the cache: the generation it started at, and how to read the
+/// current one.
+struct CacheView<'a> {
+    files: &'a FileCache,
+    generation: u64,
+    now: &'a (dyn Fn() -> u64 + Send + Sync),
+}
+
+/// The small files of the site read so far, kept in memory with the writer's generation
+/// they were read at ([`crate::registry::worker::WriterHandle::generation`]): a file is
+/// served from here only while that generation is current and even (no batch is
+/// writing), so a reader never mixes a file kept from before a change with one read
+/// during it. Bounded: past [`CACHE_BYTES`] it starts again empty.
+#[derive(Default)]
+pub struct FileCache {
+    kept: std::sync::Mutex<(std::collections::HashMap<String, Kept>, usize)>,
+    /// The writer's generation whose files the cache holds.
+    generation: std::sync::atomic::AtomicU64,
+}
+
+/// One file kept.
+struct Kept {
+    class: Class,
+    modified: SystemTime,
+    bytes: bytes::Bytes,
+}
+
+/// Most bytes the cache holds.
+const CACHE_BYTES: usize = 64 << 20;
+
+impl FileCache {
+    fn get(&self, path: &str, generation: u64) -> Option<Found> {
+        use std::sync::atomic::Ordering;
+        if generation % 2 == 1 || self.generation.load(Ordering::SeqCst) != generation {
+            return None;
+        }
+        let kept = self.kept.lock().ok()?;
+        let file = kept.0.get(path)?;
+        Some(Found {
+            class: file.class,
+            len: file.bytes.len() as u64,
+            modified: file.modified,
+            content: Content::Shared(file.bytes.clone()),
+        })
+    }
+
+    /// Keeps `found` when it was read whole at an even generation that was `still`
+    /// current once it was read (so it was read before any file of the next batch was
+    /// written); returns it to be sent.
+    fn keep(&self, path: &str, generation: u64, still: bool, found: Found) -> Found {
+        use std::sync::atomic::Ordering;
+        let Content::Read(bytes) = found.content else {
+            return found;
+        };
+        let bytes = bytes::Bytes::from(bytes);
+        if generation % 2 == 0
+            && still
+            && let Ok(mut kept) = self.kept.lock()
+        {
+            // A new generation: everything kept before is stale.
+            if self.generation.swap(generation, Ordering::SeqCst) != generation {
+                kept.0.clear();
+                kept.1 = 0;
+            }
+            if kept.1 + bytes.len() > CACHE_BYTES {
+                kept.0.clear();
+                kept.1 = 0;
+            }
+            kept.1 += bytes.len();
+            let file = Kept {
+                class: found.class,
+                modified: found.modified,
+                bytes: bytes.clone(),
+            };
+            if let Some(old) = kept.0.insert(path.to_owned(), file) {
+                kept.1 -= old.bytes.len();
+            }
+        }
+        Found {
+            content: Content::Shared(bytes),
+            ..found
+        }
     }
 }
 
@@ -212,6 +330,8 @@ struct Found {
 
 enum Content {
     Read(Vec<u8>),
+    /// Bytes kept in memory ([`FileCache`]).
+    Shared(bytes::Bytes),
     Open(std::fs::File),
 }
 
@@ -346,6 +466,7 @@ async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
     let body = match content {
         _ if method == Method::HEAD => Body::empty(),
         Content::Read(bytes) => Body::from(bytes),
+        Content::Shared(bytes) => Body::from(bytes),
         // The length sent is the length stat saw: a file replaced meanwhile is a new inode
         // (writes are renames), so the open file still has exactly those bytes.
         Content::Open(file) => {

@@ -10,11 +10,22 @@
 //! get its answer. So a publish is still answered after its commit and its files exist, and
 //! many concurrent publishers share the cost of the registry-wide files.
 //!
+//! The writer also counts the site's generations ([`WriterHandle::generation`]): odd while a
+//! batch runs (its files may be half written), even once they are written, so a reader that
+//! keeps files in memory knows when to look at the disk again.
+//!
 //! Before each job the writer puts back to `HEAD` whatever an earlier job's failed index
 //! write could not take back itself ([`Registry::repair_interrupted_write`]), so no job reads
 //! or commits another's half-done change.
 
-use std::{sync::mpsc, thread};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+        mpsc,
+    },
+    thread,
+};
 
 use tokio::sync::oneshot;
 
@@ -31,6 +42,7 @@ const MAX_BATCH: usize = 64;
 #[derive(Clone)]
 pub struct WriterHandle {
     jobs: mpsc::Sender<Job>,
+    generation: Arc<AtomicU64>,
 }
 
 /// The writer thread has stopped (it panicked, or the server is shutting down), or the
@@ -40,12 +52,22 @@ pub struct WriterHandle {
 pub struct WriterGone;
 
 impl WriterHandle {
+    /// The site's generation: odd while the writer is changing files, even when they are
+    /// as the last batch left them. A file read at an even generation is current for as
+    /// long as the generation stays the same.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// Starts the writer thread, which owns `registry` until every handle is dropped.
     ///
     /// # Errors
     /// The thread could not be spawned.
     pub fn spawn(registry: Registry) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel::<Job>();
+        let generation = Arc::new(AtomicU64::new(0));
+        let counter = generation.clone();
         thread::Builder::new()
             .name("shelf-writer".into())
             .spawn(move || {
@@ -54,10 +76,17 @@ impl WriterHandle {
                     let batch: Vec<Job> = std::iter::once(first)
                         .chain(queue.try_iter().take(MAX_BATCH - 1))
                         .collect();
-                    run_batch(&mut registry, batch);
+                    // Odd from before the first job to after the last file: whatever a
+                    // reader kept from before is stale from here on.
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let deliveries = run_batch(&mut registry, batch);
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    for (delivery, ok) in deliveries {
+                        delivery(ok);
+                    }
                 }
             })?;
-        Ok(WriterHandle { jobs })
+        Ok(WriterHandle { jobs, generation })
     }
 
     /// Runs `job` on the writer thread after every job sent before it, and returns its
@@ -87,7 +116,8 @@ impl WriterHandle {
     }
 }
 
-fn run_batch(registry: &mut Registry, batch: Vec<Job>) {
+/// Runs a batch and writes its files; each job's delivery and whether its change is done.
+fn run_batch(registry: &mut Registry, batch: Vec<Job>) -> Vec<(Delivery, bool)> {
     use std::panic::{AssertUnwindSafe, catch_unwind};
     registry.defer_writes();
     let mut deliveries = Vec::with_capacity(batch.len());
@@ -116,9 +146,10 @@ fn run_batch(registry: &mut Registry, batch: Vec<Job>) {
             false
         }
     };
-    for (delivery, changed) in deliveries {
-        delivery(written || !changed);
-    }
+    deliveries
+        .into_iter()
+        .map(|(delivery, changed)| (delivery, written || !changed))
+        .collect()
 }
 
 #[cfg(test)]
