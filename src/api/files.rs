@@ -225,7 +225,7 @@ const CACHE_BYTES: usize = 64 << 20;
 impl FileCache {
     fn get(&self, path: &str, generation: u64) -> Option<Found> {
         use std::sync::atomic::Ordering;
-        if generation % 2 == 1 || self.generation.load(Ordering::SeqCst) != generation {
+        if !generation.is_multiple_of(2) || self.generation.load(Ordering::SeqCst) != generation {
             return None;
         }
         let kept = self.kept.lock().ok()?;
@@ -247,7 +247,7 @@ impl FileCache {
             return found;
         };
         let bytes = bytes::Bytes::from(bytes);
-        if generation % 2 == 0
+        if generation.is_multiple_of(2)
             && still
             && let Ok(mut kept) = self.kept.lock()
         {
