@@ -83,12 +83,14 @@ const NGINX: &str = r#"
         types { }
         default_type application/vnd.oci.image.index.v1+json;
         add_header Docker-Distribution-API-Version registry/2.0 always;
+        add_header Cache-Control "public, max-age=60, must-revalidate" always;
         add_header X-Content-Type-Options nosniff always;
     }
     location ~ ^/v2/.+/tags/list$ {
         types { }
         default_type application/json;
         add_header Docker-Distribution-API-Version registry/2.0 always;
+        add_header Cache-Control "public, max-age=60, must-revalidate" always;
         add_header X-Content-Type-Options nosniff always;
     }
 "#;

@@ -237,6 +237,35 @@ fn skopeo_pushes_to_shelf_and_pulls_the_same_bytes_from_the_static_tree() {
         assert_eq!(header("docker-content-digest"), image.digest);
     }
 
+    // Lists are revalidated, blobs immutable.
+    let layer =
+        serde_json::from_slice::<serde_json::Value>(&pushed).expect("json")["layers"][0]["digest"]
+            .as_str()
+            .expect("a layer")
+            .to_owned();
+    for (path, cache) in [
+        ("tags/list", "public, max-age=60, must-revalidate"),
+        (
+            &format!("referrers/{}", image.digest),
+            "public, max-age=60, must-revalidate",
+        ),
+        (
+            &format!("blobs/{layer}"),
+            "public, max-age=31536000, immutable",
+        ),
+    ] {
+        let url = format!("{base}/v2/team/app/{path}");
+        let response = agent().get(&url).call().expect("GET");
+        assert_eq!(response.status().as_u16(), 200, "{url}");
+        let got = response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(got, cache, "{url}");
+    }
+
     // Deleted through the API: the tag's files go from the tree.
     let server = serve(&fx.data(), api_port, &base);
     skopeo_ok(
