@@ -22,7 +22,10 @@ use utoipa::openapi::path::Paths;
 use utoipa_axum::router::{UtoipaMethodRouter, UtoipaMethodRouterExt};
 
 use super::{App, error::ApiError};
-use crate::{output::Class, protocols::RULES};
+use crate::{
+    output::{Class, Kind},
+    protocols::RULES,
+};
 
 /// The fallback handler: every GET or HEAD that no API route took (and every other method,
 /// answered 405).
@@ -204,7 +207,9 @@ struct CacheView<'a> {
 /// they were read at ([`crate::registry::worker::WriterHandle::generation`]): a file is
 /// served from here only while that generation is current and even (no batch is
 /// writing), so a reader never mixes a file kept from before a change with one read
-/// during it. Bounded: past [`CACHE_BYTES`] it starts again empty.
+/// during it. Documents only (archives are read from disk each time). A document changed
+/// behind the writer's back (by hand) is seen after the next change. Bounded: past
+/// [`CACHE_BYTES`] it starts again empty.
 #[derive(Default)]
 pub struct FileCache {
     kept: std::sync::Mutex<(std::collections::HashMap<String, Kept>, usize)>,
@@ -247,8 +252,12 @@ impl FileCache {
             return found;
         };
         let bytes = bytes::Bytes::from(bytes);
+        // Documents only: archives are read from disk every time, as they are (a zip is a
+        // link into the blob store).
+        let document = !matches!(found.class.kind, Kind::Zip | Kind::Binary);
         if generation.is_multiple_of(2)
             && still
+            && document
             && let Ok(mut kept) = self.kept.lock()
         {
             // A new generation: everything kept before is stale.
