@@ -35,7 +35,7 @@ use common::{
     Fixture, HttpPublish, Rng, ZipBuilder, git_in,
     npm::{self, Tgz},
     oci, patient_agent, publish_over_http,
-    server::{Server, shelf_serve},
+    server::{Server, header_of, shelf_serve},
     sign_up, tree,
 };
 use shelf::{
@@ -348,12 +348,7 @@ fn oci_push_over_http(
             .header("Authorization", &bearer)
             .send_empty();
         let location = match started {
-            Ok(a) if a.status().as_u16() == 202 => a
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned(),
+            Ok(a) if a.status().as_u16() == 202 => header_of(&a, "location"),
             Ok(a) => return HttpPublish::Refused(format!("POST upload {name}: {}", a.status())),
             Err(e) => return unanswered("POST upload", &e),
         };
@@ -378,12 +373,7 @@ fn oci_push_over_http(
     match answer {
         Ok(mut a) => {
             let status = a.status().as_u16();
-            let digest = a
-                .headers()
-                .get("docker-content-digest")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
+            let digest = header_of(&a, "docker-content-digest");
             if let Err(e) = a.body_mut().read_to_vec() {
                 return unanswered("PUT manifest", &e);
             }
@@ -571,14 +561,7 @@ fn verify_oci(fx: &Fixture, base: &str, subjects: &BTreeSet<String>, sent: &Sent
         .call()
         .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     assert_eq!(answer.status().as_u16(), 200, "GET {url}");
-    let header = |name: &str| {
-        answer
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let header = |name: &str| header_of(&answer, name);
     assert_eq!(header("docker-content-digest"), digest, "GET {url}");
     assert_eq!(header("content-type"), oci::MANIFEST, "GET {url}");
     let body = answer.body_mut().read_to_vec().expect("body");

@@ -32,8 +32,9 @@ const SESSIONS: &str = "uploads";
 /// The folder of fresh markers ([`BlobStore::mark_fresh`]).
 const FRESH: &str = "fresh";
 
-/// Whether `name` is a lowercase hex SHA-256.
-fn is_sha256(name: &str) -> bool {
+/// Whether `name` is a lowercase hex SHA-256 (a blob's address).
+#[must_use]
+pub fn is_sha256(name: &str) -> bool {
     name.len() == 64
         && name
             .bytes()

@@ -11,14 +11,11 @@
 use std::path::Path;
 
 use git2::Oid;
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::name::{NpmName, shard_path};
-use crate::index::{
-    Author, IndexError, IndexRepo,
-    lines::{self, LineError},
-};
+use crate::index::{Author, IndexError, IndexRepo, lines};
 
 /// The line format's version, written in every line as `v`.
 pub const LINE_FORMAT: u32 = 1;
@@ -106,29 +103,8 @@ pub struct NpmRecord {
     pub versions: Vec<VersionLine>,
 }
 
-/// A package file that could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum RecordError {
-    /// The file is empty.
-    #[error("the file has no package line")]
-    Empty,
-    /// A line is not valid.
-    #[error("line {line} is not a valid npm index line")]
-    Invalid {
-        /// 1-based line number.
-        line: usize,
-        #[source]
-        source: serde_json::Error,
-    },
-    /// Written by a newer Shelf.
-    #[error("line {line} has format version {found}; this Shelf reads version {LINE_FORMAT}")]
-    Newer {
-        /// 1-based line number.
-        line: usize,
-        /// The format found.
-        found: u32,
-    },
-}
+/// A record file that could not be read.
+pub use crate::index::lines::FileError as RecordError;
 
 impl NpmRecord {
     /// A new package with no version yet.
@@ -151,31 +127,14 @@ impl NpmRecord {
     /// # Errors
     /// [`RecordError`] naming the first line that is not valid.
     pub fn parse(text: &str) -> Result<Self, RecordError> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
-        let (_, first) = lines.next().ok_or(RecordError::Empty)?;
-        let package: PackageLine = parse_line(first, 1)?;
-        let mut versions = Vec::new();
-        for (n, line) in lines {
-            versions.push(parse_line::<VersionLine>(line, n + 1)?);
-        }
+        let (package, versions) = lines::parse_file(text, LINE_FORMAT)?;
         Ok(NpmRecord { package, versions })
     }
 
     /// The file's text: the package line, then each version's, each ending in a newline.
     #[must_use]
     pub fn to_text(&self) -> String {
-        let mut text = String::new();
-        // Lines are plain data; serialising them cannot fail.
-        text.push_str(&serde_json::to_string(&self.package).unwrap_or_default());
-        text.push('\n');
-        for line in &self.versions {
-            text.push_str(&serde_json::to_string(line).unwrap_or_default());
-            text.push('\n');
-        }
-        text
+        lines::to_text(&self.package, &self.versions)
     }
 
     /// The versions that exist (not unpublished), in publish order.
@@ -227,13 +186,6 @@ impl NpmRecord {
             }
         }
     }
-}
-
-fn parse_line<T: DeserializeOwned>(text: &str, line: usize) -> Result<T, RecordError> {
-    lines::parse_line(text, LINE_FORMAT).map_err(|e| match e {
-        LineError::Invalid(source) => RecordError::Invalid { line, source },
-        LineError::Newer { found, .. } => RecordError::Newer { line, found },
-    })
 }
 
 /// Where `name`'s file is in the index.

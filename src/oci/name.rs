@@ -162,7 +162,7 @@ impl Digest {
     /// The hex part: the blob store's address.
     #[must_use]
     pub fn hex(&self) -> &str {
-        &self.0["sha256:".len()..]
+        hex_of(&self.0)
     }
 }
 
@@ -172,13 +172,13 @@ impl fmt::Display for Digest {
     }
 }
 
-/// Whether `hex` is 64 lowercase hex digits.
+pub use crate::blob::is_sha256 as is_sha256_hex;
+
+/// The hex part of a `sha256:` digest already checked (a record's): the blob store's
+/// address.
 #[must_use]
-pub fn is_sha256_hex(hex: &str) -> bool {
-    hex.len() == 64
-        && hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+pub fn hex_of(digest: &str) -> &str {
+    digest.strip_prefix("sha256:").unwrap_or(digest)
 }
 
 /// What a manifest URL names: a tag or a digest.

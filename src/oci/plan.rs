@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{
     manifest::{Descriptor, OCI_INDEX},
+    name::hex_of as hex,
     paths::{PREFIX, blob_path, manifest_path},
     record::{ManifestLine, OciRecord},
 };
@@ -215,11 +216,6 @@ pub fn repository_files(record: &OciRecord, cx: &Context<'_>) -> Result<Vec<OutF
         content: Content::Bytes(cx.renderer.oci_repository(&page)?.into_bytes()),
     });
     Ok(files)
-}
-
-/// The hex part of a `sha256:` digest (the blob store's address).
-fn hex(digest: &str) -> &str {
-    digest.strip_prefix("sha256:").unwrap_or(digest)
 }
 
 /// The newest manifest's description annotation, clipped.

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{
-    name::RepoName,
+    name::{RepoName, hex_of},
     paths::repository_scope,
     plan,
     record::{self, read_record},
@@ -156,7 +156,7 @@ impl Protocol for Oci {
         let name = &record.repo.name;
         let mut uses = Vec::new();
         for line in &record.manifests {
-            let hex = |d: &str| d.strip_prefix("sha256:").unwrap_or(d).to_owned();
+            let hex = |d: &str| hex_of(d).to_owned();
             uses.push(BlobUse {
                 label: format!("oci {name}@{}", line.digest),
                 sha256: hex(&line.digest),

@@ -12,14 +12,11 @@
 use std::{collections::BTreeMap, path::Path};
 
 use git2::Oid;
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{manifest::Descriptor, name::RepoName};
-use crate::index::{
-    Author, IndexError, IndexRepo,
-    lines::{self, LineError},
-};
+use crate::index::{Author, IndexError, IndexRepo, lines};
 
 /// The line format's version, written in every line as `v`.
 pub const LINE_FORMAT: u32 = 1;
@@ -92,29 +89,8 @@ pub struct OciRecord {
     pub manifests: Vec<ManifestLine>,
 }
 
-/// A repository file that could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum RecordError {
-    /// The file is empty.
-    #[error("the file has no repository line")]
-    Empty,
-    /// A line is not valid.
-    #[error("line {line} is not a valid OCI index line")]
-    Invalid {
-        /// 1-based line number.
-        line: usize,
-        #[source]
-        source: serde_json::Error,
-    },
-    /// Written by a newer Shelf.
-    #[error("line {line} has format version {found}; this Shelf reads version {LINE_FORMAT}")]
-    Newer {
-        /// 1-based line number.
-        line: usize,
-        /// The format found.
-        found: u32,
-    },
-}
+/// A record file that could not be read.
+pub use crate::index::lines::FileError as RecordError;
 
 impl OciRecord {
     /// A repository with nothing in it.
@@ -137,30 +113,14 @@ impl OciRecord {
     /// # Errors
     /// [`RecordError`] naming the first line that is not valid.
     pub fn parse(text: &str) -> Result<Self, RecordError> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
-        let (_, first) = lines.next().ok_or(RecordError::Empty)?;
-        let repo: RepoLine = parse_line(first, 1)?;
-        let mut manifests = Vec::new();
-        for (n, line) in lines {
-            manifests.push(parse_line::<ManifestLine>(line, n + 1)?);
-        }
+        let (repo, manifests) = lines::parse_file(text, LINE_FORMAT)?;
         Ok(OciRecord { repo, manifests })
     }
 
     /// The file's text.
     #[must_use]
     pub fn to_text(&self) -> String {
-        let mut text = String::new();
-        text.push_str(&serde_json::to_string(&self.repo).unwrap_or_default());
-        text.push('\n');
-        for line in &self.manifests {
-            text.push_str(&serde_json::to_string(line).unwrap_or_default());
-            text.push('\n');
-        }
-        text
+        lines::to_text(&self.repo, &self.manifests)
     }
 
     /// The manifest `digest`, if the repository has it.
@@ -183,13 +143,6 @@ impl OciRecord {
             .iter()
             .find(|m| m.manifests.iter().any(|c| c.digest == digest))
     }
-}
-
-fn parse_line<T: DeserializeOwned>(text: &str, line: usize) -> Result<T, RecordError> {
-    lines::parse_line(text, LINE_FORMAT).map_err(|e| match e {
-        LineError::Invalid(source) => RecordError::Invalid { line, source },
-        LineError::Newer { found, .. } => RecordError::Newer { line, found },
-    })
 }
 
 /// Where `name`'s file is in the index.

@@ -208,13 +208,7 @@ pub struct Answer {
 
 pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
     let mut response = response.expect("an answer");
-    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
-        r.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let header = super::server::header_of;
     let (location, range, challenge, api_version) = (
         header(&response, "location"),
         header(&response, "range"),

@@ -117,3 +117,13 @@ pub fn agent() -> ureq::Agent {
         .build()
         .into()
 }
+
+/// The value of the header `name` of `response`, `""` when it has none.
+pub fn header_of<B>(response: &ureq::http::Response<B>, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -9,7 +9,7 @@ use crate::common::{
     Fixture, Rng,
     nginx::{self, free_port},
     oci::{Layout, digest, layout_blobs, skopeo, skopeo_ok},
-    server::{Server, agent, shelf_serve},
+    server::{Server, agent, header_of, shelf_serve},
     sign_up,
 };
 
@@ -222,14 +222,7 @@ fn skopeo_pushes_to_shelf_and_pulls_the_same_bytes_from_the_static_tree() {
         let url = format!("{base}/v2/team/app/manifests/{reference}");
         let response = agent().head(&url).call().expect("HEAD");
         assert_eq!(response.status().as_u16(), 200, "{url}");
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let header = |name: &str| header_of(&response, name);
         assert_eq!(
             header("content-type"),
             "application/vnd.oci.image.manifest.v1+json"
@@ -257,13 +250,7 @@ fn skopeo_pushes_to_shelf_and_pulls_the_same_bytes_from_the_static_tree() {
         let url = format!("{base}/v2/team/app/{path}");
         let response = agent().get(&url).call().expect("GET");
         assert_eq!(response.status().as_u16(), 200, "{url}");
-        let got = response
-            .headers()
-            .get("cache-control")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        assert_eq!(got, cache, "{url}");
+        assert_eq!(header_of(&response, "cache-control"), cache, "{url}");
     }
 
     // Deleted through the API: the tag's files go from the tree.
@@ -403,11 +390,5 @@ fn skopeo_pulls_the_same_bytes_from_a_bucket_behind_a_cdn() {
         .head(&format!("{base}/v2/team/app/manifests/v1"))
         .call()
         .expect("HEAD");
-    let digest_header = head
-        .headers()
-        .get("docker-content-digest")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    assert_eq!(digest_header, image.digest);
+    assert_eq!(header_of(&head, "docker-content-digest"), image.digest);
 }

@@ -32,7 +32,7 @@ use super::{CONTENT_DIGEST, OciError, token};
 use crate::{
     api::{App, extract::content_length, server::body_timeout},
     blob::{StageError, Staged},
-    oci::name::{Digest, RepoName, is_sha256_hex},
+    oci::name::{Digest, RepoName},
 };
 
 /// The largest blob taken, in bytes.
@@ -535,10 +535,4 @@ pub async fn cancel(
         .map_err(|_| unknown_upload())?;
     running().remove(id);
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// Whether `hex` names a blob of the store (for reads).
-#[must_use]
-pub fn stored(app: &App, hex: &str) -> bool {
-    is_sha256_hex(hex) && app.blobs.contains(hex)
 }
