@@ -127,6 +127,115 @@ fn a_no_op_build_writes_nothing_and_build_package_is_scoped() {
 }
 
 #[test]
+fn a_build_plans_only_the_packages_whose_index_files_changed() {
+    let fx = populated();
+    let full = |name: &str| {
+        let out = fx.dir.path().join(name);
+        fx.shelf_ok(&["build", "--out", out.to_str().expect("utf-8")]);
+        tree(&out)
+    };
+    // No record of an earlier build of this site: every file is compared, then recorded.
+    let first = fx.shelf_ok(&["build"]);
+    assert!(!first.contains("left alone"), "{first}");
+    assert!(fx.data().join("build-inputs").is_dir());
+    let before = stamps(&fx.site());
+    let out = fx.shelf_ok(&["build"]);
+    assert!(
+        out.contains(" 0 written") && out.contains("left alone"),
+        "{out}"
+    );
+    assert_eq!(stamps(&fx.site()), before);
+
+    // A file deleted by hand is not seen by a build that trusts the record...
+    fs::remove_file(fx.site().join("beta/index.json")).expect("remove");
+    // ...while a commit Shelf did not make is: alpha's notes edited with git.
+    let file = fx.index().join("al/ph/alpha");
+    let text = fs::read_to_string(&file).expect("alpha's file");
+    let edited = text.replacen("\"notes\"", "\"by hand\"", 1);
+    assert_ne!(text, edited, "alpha's record has notes to edit");
+    fs::write(&file, edited).expect("edit");
+    common::commit_by_hand(&fx.index(), "Fix the notes of alpha");
+    let out = fx.shelf_ok(&["build"]);
+    assert!(out.contains("left alone"), "{out}");
+    let site = tree(&fx.site());
+    assert!(
+        String::from_utf8_lossy(&site["alpha/releases/tags/1.0.0"]).contains("by hand"),
+        "alpha was planned again"
+    );
+    assert!(!site.contains_key("beta/index.json"), "beta was left alone");
+    // `--verify` compares every file, and puts back what went missing.
+    let out = fx.shelf_ok(&["build", "--verify"]);
+    assert!(
+        out.contains(" 1 written") && !out.contains("left alone"),
+        "{out}"
+    );
+    assert!(
+        tree(&fx.site()) == full("full-a"),
+        "the site equals a full build"
+    );
+
+    // A site that lost its `-/config.json` (emptied by hand) is built whole.
+    fs::remove_dir_all(fx.site()).expect("empty the site");
+    let out = fx.shelf_ok(&["build"]);
+    assert!(!out.contains("left alone"), "{out}");
+    assert!(tree(&fx.site()) == full("full-b"));
+
+    // Other templates are an input of every page: everything is planned again.
+    let templates = fx.dir.path().join("templates");
+    fs::create_dir_all(&templates).expect("templates");
+    let base = include_str!("../templates/base.html");
+    fs::write(
+        templates.join("base.html"),
+        format!("{base}<!-- ours -->\n"),
+    )
+    .expect("base");
+    let with_templates = ["build", "--templates", templates.to_str().expect("utf-8")];
+    let out = fx.shelf_ok(&with_templates);
+    assert!(!out.contains("left alone"), "{out}");
+    let page = fs::read_to_string(fx.site().join("index.html")).expect("home page");
+    assert!(page.contains("<!-- ours -->"));
+    let out = fx.shelf_ok(&with_templates);
+    assert!(out.contains("left alone"), "{out}");
+}
+
+/// The writer thread answers publishes once their packages' files exist and writes the
+/// derived files (registry-wide, change feed, `-/index.git/`) after: a writer stopped in
+/// between (a killed server) leaves them to the build the next start runs, which sees the
+/// packages' index files changed since the last build.
+#[test]
+fn derived_files_owed_by_a_stopped_writer_are_written_by_the_next_build() {
+    let fx = populated();
+    fx.shelf_ok(&["build"]);
+    let mut registry = fx.registry();
+    registry.defer_writes();
+    publish(&mut registry, "beta", "0.2.0");
+    publish(&mut registry, "epsilon", "1.0.0");
+    registry.flush().expect("the packages' files");
+    assert!(registry.derived_owed());
+    let site = fx.site();
+    assert_eq!(json(&site, "epsilon/releases/latest")["tag_name"], "1.0.0");
+    let search = |site: &std::path::Path| json(site, "-/search.json").to_string();
+    assert!(!search(&site).contains("epsilon"), "owed, not written yet");
+    // The writer stops here, as a killed server's would.
+    drop(registry);
+
+    let out = fx.shelf_ok(&["build"]);
+    assert!(out.contains("left alone"), "only what changed: {out}");
+    assert!(search(&site).contains("epsilon"));
+    let feed = json(&site, "-/changes.json").to_string();
+    assert!(
+        feed.contains("\"epsilon\"") && feed.contains("\"0.2.0\""),
+        "{feed}"
+    );
+    let head = fx.git(&["rev-parse", "HEAD"]);
+    let refs = fs::read_to_string(site.join("-/index.git/info/refs")).expect("info/refs");
+    assert!(refs.contains(head.trim()), "{refs}");
+    let full = fx.dir.path().join("full");
+    fx.shelf_ok(&["build", "--out", full.to_str().expect("utf-8")]);
+    assert!(tree(&site) == tree(&full), "the site equals a full build");
+}
+
+#[test]
 fn changing_the_base_url_rewrites_every_url() {
     let fx = populated();
     fx.shelf_ok(&["build", "--base-url", "https://mirror.example.org/reg/"]);

@@ -66,20 +66,7 @@ fn every_kind_of_change(fx: &Fixture) {
     )
     .expect("edit");
     fs::write(fx.index().join("README.md"), "# index\n").expect("readme");
-    git_in(&fx.index(), &["add", "-A"]);
-    git_in(
-        &fx.index(),
-        &[
-            "-c",
-            "user.name=Hand",
-            "-c",
-            "user.email=hand@example.com",
-            "commit",
-            "-q",
-            "-m",
-            "Fix the notes of hello",
-        ],
-    );
+    common::commit_by_hand(&fx.index(), "Fix the notes of hello");
 
     let mut options = fx.options();
     options.base_url = Some("https://mirror.example.com".into());

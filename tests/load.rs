@@ -256,3 +256,138 @@ fn readers_and_publishers_at_once() {
         "the index's working tree is clean"
     );
 }
+
+/// Every change of the feed in `site`: its pages, then the head's.
+fn feed_changes(site: &std::path::Path) -> Vec<(String, String)> {
+    let head = common::json(site, "-/changes.json");
+    let mut pages: Vec<Value> = (0..head["pages"].as_u64().unwrap_or(0))
+        .map(|n| common::json(site, &format!("-/changes/{n}.json")))
+        .collect();
+    pages.push(head);
+    pages
+        .iter()
+        .flat_map(|page| page["changes"].as_array().cloned().unwrap_or_default())
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_owned();
+            (field("name"), field("version"))
+        })
+        .collect()
+}
+
+/// What the derived files of `site` do not include yet of `acknowledged` publishes (with
+/// `head` the index's last commit): a change missing from the feed, a package whose search
+/// entry names an older latest version, or an `-/index.git/` behind the index.
+fn not_derived_yet(
+    site: &std::path::Path,
+    acknowledged: &[(String, String)],
+    head: &str,
+) -> Vec<String> {
+    let mut missing = Vec::new();
+    let feed = feed_changes(site);
+    let search = common::json(site, "-/search.json");
+    let latest = |name: &str| {
+        search["packages"]
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["name"] == name))
+            .map(|p| p["latest"].as_str().unwrap_or_default().to_owned())
+    };
+    let mut newest: BTreeMap<&str, (u64, &str)> = BTreeMap::new();
+    for (name, version) in acknowledged {
+        if !feed.contains(&(name.clone(), version.clone())) {
+            missing.push(format!("{name}@{version} is not in the change feed"));
+        }
+        let minor: u64 = version
+            .split('.')
+            .nth(1)
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
+        let entry = newest.entry(name).or_insert((minor, version));
+        if minor >= entry.0 {
+            *entry = (minor, version);
+        }
+    }
+    for (name, (_, version)) in newest {
+        if latest(name).as_deref() != Some(version) {
+            missing.push(format!(
+                "-/search.json does not say {name}@{version} is latest"
+            ));
+        }
+    }
+    let refs = std::fs::read_to_string(site.join("-/index.git/info/refs")).unwrap_or_default();
+    if !refs.contains(head) {
+        missing.push(format!("-/index.git/ does not hold {head}: {refs}"));
+    }
+    missing
+}
+
+/// The files derived from every publish (the change feed, the search document and
+/// `-/index.git/`) are written after the answers, coalesced while publishes keep coming:
+/// once the writer is idle, they include every acknowledged publish. (A writer stopped
+/// before writing them is `build::derived_files_owed_by_a_stopped_writer_…`.)
+#[test]
+fn derived_files_catch_up_with_every_acknowledged_publish() {
+    let mut rng = Rng::new(common::seed("SHELF_LOAD_SEED"));
+    let fx = Fixture::new();
+    let server = Server::shelf(&mut common::server::unlimited_serve(&fx.data()));
+    let base = server.base.clone();
+    let token = sign_up(&base, "burst");
+    // Publishers at once, each with its own packages, one new version after another.
+    let burst: Vec<Vec<(String, String, Vec<u8>)>> = (0..PUBLISHERS * 2)
+        .map(|p| {
+            (0..6)
+                .map(|i| {
+                    let name = format!("burst-{p}-{}", i % 2);
+                    let version = format!("1.{i}.0");
+                    let bytes = zip(&mut rng, &name, &version);
+                    (name, version, bytes)
+                })
+                .collect()
+        })
+        .collect();
+    let acknowledged = Mutex::new(Vec::new());
+    thread::scope(|scope| {
+        for publisher in &burst {
+            let (base, token, acknowledged) = (&base, &token, &acknowledged);
+            scope.spawn(move || {
+                for (name, version, bytes) in publisher {
+                    publish_ok(base, token, name, version, bytes);
+                    acknowledged
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push((name.clone(), version.clone()));
+                }
+            });
+        }
+    });
+    let acknowledged = acknowledged
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    assert_eq!(acknowledged.len(), PUBLISHERS * 2 * 6);
+    let head = git_in(&fx.index(), &["rev-parse", "HEAD"])
+        .trim()
+        .to_owned();
+    // They lag the last answer by half a second and a batch (`DERIVED_LAG`); the bound
+    // here only keeps a broken writer from hanging the suite.
+    let give_up = Instant::now() + Duration::from_secs(60);
+    loop {
+        let missing = not_derived_yet(&fx.site(), &acknowledged, &head);
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < give_up,
+            "the derived files never caught up: {missing:#?}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    // And `git clone` of the served `-/index.git/` has every commit.
+    let work = tempfile::tempdir().expect("tempdir");
+    git_in(
+        work.path(),
+        &["clone", "--quiet", &format!("{base}/-/index.git"), "copy"],
+    );
+    assert_eq!(
+        git_in(&work.path().join("copy"), &["rev-parse", "HEAD"]).trim(),
+        head
+    );
+}

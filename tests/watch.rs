@@ -135,23 +135,6 @@ fn owned_by(path: &str, name: &str) -> bool {
         || path.starts_with("-/")
 }
 
-fn git_commit(index: &Path, message: &str) {
-    git_in(index, &["add", "-A"]);
-    git_in(
-        index,
-        &[
-            "-c",
-            "user.name=Hand",
-            "-c",
-            "user.email=hand@example.com",
-            "commit",
-            "-q",
-            "-m",
-            message,
-        ],
-    );
-}
-
 #[test]
 fn watch_rebuilds_what_changed_outside_the_api() {
     let fx = Fixture::new();
@@ -178,7 +161,7 @@ fn watch_rebuilds_what_changed_outside_the_api() {
     line["version"] = "1.0.1".into();
     line["created_at"] = "2030-01-01T00:00:00Z".into();
     fs::write(&hello_file, format!("{text}{line}\n")).expect("append a line");
-    git_commit(&index, "Add hello 1.0.1 by hand");
+    common::commit_by_hand(&index, "Add hello 1.0.1 by hand");
     let commit = git_in(&index, &["rev-parse", "HEAD"]).trim().to_owned();
     // Each report names the commit the site was built from once the batch is done.
     watcher.wait_until("the site built from the new commit", |w| {

@@ -16,6 +16,7 @@
 //! small counts, checks every invariant the figures depend on (a no-op build writes nothing,
 //! every publish is answered 200, no read fails) and writes nothing: the bench's own test.
 
+mod dumb_pypi;
 mod npm;
 mod oci;
 mod process;
@@ -128,6 +129,12 @@ pub struct Figures {
     pub noop: Measured,
     pub noop_written: u64,
     pub noop_unchanged: u64,
+    pub noop_untouched: u64,
+    pub verify: Measured,
+    pub verify_written: u64,
+    pub dumb_pypi: Measured,
+    pub start_rss_kib: u64,
+    pub verdaccio_latencies: Vec<Duration>,
     pub commits: Vec<Duration>,
     pub latencies: Vec<Duration>,
     pub latency_payload: usize,
@@ -315,19 +322,22 @@ fn limits() -> Limits {
     }
 }
 
-/// "Built … in 1.23s: 36008 written, 0 unchanged, 0 removed" → (written, unchanged).
-fn build_counts(stdout: &str) -> anyhow::Result<(u64, u64)> {
+/// "Built … in 1.23s: 36008 written, 0 unchanged, 0 removed[, 9 left alone (…)]" →
+/// (written, unchanged, left alone).
+fn build_counts(stdout: &str) -> anyhow::Result<(u64, u64, u64)> {
     let line = stdout
         .lines()
         .find(|l| l.starts_with("Built "))
         .with_context(|| format!("no summary in {stdout:?}"))?;
-    let (_, counts) = line.rsplit_once(": ").context("summary shape")?;
+    let (_, counts) = line.split_once("s: ").context("summary shape")?;
     let mut numbers = counts
         .split(", ")
         .map(|part| part.split_whitespace().next().unwrap_or("").parse::<u64>());
     let written = numbers.next().context("written")??;
     let unchanged = numbers.next().context("unchanged")??;
-    Ok((written, unchanged))
+    let _removed = numbers.next().context("removed")??;
+    let untouched = numbers.next().transpose()?.unwrap_or(0);
+    Ok((written, unchanged, untouched))
 }
 
 fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow::Result<Figures> {
@@ -340,13 +350,22 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
 
     eprintln!("full build");
     let full = run_measured(shelf(&work, &base).arg("build"))?;
-    let (full_written, _) = build_counts(&full.stdout)?;
+    let (full_written, _, _) = build_counts(&full.stdout)?;
+    eprintln!("dumb-pypi {} on the same names", dumb_pypi::DUMB_PYPI);
+    let dumb_pypi = dumb_pypi::build(root, packages, versions)?;
     eprintln!("no-op rebuild");
     let noop = run_measured(shelf(&work, &base).arg("build"))?;
-    let (noop_written, noop_unchanged) = build_counts(&noop.stdout)?;
+    let (noop_written, noop_unchanged, noop_untouched) = build_counts(&noop.stdout)?;
     ensure!(
         noop_written == 0,
         "a no-op rebuild wrote {noop_written} files"
+    );
+    eprintln!("no-op rebuild, --verify");
+    let verify = run_measured(shelf(&work, &base).args(["build", "--verify"]))?;
+    let (verify_written, _, _) = build_counts(&verify.stdout)?;
+    ensure!(
+        verify_written == 0,
+        "a verified no-op rebuild wrote {verify_written} files"
     );
 
     eprintln!("index commits");
@@ -386,6 +405,7 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
             .args(["--max-pending-uploads", "1000"])
             .args(["--login-per-minute", "1000"]),
     )?;
+    let start_rss_kib = server.rss_kib();
     let limits = limits();
     let (registry, token) = publish::login(&server.base, "bench", password)?;
     let client = publish::client(&registry, &token);
@@ -399,6 +419,10 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
         plan.latency_payload,
         &limits,
     )?;
+
+    eprintln!("Verdaccio {} publish latency", npm::VERDACCIO);
+    let verdaccio_latencies =
+        npm::verdaccio_publishes(root, packages, plan.latency_publishes, plan.latency_payload)?;
 
     eprintln!("{} concurrent publishers", plan.publishers);
     let sustained = publish::concurrent(
@@ -456,6 +480,12 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
         noop,
         noop_written,
         noop_unchanged,
+        noop_untouched,
+        verify,
+        verify_written,
+        dumb_pypi,
+        start_rss_kib,
+        verdaccio_latencies,
         commits,
         latencies,
         latency_payload: plan.latency_payload,

@@ -120,13 +120,7 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
     let mut versions = Vec::with_capacity(plan.publishes);
     for i in 0..plan.publishes {
         let name = format!("bench-pub-{i:04}");
-        let manifest = json!({
-            "name": name,
-            "version": "1.0.0",
-            "description": "A package published by the benchmark",
-            "main": "index.js",
-            "license": "MIT",
-        });
+        let manifest = bench_manifest(&name);
         // 4 KiB below the MiB leave room for the other files, headers and gzip's framing.
         let payload = noise(plan.payload.saturating_sub(4 << 10), i as u64 + 1);
         versions.push(Version::new(manifest, Some(payload))?);
@@ -224,6 +218,61 @@ fn tools() -> anyhow::Result<(String, String)> {
         }
     };
     Ok((version("node")?, version("npm")?))
+}
+
+/// The `package.json` of a package the benchmark publishes.
+fn bench_manifest(name: &str) -> Value {
+    json!({
+        "name": name,
+        "version": "1.0.0",
+        "description": "A package published by the benchmark",
+        "main": "index.js",
+        "license": "MIT",
+    })
+}
+
+/// Verdaccio's publish latency beside the registry phase's: a Verdaccio whose database
+/// lists `listed` packages (as many as Shelf's registry holds; a publish of a new package
+/// rewrites that list), then `count` new packages of one version whose tarball is about
+/// `payload` bytes, published one after another over one connection as `npm publish` sends
+/// them, each timed from the first byte sent to the last byte of the answer.
+///
+/// # Errors
+/// Installing or starting Verdaccio, or a publish it refuses.
+pub fn verdaccio_publishes(
+    root: &Path,
+    listed: usize,
+    count: usize,
+    payload: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    let (node, npm) = tools()?;
+    let bin = install_verdaccio(&root.join("verdaccio"))?;
+    let dir = root.join("registry-verdaccio");
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
+    let storage = dir.join("storage");
+    fs::create_dir_all(&storage)?;
+    let names: Vec<String> = (0..listed).map(crate::synth::package_name).collect();
+    let database = json!({ "list": names, "secret": hex::encode([7u8; 16]) });
+    fs::write(storage.join(".verdaccio-db.json"), database.to_string())?;
+    let verdaccio = Verdaccio::start(&bin, &dir)?;
+    let client = Client::new(&node, &npm);
+    let token = client.adduser(&verdaccio.registry)?;
+    let peer = Target {
+        name: "Verdaccio",
+        registry: &verdaccio.registry,
+        token: &token,
+    };
+    let mut times = Vec::with_capacity(count);
+    for i in 0..count {
+        let name = format!("bench-reg-{i:04}");
+        let manifest = bench_manifest(&name);
+        let noise = noise(payload.saturating_sub(4 << 10), i as u64 + 1);
+        let body = Version::new(manifest, Some(noise))?.body(peer.registry, &client)?;
+        times.push(client.publish(&peer, &name, &body)?);
+    }
+    Ok(times)
 }
 
 /// Verdaccio installed in `dir` (once; later runs find it there); its start script.

@@ -201,15 +201,46 @@ pub fn section(all: &[Figures], machine: &Machine, args: &[String]) -> anyhow::R
         thousands(per_second(f.full_written, f.full.wall) as u64)
     })?;
     row("full build: peak RSS", &|f| mib(f.full.peak_rss_kib))?;
+    row(
+        &format!(
+            "full build of the same names by dumb-pypi {}: wall time / peak RSS",
+            crate::dumb_pypi::DUMB_PYPI
+        ),
+        &|f| {
+            format!(
+                "{} / {}",
+                secs(f.dumb_pypi.wall),
+                mib(f.dumb_pypi.peak_rss_kib)
+            )
+        },
+    )?;
+    row("full build: Shelf against dumb-pypi (wall time)", &|f| {
+        format!("{:.2}×", ratio(f.full.wall, f.dumb_pypi.wall))
+    })?;
     row("no-op rebuild: wall time", &|f| secs(f.noop.wall))?;
     row("no-op rebuild: files written", &|f| {
         format!(
-            "{} ({} unchanged)",
+            "{} ({} compared, unchanged; {} left alone: their inputs did not change)",
             f.noop_written,
-            thousands(f.noop_unchanged)
+            thousands(f.noop_unchanged),
+            thousands(f.noop_untouched)
         )
     })?;
     row("no-op rebuild: peak RSS", &|f| mib(f.noop.peak_rss_kib))?;
+    row(
+        "no-op rebuild with `--verify` (every file planned and compared): wall time / peak RSS",
+        &|f| {
+            format!(
+                "{} / {} ({} written)",
+                secs(f.verify.wall),
+                mib(f.verify.peak_rss_kib),
+                f.verify_written
+            )
+        },
+    )?;
+    row("`shelf serve`: resident memory after start", &|f| {
+        mib(f.start_rss_kib)
+    })?;
     row("one index commit (write + commit), p50 / max", &|f| {
         format!(
             "{} / {} (n = {})",
@@ -227,6 +258,28 @@ pub fn section(all: &[Figures], machine: &Machine, args: &[String]) -> anyhow::R
             f.latency_payload >> 10
         )
     })?;
+    row(
+        "publish to Verdaccio 6.8.0 in the same run (`npm publish` of a ~1 MiB tarball; its \
+         database lists as many packages): p50 / p99",
+        &|f| {
+            format!(
+                "{} / {} (n = {})",
+                secs(quantile(&f.verdaccio_latencies, 0.5)),
+                secs(quantile(&f.verdaccio_latencies, 0.99)),
+                f.verdaccio_latencies.len()
+            )
+        },
+    )?;
+    row(
+        "publish p50: Shelf against Verdaccio (goal ≤ 0.5×)",
+        &|f| {
+            let p50 = ratio(
+                quantile(&f.latencies, 0.5),
+                quantile(&f.verdaccio_latencies, 0.5),
+            );
+            format!("{p50:.2}×")
+        },
+    )?;
     row("concurrent publishers: publishes per second", &|f| {
         format!(
             "{:.1} ({} publishers × {} publishes of ~15 KiB zips, {} in all)",

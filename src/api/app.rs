@@ -175,7 +175,8 @@ pub fn system_clock() -> Clock {
 
 impl App {
     /// Opens everything the server needs: the registry (whose site is first brought up to
-    /// date, repairing any drift), the database at `DATA/shelf.db`, and the writer thread.
+    /// date: the packages whose index files changed since the last build, see
+    /// [`crate::registry::inputs`]), the database at `DATA/shelf.db`, and the writer thread.
     ///
     /// # Errors
     /// The registry or database cannot be opened, or the site cannot be built.

@@ -10,6 +10,12 @@ pub struct Args {
     /// Rebuild only these packages (plus the registry-wide files); default: everything.
     #[arg(long = "package", value_name = "NAME", num_args = 1..)]
     pub packages: Vec<String>,
+
+    /// Plan every package and compare every file with the target, instead of trusting the
+    /// record of the last build's inputs (`DATA/build-inputs/`) for the packages whose
+    /// index files did not change. For a target that may have been changed by hand.
+    #[arg(long, conflicts_with = "packages")]
+    pub verify: bool,
 }
 
 /// Runs `shelf build`.
@@ -20,14 +26,28 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let started = Instant::now();
     // As `serve` does on start: a killed writer's half-done work goes first (the data
     // directory's lock, taken in `cli::run`, says no other process is writing).
-    for repaired in crate::registry::recover::recover(&options.data)? {
+    let site = options.target.is_none().then(|| options.site_dir());
+    for repaired in crate::registry::recover::recover(&options.data, site.as_deref())? {
         tracing::warn!("{repaired}");
     }
     let mut registry = Registry::open(options)?;
     let only = crate::serverless::ops::package_ids(&args.packages)?;
-    let stats = registry.build((!only.is_empty()).then_some(only.as_slice()))?;
+    let stats = if args.verify {
+        registry.build_verified()?
+    } else {
+        registry.build((!only.is_empty()).then_some(only.as_slice()))?
+    };
+    let untouched = if stats.untouched > 0 {
+        format!(
+            ", {} left alone (their inputs did not change since the last build; --verify \
+             compares them too)",
+            stats.untouched
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "Built {} in {:.2}s: {} written, {} unchanged, {} removed",
+        "Built {} in {:.2}s: {} written, {} unchanged, {} removed{untouched}",
         options
             .target
             .clone()

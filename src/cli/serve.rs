@@ -199,9 +199,10 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
     let settings = args.settings();
     // A server killed mid-write left its half-done work; the data directory's lock (taken in
     // `cli::run`) says no other process is writing. Opening then builds the site (a no-op
-    // when it is current, a repair when it is not).
+    // when it is current; the packages a killed server was writing are seen as changed).
+    let site = options.target.is_none().then(|| options.site_dir());
     let app = tokio::task::spawn_blocking(move || {
-        for repaired in recover::recover(&options.data)? {
+        for repaired in recover::recover(&options.data, site.as_deref())? {
             tracing::warn!("{repaired}");
         }
         App::open(&options, settings, system_clock())

@@ -14,6 +14,11 @@ use super::{Listing, Outcome, Target, is_folder};
 /// interrupted write left behind: they are listed like any key, and nothing produces them.
 pub const TEMP_PREFIX: &str = ".shelf-tmp-";
 
+/// The folder under the root where files are written before they are renamed into place
+/// (the same filesystem, so the rename is atomic): one place to clear after a writer was
+/// killed ([`DirTarget::clear_temporaries`]), whatever the size of the site.
+pub const TEMP_DIR: &str = ".shelf-tmp";
+
 /// Writes files under a root directory, atomically (temporary file + rename), leaving files
 /// whose bytes did not change untouched so their mtime and inode stay.
 ///
@@ -59,15 +64,52 @@ impl DirTarget {
         self.root.join(key)
     }
 
-    fn temp_in(dest: &Path) -> io::Result<tempfile::NamedTempFile> {
+    /// Removes what writes killed half-way left in `root`'s temporary folder; returns the
+    /// files removed.
+    ///
+    /// # Errors
+    /// I/O errors other than the folder's absence.
+    pub fn clear_temporaries(root: &Path) -> io::Result<Vec<PathBuf>> {
+        let dir = root.join(TEMP_DIR);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut removed = Vec::new();
+        for entry in entries {
+            let path = entry?.path();
+            fs::remove_file(&path)?;
+            removed.push(path);
+        }
+        Ok(removed)
+    }
+
+    /// The folder temporary files are made in (created when missing); `dest`'s folder is
+    /// made too, for the rename.
+    fn temp_dir(&self, dest: &Path) -> io::Result<PathBuf> {
         let dir = dest
             .parent()
             .ok_or_else(|| io::Error::other("key has no parent"))?;
         fs::create_dir_all(dir)?;
+        let temp = self.root.join(TEMP_DIR);
+        fs::create_dir_all(&temp)?;
+        Ok(temp)
+    }
+
+    fn temp_in(&self, dest: &Path) -> io::Result<tempfile::NamedTempFile> {
         tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
-            .tempfile_in(dir)
+            .tempfile_in(self.temp_dir(dest)?)
     }
+}
+
+/// Gives the file at `path` the modification time `like` has (a copy of a blob).
+fn stamp_like(path: &Path, like: &fs::Metadata) -> io::Result<()> {
+    fs::OpenOptions::new()
+        .write(true)
+        .open(path)?
+        .set_modified(like.modified()?)
 }
 
 /// What is at a key before a write: nothing, the same bytes, or other bytes last modified at
@@ -122,7 +164,7 @@ impl Target for DirTarget {
         if self.checking {
             return Ok(Outcome::Written);
         }
-        let mut temp = Self::temp_in(&dest)?;
+        let mut temp = self.temp_in(&dest)?;
         temp.write_all(bytes)?;
         // Temporary files are created owner-only; the site is read by a web server's user.
         temp.as_file()
@@ -145,12 +187,29 @@ impl Target for DirTarget {
             Ok(existing) if existing.dev() == source.dev() && existing.ino() == source.ino() => {
                 return Ok(Outcome::Unchanged);
             }
-            // A copy (the site is on another filesystem): the blob's file name is its hash.
+            // A copy this target made (the site is on another filesystem) carries the blob's
+            // modification time: hashing a large blob (the index export's pack) on every
+            // publish is what this saves.
+            Ok(existing)
+                if !self.checking
+                    && existing.dev() != source.dev()
+                    && existing.len() == source.len()
+                    && existing.modified().ok() == source.modified().ok() =>
+            {
+                return Ok(Outcome::Unchanged);
+            }
+            // Another copy, or another file with the same bytes: the blob's file name is its
+            // hash. On the blob's own filesystem the file is linked again anyway (cheaper
+            // than hashing it next time).
             Ok(existing)
                 if existing.len() == source.len()
+                    && (self.checking || existing.dev() != source.dev())
                     && blob.file_name().and_then(|n| n.to_str())
                         == Some(crate::blob::sha256_of(&dest)?.as_str()) =>
             {
+                if !self.checking {
+                    stamp_like(&dest, &source)?;
+                }
                 return Ok(Outcome::Unchanged);
             }
             Ok(_) => {}
@@ -160,10 +219,7 @@ impl Target for DirTarget {
         if self.checking {
             return Ok(Outcome::Written);
         }
-        let dir = dest
-            .parent()
-            .ok_or_else(|| io::Error::other("key has no parent"))?;
-        fs::create_dir_all(dir)?;
+        let dir = self.temp_dir(&dest)?;
         // Link under a fresh temporary name, then rename over the key: atomic for readers.
         let linked = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
@@ -171,9 +227,10 @@ impl Target for DirTarget {
                 if fs::hard_link(blob, path).is_ok() {
                     return Ok(());
                 }
-                // Another filesystem: copy instead.
+                // Another filesystem: copy instead, with the blob's modification time.
                 fs::copy(blob, path)?;
-                fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+                fs::set_permissions(path, fs::Permissions::from_mode(0o644))?;
+                stamp_like(path, &source)
             })?;
         linked.persist(&dest).map_err(|e| e.error)?;
         Ok(Outcome::Written)

@@ -27,6 +27,9 @@ pub struct SyncStats {
     pub unchanged: usize,
     /// Keys removed because nothing produces them any more.
     pub removed: Vec<String>,
+    /// How many keys were left alone without a comparison: a build that knew from its
+    /// inputs that their files could not have changed.
+    pub untouched: usize,
 }
 
 impl SyncStats {
@@ -35,6 +38,7 @@ impl SyncStats {
         self.written.extend(other.written);
         self.unchanged += other.unchanged;
         self.removed.extend(other.removed);
+        self.untouched += other.untouched;
     }
 
     /// Every key that changed, written or removed (what a CDN purge needs).

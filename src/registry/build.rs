@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::{Catalog, Registry, RegistryError};
+use super::{Catalog, Registry, RegistryError, inputs};
 use crate::{
+    index::IndexConfig,
     output::writer::{SyncStats, Writer},
     protocols,
     site::{
@@ -21,15 +22,17 @@ use crate::{
 const BUILD_SLICE: usize = 256;
 
 impl Registry {
-    /// Rewrites the site. `None` rebuilds everything and removes every file nothing
-    /// produces; `Some(packages)` rewrites only those packages' files plus the
-    /// registry-wide files. Files whose bytes did not change are not touched.
+    /// Rewrites the site. `None` brings everything up to date: the packages whose inputs
+    /// changed since the last build of this target (see [`super::inputs`]), or, without a
+    /// usable record of that build, every package, removing every file nothing produces.
+    /// `Some(packages)` rewrites only those packages' files plus the registry-wide files.
+    /// Files whose bytes did not change are not touched.
     ///
     /// # Errors
     /// An unknown package; I/O, git or render errors.
     pub fn build(&mut self, only: Option<&[PackageId]>) -> Result<SyncStats, RegistryError> {
         let Some(packages) = only.filter(|_| !self.needs_full_build) else {
-            return self.build_all();
+            return self.build_everything(false);
         };
         for id in packages {
             let known = protocols::named(id.protocol)
@@ -40,7 +43,120 @@ impl Registry {
                 return Err(RegistryError::PackageNotFound(id.canonical.clone()));
             }
         }
+        // These packages' index files did not change, so a record of the last build would
+        // not see what this one leaves half-written if it stops.
+        if let Some(record) = &self.inputs_record {
+            inputs::forget(record)?;
+        }
         self.regenerate(packages)
+    }
+
+    /// Rebuilds everything and compares every file with the target, whatever the record
+    /// of the last build says (`shelf build --verify`); records the inputs after.
+    ///
+    /// # Errors
+    /// I/O, git or render errors.
+    pub fn build_verified(&mut self) -> Result<SyncStats, RegistryError> {
+        self.build_everything(true)
+    }
+
+    /// A full build, or only what changed when the record of the last build allows it.
+    fn build_everything(&mut self, verify: bool) -> Result<SyncStats, RegistryError> {
+        let Some(record) = self.inputs_record.clone() else {
+            return Ok(self.build_all_counted()?.stats);
+        };
+        let config = self.index.config()?;
+        let global = self.global_fingerprint(&config)?;
+        let current = super::inputs::package_hashes(&self.index)?;
+        let head = self.index.head()?.to_string();
+        let previous = super::inputs::load(&record);
+        super::inputs::forget(&record)?;
+        let plan = if verify {
+            inputs::Plan::Full("--verify")
+        } else if self.needs_full_build {
+            inputs::Plan::Full("the base URL changed")
+        } else if !self.index.dirty_paths()?.is_empty() {
+            inputs::Plan::Full("the index's working tree differs from HEAD")
+        } else if !self.target_has_config()? {
+            inputs::Plan::Full("the target has no -/config.json")
+        } else {
+            inputs::plan(previous.as_ref(), &global, &current, &head)
+        };
+        let (stats, files, registry_files) = match plan {
+            inputs::Plan::Full(why) => {
+                tracing::info!("building every package: {why}");
+                let wrote = self.build_all_counted()?;
+                let registry_files = wrote.registry_files.unwrap_or(0);
+                (wrote.stats, wrote.files, registry_files)
+            }
+            inputs::Plan::Changed {
+                changed,
+                untouched,
+                history,
+            } => {
+                tracing::info!(
+                    changed = changed.len(),
+                    untouched,
+                    "building only what changed since the last build"
+                );
+                let previous = previous.unwrap_or_default();
+                let Wrote {
+                    mut stats,
+                    files: counts,
+                    registry_files,
+                } = self.regenerate_counted(&changed, !changed.is_empty(), history)?;
+                stats.untouched = untouched;
+                let mut files: BTreeMap<String, usize> = (previous.packages.into_iter())
+                    .map(|(key, package)| (key, package.files))
+                    .collect();
+                files.extend(counts);
+                let registry_files = registry_files.unwrap_or(previous.registry_files);
+                (stats, files, registry_files)
+            }
+        };
+        let packages = current
+            .into_iter()
+            .map(|(key, hash)| {
+                let files = files.get(&key).copied().unwrap_or(0);
+                (key, inputs::PackageInputs { hash, files })
+            })
+            .collect();
+        let record_of = inputs::Inputs {
+            global,
+            packages,
+            registry_files,
+            head,
+        };
+        inputs::save(&record, &record_of)?;
+        Ok(stats)
+    }
+
+    /// What every file depends on besides the packages' records: Shelf itself, the index's
+    /// settings, the templates and assets, the layout.
+    fn global_fingerprint(&self, config: &IndexConfig) -> Result<String, RegistryError> {
+        let config = serde_json::to_vec(config).map_err(std::io::Error::other)?;
+        let stamp = inputs::binary_stamp();
+        let layout = format!("{:?}", self.layout);
+        let templates = match &self.presentation.0 {
+            Some(dir) => inputs::folder_files(dir)?,
+            None => Vec::new(),
+        };
+        let mut parts: Vec<&[u8]> = vec![stamp.as_bytes(), layout.as_bytes(), &config];
+        for (name, bytes) in templates.iter().chain(&self.assets) {
+            parts.push(name.as_bytes());
+            parts.push(bytes);
+        }
+        Ok(inputs::fingerprint(parts))
+    }
+
+    /// Whether the target holds the registry's `-/config.json`: a target emptied by hand
+    /// (its record then lies) lacks it.
+    fn target_has_config(&self) -> Result<bool, RegistryError> {
+        let key = self.layout.key(plan::CONFIG_PATH, &protocols::RULES);
+        Ok(self
+            .target
+            .list_stamped(std::slice::from_ref(&key))?
+            .contains(&key))
     }
 
     /// The catalog, shared: the API answers `/search` from it while this registry updates it.
@@ -71,11 +187,14 @@ impl Registry {
 
     /// From now until [`Registry::flush`], changes commit to the index but leave writing
     /// their files to the flush. The writer thread runs every job already queued this way:
-    /// each is still its own commit, and the package files, registry-wide files, change feed
-    /// and index export are written once for all of them. Under many concurrent publishers
-    /// that is what a publish costs most, and what the callers wait for anyway.
+    /// each is still its own commit, and the package files (and git's staging area,
+    /// [`crate::index::IndexRepo::defer_stage`]) are written once for all of them; the
+    /// files derived from every package or from the history are left owed
+    /// ([`Registry::write_derived`]). Under many concurrent publishers that is what a
+    /// publish costs most, and what the callers wait for anyway.
     pub fn defer_writes(&mut self) {
         self.deferred.get_or_insert_with(Vec::new);
+        self.index.defer_stage();
     }
 
     /// How many changes wait for [`Registry::flush`].
@@ -84,18 +203,26 @@ impl Registry {
         self.deferred.as_ref().map_or(0, Vec::len)
     }
 
-    /// Writes the files of every change deferred since [`Registry::defer_writes`] (a package
-    /// changed twice is written once, as it is now) and stops deferring.
+    /// Writes the package files of every change deferred since [`Registry::defer_writes`]
+    /// (a package changed twice is written once, as it is now) and stops deferring. The
+    /// registry-wide files (home page, search document) and the history's (change feed,
+    /// `-/index.git/`) are owed from then until [`Registry::write_derived`]: no client of a
+    /// protocol reads them to install what was published (the writer thread decides when,
+    /// [`super::worker`]).
     ///
     /// # Errors
     /// Those of the writes; the next change then rebuilds everything, so nothing committed
     /// stays missing from the site.
     pub fn flush(&mut self) -> Result<SyncStats, RegistryError> {
+        self.index.write_stage()?;
         let Some(changed) = self.deferred.take() else {
             return Ok(SyncStats::default());
         };
         if changed.is_empty() {
             return Ok(SyncStats::default());
+        }
+        if self.needs_full_build {
+            return self.build_everything(false);
         }
         // Each package once, where it last changed.
         let mut latest: Vec<PackageId> = Vec::with_capacity(changed.len());
@@ -105,8 +232,35 @@ impl Registry {
             }
         }
         latest.reverse();
-        self.regenerate(&latest)
-            .inspect_err(|_| self.needs_full_build = true)
+        let wrote = self
+            .regenerate_counted(&latest, false, false)
+            .inspect_err(|_| self.needs_full_build = true)?;
+        self.derived_owed = true;
+        Ok(wrote.stats)
+    }
+
+    /// Whether flushed changes still owe the registry-wide and history files.
+    #[must_use]
+    pub fn derived_owed(&self) -> bool {
+        self.derived_owed
+    }
+
+    /// Writes the registry-wide files and the history's files that flushes left owed, once
+    /// for all of them.
+    ///
+    /// # Errors
+    /// Those of the writes; the next change then rebuilds everything.
+    pub fn write_derived(&mut self) -> Result<SyncStats, RegistryError> {
+        if !std::mem::take(&mut self.derived_owed) {
+            return Ok(SyncStats::default());
+        }
+        if self.needs_full_build {
+            return self.build_everything(false);
+        }
+        let wrote = self
+            .regenerate_counted(&[], true, true)
+            .inspect_err(|_| self.needs_full_build = true)?;
+        Ok(wrote.stats)
     }
 
     /// Rewrites the files of the `changed` packages and the registry-wide files (or defers
@@ -120,13 +274,28 @@ impl Registry {
             return Ok(SyncStats::default());
         }
         if self.needs_full_build {
-            return self.build_all();
+            return self.build_everything(false);
         }
-        self.load_catalog()?;
+        Ok(self.regenerate_counted(changed, true, true)?.stats)
+    }
+
+    /// [`Registry::regenerate`] now, with how many files each package made and, when
+    /// `registry_wide`, how many registry-wide files there are (else they are left alone,
+    /// as the history files are without `history`).
+    fn regenerate_counted(
+        &mut self,
+        changed: &[PackageId],
+        registry_wide: bool,
+        history: bool,
+    ) -> Result<Wrote, RegistryError> {
+        if registry_wide || !changed.is_empty() {
+            self.load_catalog()?;
+        }
         let config = self.index.config()?;
         let cx = self.context(&config);
         let writer = Writer::new(&*self.target, self.layout, protocols::RULES);
         let mut stats = SyncStats::default();
+        let mut counts = BTreeMap::new();
         // Where the time goes, for an operator wondering why publishes got slow.
         let mut timer = PhaseTimer::start();
         let root = self.index.root();
@@ -143,32 +312,52 @@ impl Registry {
                 files,
                 entry,
             } = planned;
+            counts.insert(inputs::key(id), files.len());
             stats.absorb(writer.sync_scope(&scope, files)?);
             self.catalog.set(protocol.name(), &name, entry);
         }
         let packages = timer.lap();
-        let files = self.catalog.read(|entries| {
-            let entries: Vec<&SearchEntry> = entries.collect();
-            plan::registry_files(&entries, &cx)
-        })?;
-        stats.absorb(writer.sync_scope(&plan::registry_scope(), files)?);
-        let registry_wide = timer.lap();
-        let histories = crate::history::files(&self.index, &self.data, &config, false)?;
+        let mut registry_files = None;
+        let mut registry_rendered = std::time::Duration::ZERO;
+        if registry_wide {
+            let search = self.catalog.search_document();
+            let files = self.catalog.read(|entries| {
+                let entries: Vec<&SearchEntry> = entries.collect();
+                plan::registry_files(&entries, search, &cx)
+            })?;
+            registry_rendered = timer.lap();
+            registry_files = Some(files.len());
+            stats.absorb(writer.sync_scope(&plan::registry_scope(), files)?);
+        }
+        let registry_written = timer.lap();
+        let histories = if history {
+            crate::history::files(&self.index, &self.data, &config, false)?
+        } else {
+            Vec::new()
+        };
         let history_derived = timer.lap();
         for history in histories {
             stats.absorb(writer.sync_scope(&history.scope, history.files)?);
         }
         let history_written = timer.lap();
+        if registry_files.is_some() && history {
+            self.derived_owed = false;
+        }
         tracing::debug!(
             ?packages,
-            ?registry_wide,
+            ?registry_rendered,
+            ?registry_written,
             ?history_derived,
             ?history_written,
             written = stats.written.len(),
             "site files regenerated"
         );
         self.hooks.after_write(&stats);
-        Ok(stats)
+        Ok(Wrote {
+            stats,
+            files: counts,
+            registry_files,
+        })
     }
 
     /// What every plan is given: the index's settings, the renderer, the blob store, the
@@ -193,12 +382,19 @@ impl Registry {
     }
 
     pub(super) fn build_all(&mut self) -> Result<SyncStats, RegistryError> {
+        Ok(self.build_all_counted()?.stats)
+    }
+
+    /// Every package planned and every file compared; with how many files each package
+    /// made and how many registry-wide files there are.
+    fn build_all_counted(&mut self) -> Result<Wrote, RegistryError> {
         let config = self.index.config()?;
         let cx = self.context(&config);
         let writer = Writer::new(&*self.target, self.layout, protocols::RULES);
         // The whole site is listed once and written in batches; what nothing wrote goes.
         let mut sync = writer.begin(&[String::new()])?;
         let mut catalog = BTreeMap::new();
+        let mut counts = BTreeMap::new();
         let root = self.index.root().to_owned();
         for protocol in protocols::ALL {
             let names = protocol.packages(&root)?;
@@ -211,10 +407,18 @@ impl Registry {
                     .par_iter()
                     .map(|canonical| Ok(protocol.plan(&root, canonical, &cx)?))
                     .collect();
-                for package in planned.into_iter().filter_map(Result::transpose) {
+                for (canonical, package) in slice.iter().zip(planned) {
+                    let Some(package) = package? else {
+                        continue;
+                    };
                     let Planned {
                         name, files, entry, ..
-                    } = package?;
+                    } = package;
+                    let id = PackageId {
+                        protocol: protocol.name(),
+                        canonical: canonical.clone(),
+                    };
+                    counts.insert(inputs::key(&id), files.len());
                     sync.write(files)?;
                     if let Some(entry) = entry {
                         catalog.insert((name, protocol.name()), entry);
@@ -223,16 +427,33 @@ impl Registry {
             }
         }
         let entries: Vec<&SearchEntry> = catalog.values().collect();
-        sync.write(plan::registry_files(&entries, &cx)?)?;
+        let search = crate::site::docs::search_document(&entries);
+        let registry_files = plan::registry_files(&entries, search, &cx)?;
+        let registry_count = registry_files.len();
+        sync.write(registry_files)?;
         for history in crate::history::files(&self.index, &self.data, &config, true)? {
             sync.write(history.files)?;
         }
         let stats = sync.finish()?;
         self.catalog.replace(catalog);
         self.needs_full_build = false;
+        self.derived_owed = false;
         self.hooks.after_write(&stats);
-        Ok(stats)
+        Ok(Wrote {
+            stats,
+            files: counts,
+            registry_files: Some(registry_count),
+        })
     }
+}
+
+/// What a build wrote, and what the record of its inputs keeps of it.
+struct Wrote {
+    stats: SyncStats,
+    /// `{protocol}:{canonical}` → how many files the package made.
+    files: BTreeMap<String, usize>,
+    /// How many registry-wide files there are, when they were written.
+    registry_files: Option<usize>,
 }
 
 /// Laps of a stopwatch, for debug logs.

@@ -2,7 +2,10 @@
 //! answer to `GET /search`.
 //!
 //! The writer thread fills it from the index once and then updates one entry per change;
-//! the API reads it concurrently. A clone is a handle to the same catalog.
+//! the API reads it concurrently. A clone is a handle to the same catalog. Each entry keeps
+//! its JSON as `-/search.json` holds it, so the document that lists every package is put
+//! together after a publish from bytes already made ([`Catalog::search_document`]): a
+//! change serialises its own entry, not the registry's.
 
 use std::{
     collections::BTreeMap,
@@ -15,7 +18,21 @@ use crate::site::docs::SearchEntry;
 /// packages side by side.
 #[derive(Clone, Default)]
 pub struct Catalog {
-    inner: Arc<RwLock<Option<BTreeMap<Key, SearchEntry>>>>,
+    inner: Arc<RwLock<Option<BTreeMap<Key, Cached>>>>,
+}
+
+/// An entry and its JSON in `-/search.json`.
+struct Cached {
+    entry: SearchEntry,
+    json: Box<[u8]>,
+}
+
+impl Cached {
+    fn new(entry: SearchEntry) -> Self {
+        // A struct of strings and string-keyed maps always serialises.
+        let json = serde_json::to_vec(&entry).unwrap_or_default().into();
+        Cached { entry, json }
+    }
 }
 
 /// A catalog key: the package's name as published, and its protocol.
@@ -33,7 +50,11 @@ impl Catalog {
 
     /// Replaces every entry.
     pub fn replace(&self, entries: BTreeMap<Key, SearchEntry>) {
-        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Some(entries);
+        let cached = entries
+            .into_iter()
+            .map(|(key, entry)| (key, Cached::new(entry)))
+            .collect();
+        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Some(cached);
     }
 
     /// Sets (`Some`) or removes (`None`) one package's entry.
@@ -42,7 +63,7 @@ impl Catalog {
         let map = inner.get_or_insert_with(BTreeMap::new);
         let key = (name.to_owned(), protocol);
         match entry {
-            Some(entry) => map.insert(key, entry),
+            Some(entry) => map.insert(key, Cached::new(entry)),
             None => map.remove(&key),
         };
     }
@@ -80,7 +101,7 @@ impl Catalog {
             Some(map) => f(&mut map
                 .iter()
                 .filter(|((_, p), _)| *p == protocol)
-                .map(|(_, entry)| entry)),
+                .map(|(_, cached)| &cached.entry)),
             None => f(&mut std::iter::empty()),
         }
     }
@@ -89,8 +110,58 @@ impl Catalog {
     pub fn read<T>(&self, f: impl FnOnce(&mut dyn Iterator<Item = &SearchEntry>) -> T) -> T {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         match inner.as_ref() {
-            Some(map) => f(&mut map.values()),
+            Some(map) => f(&mut map.values().map(|cached| &cached.entry)),
             None => f(&mut std::iter::empty()),
         }
+    }
+
+    /// `-/search.json` of these entries, from each entry's JSON kept since it last changed:
+    /// the bytes [`crate::site::docs::search_document`] makes from the entries themselves.
+    #[must_use]
+    pub fn search_document(&self) -> Vec<u8> {
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        let parts: Vec<&[u8]> = inner
+            .as_ref()
+            .map(|map| map.values().map(|cached| &*cached.json).collect())
+            .unwrap_or_default();
+        crate::site::docs::join_search_document(&parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::docs::search_document;
+
+    fn entry(name: &str, extra: bool) -> SearchEntry {
+        let mut more = serde_json::Map::new();
+        if extra {
+            more.insert("protocol".into(), "npm".into());
+        }
+        SearchEntry {
+            name: name.into(),
+            kind: "Component".into(),
+            description: "a \"quoted\" description, ünïcode".into(),
+            tags: vec!["a".into()],
+            provider: vec![],
+            latest: Some("1.0.0".into()),
+            updated: "2026-11-30T00:00:00Z".into(),
+            category: "web".into(),
+            extra: more,
+        }
+    }
+
+    #[test]
+    fn the_kept_json_makes_the_same_document_as_the_entries() {
+        let catalog = Catalog::default();
+        let empty: Vec<&SearchEntry> = Vec::new();
+        assert_eq!(catalog.search_document(), search_document(&empty));
+        catalog.set("serverless", "b", Some(entry("b", false)));
+        catalog.set("npm", "a", Some(entry("a", true)));
+        catalog.set("serverless", "c", Some(entry("c", false)));
+        catalog.set("serverless", "c", None);
+        let entries = catalog.entries();
+        let borrowed: Vec<&SearchEntry> = entries.iter().collect();
+        assert_eq!(catalog.search_document(), search_document(&borrowed));
     }
 }

@@ -106,6 +106,7 @@ pub fn check(opts: &Options) -> Result<Report, RegistryError> {
         quiet.base_url = None;
         let target = DirTarget::checking(&opts.site_dir());
         let mut registry = Registry::open_with_target(&quiet, Box::new(target))?;
+        registry.forget_inputs();
         let stats = registry.build(None)?;
         report.differing = stats.written;
         report.extra = stats.removed;

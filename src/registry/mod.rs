@@ -4,7 +4,8 @@
 //! → the changed packages' plans, each by its protocol ([`crate::site::protocol`]), and the
 //! registry-wide files ([`crate::site`]) → the one writer ([`crate::output`]). Nothing is
 //! written before every check passed, and a call returns success only after the commit and
-//! the files exist. [`build`] writes the site and keeps the [`catalog`]; [`worker`] runs
+//! the files exist. [`build`] writes the site and keeps the [`catalog`], and after a build
+//! of everything records its [`inputs`] so that the next plans only what changed; [`worker`] runs
 //! every change on one thread, in order, for the server. One process writes a data
 //! directory at a time ([`lock`]), a server starting after a crash first clears away what
 //! the killed one left ([`recover`]), [`check`] says whether everything agrees, and [`gc`]
@@ -18,6 +19,7 @@ pub mod catalog;
 pub mod check;
 pub mod gc;
 pub mod hooks;
+pub mod inputs;
 pub mod lock;
 pub mod recover;
 pub mod worker;
@@ -228,6 +230,11 @@ pub struct Registry {
     /// Changed packages whose files wait for [`Registry::flush`]; `None` when every change
     /// writes its files at once. The writer thread defers within a batch of queued jobs.
     deferred: Option<Vec<PackageId>>,
+    /// Whether flushed changes still owe the registry-wide and history files.
+    derived_owed: bool,
+    /// Where the inputs of the last build of this target are recorded ([`inputs`]); `None`
+    /// when builds must neither trust nor write a record (`shelf check`).
+    inputs_record: Option<PathBuf>,
 }
 
 impl Registry {
@@ -275,7 +282,13 @@ impl Registry {
                 needs_full_build = true;
             }
         }
+        let target_name = opts
+            .target
+            .clone()
+            .unwrap_or_else(|| opts.site_dir().display().to_string());
+        let layout = format!("{:?}", opts.layout);
         Ok(Registry {
+            inputs_record: Some(inputs::record_path(&opts.data, &target_name, &layout)),
             index,
             blobs: BlobStore::open(&opts.data.join("blobs"))?,
             target,
@@ -289,6 +302,7 @@ impl Registry {
             data: opts.data.clone(),
             presentation: (opts.templates.clone(), opts.assets.clone()),
             deferred: None,
+            derived_owed: false,
         })
     }
 
@@ -306,6 +320,13 @@ impl Registry {
         self.renderer = renderer;
         self.assets = shipped;
         self.build_all()
+    }
+
+    /// Builds neither read nor write the record of their inputs from now on: every full
+    /// build compares every file (`shelf check`, whose target only compares, must not
+    /// leave a record for the real site).
+    pub fn forget_inputs(&mut self) {
+        self.inputs_record = None;
     }
 
     /// The index's settings.

@@ -13,8 +13,10 @@
 //! - a temporary file of the feed's state in the data directory: deleted;
 //! - in the export's mirror (`index-export/`), git's lock files and half-written packs:
 //!   deleted (the next export writes what they would have held);
-//! - site files from before the commit, or temporary ones: the full build every start runs
-//!   rewrites and removes them.
+//! - temporary site files (a directory target writes each file in `SITE/.shelf-tmp/`, then
+//!   renames it into place): deleted;
+//! - site files from before the commit: the build every start runs sees the package's
+//!   index file changed since the last build ([`super::inputs`]) and rewrites them.
 //!
 //! Only files Shelf writes are touched (package files, `config.json`, temporary files); a
 //! person's uncommitted file is left, and `shelf check` names it. The caller holds the data
@@ -33,12 +35,21 @@ use crate::{history::export::EXPORT_DIR, index::repo::CONFIG_FILE};
 /// Prefix of the temporary files `tempfile` makes for the index and the blob stage.
 const TEMP_PREFIX: &str = ".tmp";
 
-/// Repairs the data directory `data`; returns one line per thing it removed or restored.
+/// Repairs the data directory `data` and the site directory `site` (when the site is a
+/// directory); returns one line per thing it removed or restored.
 ///
 /// # Errors
 /// I/O and git errors.
-pub fn recover(data: &Path) -> Result<Vec<String>, RegistryError> {
+pub fn recover(data: &Path, site: Option<&Path>) -> Result<Vec<String>, RegistryError> {
     let mut done = Vec::new();
+    if let Some(site) = site {
+        for path in crate::output::DirTarget::clear_temporaries(site)? {
+            done.push(format!(
+                "removed a site file left half-written when the server stopped: {}",
+                path.display()
+            ));
+        }
+    }
     let stage = data.join("blobs").join("tmp");
     for path in files_in(&stage)? {
         remove(&path)?;
@@ -272,9 +283,20 @@ mod tests {
         .expect("pack");
         // A person's file is not Shelf's to remove.
         fs::write(root.join("NOTES.txt"), b"mine").expect("notes");
+        // A site file a killed write left in the site's temporary folder.
+        let site = data.join("site");
+        let temp = site.join(crate::output::dir::TEMP_DIR);
+        fs::create_dir_all(&temp).expect("site temp");
+        fs::write(temp.join(".shelf-tmp-aB12"), b"{\"half").expect("site temp file");
+        fs::write(site.join("index.html"), b"<html>").expect("a site file");
 
-        let done = recover(data).expect("recover");
-        assert_eq!(done.len(), 9, "{done:#?}");
+        let done = recover(data, Some(&site)).expect("recover");
+        assert_eq!(done.len(), 10, "{done:#?}");
+        assert_eq!(fs::read_dir(&temp).expect("temp").count(), 0);
+        assert!(
+            site.join("index.html").exists(),
+            "the site's own files stay"
+        );
         assert!(!mirror.join("refs/heads/main.lock").exists());
         assert!(!data.join("index-export/staging/.tmpPack").exists());
         assert!(!data.join(".tmpFeedState").exists());
@@ -301,7 +323,7 @@ mod tests {
             .write("hello", &record, "Again", &Author::named("a"))
             .expect("commit after recovery");
         assert!(
-            recover(data).expect("again").is_empty(),
+            recover(data, Some(&site)).expect("again").is_empty(),
             "nothing left to do"
         );
     }

@@ -5,14 +5,25 @@
 //! decided by whichever job runs first. The repository handle is not `Sync`, and a single
 //! owner is what makes "one commit per change, linear history" true by construction.
 //!
-//! Jobs that queue up while one runs form a batch: each is its own commit, then the site is
-//! written once for all of them ([`Registry::defer_writes`]), and only then does any of them
-//! get its answer. So a publish is still answered after its commit and its files exist, and
-//! many concurrent publishers share the cost of the registry-wide files.
+//! Jobs that queue up while one runs form a batch: each is its own commit, then the files of
+//! the batch's packages are written once for all of them ([`Registry::defer_writes`]), and
+//! only then does any of them get its answer. So a publish is still answered after its
+//! commit and the files its clients read exist, and many concurrent publishers share the
+//! cost of writing them.
+//!
+//! The files derived from every package or from the history (home page, search document,
+//! change feed, `-/index.git/`) no client needs to install what was published. When no
+//! job waits they are written before the answers, so a lone publisher (and every test)
+//! finds them current; when jobs wait, the answers go out without them and they stay owed
+//! ([`Registry::write_derived`]) until the queue empties or they have been owed for
+//! [`DERIVED_LAG`], so under load one write of them serves several batches. They lag an
+//! answer by at most that plus one batch; a server killed in between leaves packages whose
+//! index files changed since the last build, and the build every start runs writes them
+//! ([`super::inputs`]).
 //!
 //! The writer also counts the site's generations ([`WriterHandle::generation`]): odd while a
-//! batch runs (its files may be half written), even once they are written, so a reader that
-//! keeps files in memory knows when to look at the disk again.
+//! batch is being written (files may be half written), even once they are written, so a
+//! reader that keeps files in memory knows when to look at the disk again.
 //!
 //! Before each job the writer puts back to `HEAD` whatever an earlier job's failed index
 //! write could not take back itself ([`Registry::repair_interrupted_write`]), so no job reads
@@ -25,6 +36,7 @@ use std::{
         mpsc,
     },
     thread,
+    time::{Duration, Instant},
 };
 
 use tokio::sync::oneshot;
@@ -37,6 +49,9 @@ type Job = Box<dyn FnOnce(&mut Registry) -> Delivery + Send>;
 
 /// Most jobs in one batch, so the first of them does not wait behind too many others.
 const MAX_BATCH: usize = 64;
+
+/// How long the derived files may stay owed while jobs keep arriving (module docs).
+pub const DERIVED_LAG: Duration = Duration::from_millis(500);
 
 /// A cheap, cloneable handle to the writer thread.
 #[derive(Clone)]
@@ -72,7 +87,13 @@ impl WriterHandle {
             .name("shelf-writer".into())
             .spawn(move || {
                 let mut registry = registry;
-                while let Ok(first) = queue.recv() {
+                // A job taken from the queue while deciding whether the derived files wait.
+                let mut next: Option<Job> = None;
+                let mut owed_since: Option<Instant> = None;
+                loop {
+                    let Some(first) = next.take().or_else(|| queue.recv().ok()) else {
+                        break;
+                    };
                     let batch: Vec<Job> = std::iter::once(first)
                         .chain(queue.try_iter().take(MAX_BATCH - 1))
                         .collect();
@@ -80,10 +101,22 @@ impl WriterHandle {
                     // reader kept from before is stale from here on.
                     counter.fetch_add(1, Ordering::SeqCst);
                     let deliveries = run_batch(&mut registry, batch);
+                    if registry.derived_owed() {
+                        let since = *owed_since.get_or_insert_with(Instant::now);
+                        next = queue.try_recv().ok();
+                        if next.is_none() || since.elapsed() >= DERIVED_LAG {
+                            write_derived(&mut registry);
+                            owed_since = None;
+                        }
+                    }
                     counter.fetch_add(1, Ordering::SeqCst);
                     for (delivery, ok) in deliveries {
                         delivery(ok);
                     }
+                }
+                // Every handle is gone (the server is stopping): nothing stays owed.
+                if registry.derived_owed() {
+                    write_derived(&mut registry);
                 }
             })?;
         Ok(WriterHandle { jobs, generation })
@@ -113,6 +146,20 @@ impl WriterHandle {
         });
         self.jobs.send(boxed).map_err(|_| WriterGone)?;
         answer.await.map_err(|_| WriterGone)
+    }
+}
+
+/// Writes the derived files the last batches owe; a failure is logged (the next change
+/// then rebuilds everything).
+fn write_derived(registry: &mut Registry) {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    match catch_unwind(AssertUnwindSafe(|| registry.write_derived())) {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!(
+            "writing the registry-wide and history files failed: {:#}",
+            anyhow::Error::from(e)
+        ),
+        Err(_) => tracing::error!("writing the registry-wide and history files panicked"),
     }
 }
 

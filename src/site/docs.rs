@@ -60,6 +60,34 @@ impl SearchEntry {
     }
 }
 
+/// `-/search.json` of `entries` (sorted by name), compact.
+#[must_use]
+pub fn search_document(entries: &[&SearchEntry]) -> Vec<u8> {
+    let parts: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|entry| serde_json::to_vec(entry).unwrap_or_default())
+        .collect();
+    let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    join_search_document(&parts)
+}
+
+/// `-/search.json` from each entry's JSON, in order: `{"v":1,"packages":[…]}` and a line
+/// break, the shape [`SearchIndex`] describes.
+#[must_use]
+pub fn join_search_document(entries: &[&[u8]]) -> Vec<u8> {
+    let size: usize = entries.iter().map(|e| e.len() + 1).sum();
+    let mut out = Vec::with_capacity(size + 32);
+    out.extend_from_slice(b"{\"v\":1,\"packages\":[");
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(entry);
+    }
+    out.extend_from_slice(b"]}\n");
+    out
+}
+
 /// `-/search.json`: every package, sorted by name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchIndex<'a> {

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::{
-    docs::{self, RegistryConfig, SearchEntry, SearchIndex},
+    docs::{self, RegistryConfig, SearchEntry},
     nginx,
     render::{HomePage, RenderError, Renderer},
 };
@@ -60,12 +60,15 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The registry-wide files, from every package's search entry sorted by name.
+/// The registry-wide files, from every package's search entry sorted by name and their
+/// `-/search.json` ([`docs::search_document`], or the catalog's, which keeps each entry's
+/// JSON).
 ///
 /// # Errors
 /// Template errors.
 pub fn registry_files(
     entries: &[&SearchEntry],
+    search: Vec<u8>,
     cx: &Context<'_>,
 ) -> Result<Vec<OutFile>, RenderError> {
     // Borrowed throughout: this runs after every publish, over every package.
@@ -89,14 +92,11 @@ pub fn registry_files(
             path: "index.html".into(),
             content: Content::Bytes(cx.renderer.home(&home)?.into_bytes()),
         },
-        OutFile::json("-/config.json".into(), &cx.registry),
-        OutFile::json(
-            "-/search.json".into(),
-            &SearchIndex {
-                v: 1,
-                packages: entries,
-            },
-        ),
+        OutFile::json(CONFIG_PATH.into(), &cx.registry),
+        OutFile {
+            path: "-/search.json".into(),
+            content: Content::Bytes(search),
+        },
         OutFile::json(
             "-/404.json".into(),
             &serde_json::json!({ "error": "Not found" }),
@@ -113,6 +113,9 @@ pub fn registry_files(
     Ok(files)
 }
 
+/// The registry's settings for clients, written by every build.
+pub const CONFIG_PATH: &str = "-/config.json";
+
 /// The keys registry-wide files own (for removing stale ones). Exact keys (a sync stats
 /// them, never lists their folder) and `-/assets/` only: `-/changes…` and `-/index.git/`
 /// under the same folder belong to the history files, which a registry-wide sync must never
@@ -121,7 +124,7 @@ pub fn registry_files(
 pub fn registry_scope() -> Vec<String> {
     [
         "index.html",
-        "-/config.json",
+        CONFIG_PATH,
         "-/search.json",
         "-/404.json",
         "-/nginx.conf",

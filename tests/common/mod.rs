@@ -160,6 +160,25 @@ pub fn typed(command: &mut Command, stdin: &str) -> Output {
     child.wait_with_output().expect("wait")
 }
 
+/// Commits everything in the index at `index` with real git, as a person would: the
+/// commits Shelf did not make.
+pub fn commit_by_hand(index: &Path, message: &str) {
+    git_in(index, &["add", "-A"]);
+    git_in(
+        index,
+        &[
+            "-c",
+            "user.name=Hand",
+            "-c",
+            "user.email=hand@example.com",
+            "commit",
+            "-q",
+            "-m",
+            message,
+        ],
+    );
+}
+
 /// Runs real `git` in `dir`; a missing git fails the test with how to install it.
 pub fn git_in(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

@@ -136,6 +136,28 @@ fn merge_small(mirror: &Mirror, packs: &[String]) -> Result<(), IndexError> {
     let mut chosen: Vec<&String> = weighed.iter().take(count).map(|(_, n)| n).collect();
     chosen.sort();
 
+    // Copied entry by entry when no object is in two of them (the usual case): no delta
+    // search, no compression.
+    let files: Vec<(std::path::PathBuf, std::path::PathBuf)> = chosen
+        .iter()
+        .map(|name| {
+            (
+                mirror.pack_dir().join(format!("{name}.pack")),
+                mirror.idx(name),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&Path, &Path)> = files.iter().map(|(p, i)| (&**p, &**i)).collect();
+    let staged = mirror.staging()?;
+    if let Some(merged) = pack::concatenate(&borrowed, staged.path())? {
+        mirror.install(staged.path(), &merged)?;
+        for name in chosen.into_iter().filter(|n| **n != merged) {
+            mirror.remove(name)?;
+        }
+        tracing::debug!(pack = %merged, merged = count, "merged small packs of the exported index");
+        return Ok(());
+    }
+    drop(staged);
     // A fresh handle: the mirror repository opened earlier has not seen the newest pack.
     let repo = mirror.reopen()?;
     let mut builder = repo.packbuilder()?;

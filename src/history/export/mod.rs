@@ -15,8 +15,9 @@
 //! has none): the packs Shelf plans (a publish's, the full one) are written by [`pack`],
 //! each object whole or as a delta against the same path's object in the parent commit,
 //! so no delta search runs and a full export is linear in the history's bytes; merges of
-//! small packs are written by libgit2, single-threaded. Either way the same objects give
-//! the same bytes.
+//! small packs copy their entries as they are ([`pack::concatenate`]), and only packs that
+//! hold one object twice are merged by libgit2, single-threaded. Either way the same
+//! objects give the same bytes.
 //!
 //! The pack files reach the site as blobs through hard links named by their SHA-256
 //! (`DATA/index-export/blobs/`), so every target recognises an unchanged pack without

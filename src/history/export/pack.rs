@@ -30,6 +30,11 @@ use crate::index::IndexError;
 /// The longest chain of deltas an object may end (git's default `pack.depth`).
 pub const MAX_DEPTH: u32 = 50;
 
+/// At most this many bytes of delta bases are kept in memory while a pack is written; the
+/// rest are read again when their turn comes. A full export whose versions arrive round
+/// robin would otherwise hold every package's record at once.
+const KEPT_BYTES: usize = 32 << 20;
+
 /// An object to pack and the object its delta may be taken against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Planned {
@@ -286,6 +291,52 @@ fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> 
     }
 }
 
+/// A pack being written into `dir`: the header first, entries through its `out`, then
+/// [`PackFile::finish`] with where each object went.
+struct PackFile {
+    temp: std::path::PathBuf,
+    out: Hashing<BufWriter<File>>,
+}
+
+impl PackFile {
+    fn begin(dir: &Path, count: usize) -> io::Result<PackFile> {
+        let temp = dir.join("tmp-pack.pack");
+        let mut out = Hashing {
+            inner: BufWriter::with_capacity(1 << 16, File::create(&temp)?),
+            hasher: Sha1::new(),
+            written: 0,
+        };
+        out.write_all(b"PACK")?;
+        out.write_all(&2u32.to_be_bytes())?;
+        let count = u32::try_from(count).map_err(io::Error::other)?;
+        out.write_all(&count.to_be_bytes())?;
+        Ok(PackFile { temp, out })
+    }
+
+    /// Writes the checksum, syncs, writes the `.idx` and gives both their names
+    /// (`pack-{checksum}`), read-only; the name.
+    fn finish(self, dir: &Path, written: &HashMap<Oid, Written>) -> io::Result<String> {
+        let PackFile { temp, mut out } = self;
+        let checksum: [u8; 20] = out.hasher.clone().finalize().into();
+        out.inner.write_all(&checksum)?;
+        out.inner.flush()?;
+        out.inner
+            .into_inner()
+            .map_err(|e| e.into_error())?
+            .sync_all()?;
+        let name = format!("pack-{}", hex::encode(checksum));
+        write_idx(&dir.join(format!("{name}.idx")), written, &checksum)?;
+        fs::rename(&temp, dir.join(format!("{name}.pack")))?;
+        for ext in ["idx", "pack"] {
+            let path = dir.join(format!("{name}.{ext}"));
+            let mut permissions = fs::metadata(&path)?.permissions();
+            permissions.set_readonly(true);
+            fs::set_permissions(&path, permissions)?;
+        }
+        Ok(name)
+    }
+}
+
 /// Writes `objects` (in this order) as one pack with its index into `dir`; its base name
 /// (`pack-{checksum}`), or `None` when there is nothing to pack.
 ///
@@ -295,19 +346,11 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
     if objects.is_empty() {
         return Ok(None);
     }
-    let temp = dir.join("tmp-pack.pack");
-    let mut out = Hashing {
-        inner: BufWriter::with_capacity(1 << 16, File::create(&temp)?),
-        hasher: Sha1::new(),
-        written: 0,
-    };
-    out.write_all(b"PACK")?;
-    out.write_all(&2u32.to_be_bytes())?;
-    let count = u32::try_from(objects.len()).map_err(io::Error::other)?;
-    out.write_all(&count.to_be_bytes())?;
+    let mut pack = PackFile::begin(dir, objects.len())?;
+    let out = &mut pack.out;
     let mut written: HashMap<Oid, Written> = HashMap::with_capacity(objects.len());
     // The bytes of each object a later one is planned against, kept until that one is
-    // written: each is read once.
+    // written, up to [`KEPT_BYTES`] in all; a base that did not fit is read again.
     let mut wanted: HashMap<Oid, usize> = HashMap::new();
     for planned in objects {
         if let Some(base) = planned.base {
@@ -315,6 +358,7 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
         }
     }
     let mut kept: HashMap<Oid, Vec<u8>> = HashMap::new();
+    let mut kept_bytes = 0usize;
     let mut z = Compress::new(Compression::default(), true);
     let mut entry = Vec::new();
     for planned in objects {
@@ -331,15 +375,20 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
                     *n
                 });
                 let bytes = if left == Some(0) {
-                    kept.remove(&b)
+                    kept.remove(&b).inspect(|bytes| kept_bytes -= bytes.len())
                 } else {
                     kept.get(&b).cloned()
                 };
-                written
-                    .get(&b)
-                    .filter(|w| w.depth < MAX_DEPTH)
-                    .zip(bytes)
-                    .map(|(w, bytes)| (w.offset, w.depth, bytes))
+                match written.get(&b).filter(|w| w.depth < MAX_DEPTH) {
+                    Some(w) => {
+                        let bytes = match bytes {
+                            Some(bytes) => bytes,
+                            None => odb.read(b)?.data().to_vec(),
+                        };
+                        Some((w.offset, w.depth, bytes))
+                    }
+                    None => None,
+                }
             }
             None => None,
         };
@@ -362,28 +411,103 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
         };
         let crc = crc32fast::hash(&entry);
         out.write_all(&entry)?;
-        if wanted.get(&planned.id).is_some_and(|n| *n > 0) {
+        if wanted.get(&planned.id).is_some_and(|n| *n > 0) && kept_bytes + data.len() <= KEPT_BYTES
+        {
+            kept_bytes += data.len();
             kept.insert(planned.id, data.to_vec());
         }
         written.insert(planned.id, Written { offset, crc, depth });
     }
-    let checksum: [u8; 20] = out.hasher.clone().finalize().into();
-    out.inner.write_all(&checksum)?;
-    out.inner.flush()?;
-    out.inner
-        .into_inner()
-        .map_err(|e| e.into_error())?
-        .sync_all()?;
-    let name = format!("pack-{}", hex::encode(checksum));
-    write_idx(&dir.join(format!("{name}.idx")), &written, &checksum)?;
-    fs::rename(&temp, dir.join(format!("{name}.pack")))?;
-    for ext in ["idx", "pack"] {
-        let path = dir.join(format!("{name}.{ext}"));
-        let mut permissions = fs::metadata(&path)?.permissions();
-        permissions.set_readonly(true);
-        fs::set_permissions(&path, permissions)?;
+    Ok(Some(pack.finish(dir, &written)?))
+}
+
+/// The objects of a pack, from its `.idx` (version 2): id, CRC-32 and offset of each.
+fn read_idx(path: &Path) -> io::Result<Vec<(Oid, u32, u64)>> {
+    let bytes = fs::read(path)?;
+    let bad = || io::Error::new(io::ErrorKind::InvalidData, "not a version 2 pack index");
+    if bytes.get(..8) != Some(&[0xff, b't', b'O', b'c', 0, 0, 0, 2][..]) {
+        return Err(bad());
     }
-    Ok(Some(name))
+    let word = |at: usize| -> io::Result<u32> {
+        let b = bytes.get(at..at + 4).ok_or_else(bad)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let count = word(8 + 255 * 4)? as usize;
+    let ids = 8 + 256 * 4;
+    let crcs = ids + count * 20;
+    let offsets = crcs + count * 4;
+    let large = offsets + count * 4;
+    let mut objects = Vec::with_capacity(count);
+    for i in 0..count {
+        let raw = bytes.get(ids + i * 20..ids + i * 20 + 20).ok_or_else(bad)?;
+        let id = Oid::from_bytes(raw).map_err(|_| bad())?;
+        let small = word(offsets + i * 4)?;
+        let offset = if small & 0x8000_0000 == 0 {
+            u64::from(small)
+        } else {
+            let at = large + (small & 0x7fff_ffff) as usize * 8;
+            let b = bytes.get(at..at + 8).ok_or_else(bad)?;
+            u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+        };
+        objects.push((id, word(crcs + i * 4)?, offset));
+    }
+    Ok(objects)
+}
+
+/// Merges whole packs (each `(pack, idx)`) into one pack in `dir` by copying their entries
+/// as they are, one pack after another: an `OFS_DELTA` names its base by the distance back,
+/// which copying a pack whole keeps, so nothing is inflated, searched or compressed again,
+/// and the same packs in the same order give the same bytes. `None` when an object is in
+/// two of them (a blob that came back), which a pack must not hold twice: the caller merges
+/// another way.
+///
+/// # Errors
+/// I/O errors, or a pack or index that is not version 2.
+pub fn concatenate(packs: &[(&Path, &Path)], dir: &Path) -> Result<Option<String>, IndexError> {
+    const HEADER: u64 = 12;
+    const TRAILER: u64 = 20;
+    let mut indexes = Vec::with_capacity(packs.len());
+    let mut seen = std::collections::HashSet::new();
+    for (_, idx) in packs {
+        let objects = read_idx(idx)?;
+        if objects.iter().any(|(id, _, _)| !seen.insert(*id)) {
+            return Ok(None);
+        }
+        indexes.push(objects);
+    }
+    if seen.is_empty() {
+        return Ok(None);
+    }
+    let mut pack = PackFile::begin(dir, seen.len())?;
+    let out = &mut pack.out;
+    let mut written: HashMap<Oid, Written> = HashMap::with_capacity(seen.len());
+    for ((pack, _), objects) in packs.iter().zip(indexes) {
+        let mut file = File::open(pack)?;
+        let len = file.metadata()?.len();
+        let mut header = [0u8; 12];
+        io::Read::read_exact(&mut file, &mut header)?;
+        let entries = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
+        if &header[..8] != b"PACK\0\0\0\x02"
+            || entries as usize != objects.len()
+            || len < HEADER + TRAILER
+        {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "not a version 2 pack").into());
+        }
+        let start = out.written;
+        io::copy(&mut io::Read::take(&mut file, len - HEADER - TRAILER), out)?;
+        for (id, crc, offset) in objects {
+            let offset = offset - HEADER + start;
+            written.insert(
+                id,
+                Written {
+                    offset,
+                    crc,
+                    depth: 0,
+                },
+            );
+        }
+    }
+    Ok(Some(pack.finish(dir, &written)?))
 }
 
 /// The `.idx` (version 2) of the objects written.

@@ -1,6 +1,7 @@
 //! Which objects a pack holds: the small pack of a publish and the full pack of a rebuild
 //! (planned here, each object with its delta base, and written by [`super::pack`]), and the
-//! merge of small packs that keeps their number down (written by libgit2).
+//! merge of small packs that keeps their number down ([`rollup`]; copied by
+//! [`super::pack::concatenate`], or written by libgit2 when an object is in two packs).
 
 use std::{
     collections::HashSet,
