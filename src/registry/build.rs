@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// How many packages a full build renders at once (a slice's files are held in memory).
-const BUILD_SLICE: usize = 256;
+const BUILD_SLICE: usize = 32;
 
 impl Registry {
     /// Rewrites the site. `None` brings everything up to date: the packages whose inputs
@@ -393,6 +393,12 @@ impl Registry {
         let writer = Writer::new(&*self.target, self.layout, protocols::RULES);
         // The whole site is listed once and written in batches; what nothing wrote goes.
         let mut sync = writer.begin(&[String::new()])?;
+        // The history's files first: a first export holds the whole history in memory for
+        // a while (a plan of every object), which is then freed before the packages' keys
+        // accumulate. They describe commits, which exist whatever the site holds yet.
+        for history in crate::history::files(&self.index, &self.data, &config, true)? {
+            sync.write(history.files)?;
+        }
         let mut catalog = BTreeMap::new();
         let mut counts = BTreeMap::new();
         let root = self.index.root().to_owned();
@@ -431,9 +437,6 @@ impl Registry {
         let registry_files = plan::registry_files(&entries, search, &cx)?;
         let registry_count = registry_files.len();
         sync.write(registry_files)?;
-        for history in crate::history::files(&self.index, &self.data, &config, true)? {
-            sync.write(history.files)?;
-        }
         let stats = sync.finish()?;
         self.catalog.replace(catalog);
         self.needs_full_build = false;
