@@ -13,6 +13,9 @@ pub const ENV_OUT: &str = "SHELF_OUT";
 pub const ENV_TOKEN_REALM: &str = "SHELF_TOKEN_REALM";
 /// Environment variable for the publisher name `shelf add` records.
 pub const ENV_PUBLISHER: &str = "SHELF_PUBLISHER";
+/// Environment variable that makes the tests of generated files (`doc/man`,
+/// `doc/completions`) rewrite them instead of failing.
+pub const ENV_BLESS: &str = "SHELF_BLESS";
 
 /// Default data directory.
 pub const DEFAULT_DATA: &str = "./data";

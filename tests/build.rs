@@ -321,3 +321,23 @@ fn generated_json_validates_against_the_schemas() {
         }
     }
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_line_itself() {
+    let fx = Fixture::new();
+    let bash = fx.shelf_ok(&["completions", "bash"]);
+    assert!(
+        bash.contains("_shelf()") && bash.contains("--verify"),
+        "{bash}"
+    );
+    let zsh = fx.shelf_ok(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef shelf"), "{zsh}");
+    let page = fx.shelf_ok(&["man"]);
+    assert!(page.contains(".TH SHELF 1"), "{page}");
+    let dir = fx.dir.path().join("man");
+    fx.shelf_ok(&["man", "--out", dir.to_str().expect("utf-8")]);
+    let build = fs::read_to_string(dir.join("shelf-build.1")).expect("shelf-build.1");
+    assert!(build.contains("verify"), "{build}");
+    let err = fx.shelf_err(&["completions", "tcsh"]);
+    assert!(err.contains("tcsh"), "{err}");
+}

@@ -4,6 +4,7 @@ pub mod add;
 pub mod build;
 pub mod check;
 pub mod delete;
+pub mod docs;
 pub mod gc;
 pub mod key;
 pub mod login;
@@ -124,6 +125,10 @@ pub enum Command {
     Watch(watch::Args),
     /// Copy a remote Shelf registry from its static files, and keep the copy current.
     Mirror(mirror::Args),
+    /// Print the completion script for a shell.
+    Completions(docs::CompletionArgs),
+    /// Print the man page (or write every page with --out).
+    Man(docs::ManArgs),
 }
 
 impl Cli {
@@ -187,6 +192,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(&options, &command),
         Command::Watch(args) => watch::run(&options, &args),
         Command::Mirror(args) => mirror::run(&args),
+        Command::Completions(args) => docs::run_completions(&args),
+        Command::Man(args) => docs::run_man(&args),
     }
 }
 
@@ -210,7 +217,9 @@ fn data_lock(command: &Command, options: &Options) -> anyhow::Result<Option<Data
         | Command::Token(_)
         | Command::Key(_)
         | Command::User(_)
-        | Command::Mirror(_) => false,
+        | Command::Mirror(_)
+        | Command::Completions(_)
+        | Command::Man(_) => false,
     };
     Ok(if writes {
         Some(DataLock::acquire(&options.data)?)
