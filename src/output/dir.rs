@@ -438,5 +438,73 @@ mod tests {
             target.put_blob("p/zipball/1.0.0", &blob).expect("put"),
             Outcome::Unchanged
         );
+        // The same bytes under another inode, on the blob's filesystem: linked again.
+        let key = dir.path().join("site/p/zipball/1.0.0");
+        fs::remove_file(&key).expect("remove");
+        fs::write(&key, b"zip").expect("a copy");
+        assert_eq!(
+            target.put_blob("p/zipball/1.0.0", &blob).expect("put"),
+            Outcome::Written
+        );
+        let relinked = fs::metadata(&key).expect("meta");
+        assert_eq!(relinked.ino(), fs::metadata(&blob).expect("meta").ino());
+    }
+
+    #[test]
+    fn blobs_copied_to_another_filesystem_are_known_by_size_and_time() {
+        // /dev/shm is a tmpfs on Linux: another filesystem than the temporary folder's.
+        let shm = Path::new("/dev/shm");
+        assert!(
+            shm.is_dir(),
+            "the test needs /dev/shm (a tmpfs), which Linux mounts"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let site = tempfile::tempdir_in(shm).expect("a folder in /dev/shm");
+        // Named by its SHA-256, as the blob store names blobs.
+        let name = {
+            use sha2::Digest as _;
+            hex::encode(sha2::Sha256::digest(b"zip bytes"))
+        };
+        let blob = dir.path().join(name);
+        fs::write(&blob, b"zip bytes").expect("write");
+        let same_fs = |a: &Path, b: &Path| {
+            fs::metadata(a).expect("meta").dev() == fs::metadata(b).expect("meta").dev()
+        };
+        assert!(!same_fs(dir.path(), site.path()), "two filesystems");
+        let target = DirTarget::new(site.path()).expect("target");
+        let key = site.path().join("p/zipball/1.0.0");
+        assert_eq!(
+            target.put_blob("p/zipball/1.0.0", &blob).expect("put"),
+            Outcome::Written
+        );
+        let copied = fs::metadata(&key).expect("meta");
+        let source = fs::metadata(&blob).expect("meta");
+        assert_eq!(
+            copied.modified().ok(),
+            source.modified().ok(),
+            "the blob's time"
+        );
+        assert_eq!(
+            target.put_blob("p/zipball/1.0.0", &blob).expect("put"),
+            Outcome::Unchanged
+        );
+        assert_eq!(fs::metadata(&key).expect("meta").ino(), copied.ino());
+        // Other bytes of the same size and another time: hashed, found different, copied.
+        fs::remove_file(&key).expect("remove");
+        fs::write(&key, b"zip BYTES").expect("other bytes");
+        assert_eq!(
+            target.put_blob("p/zipball/1.0.0", &blob).expect("put"),
+            Outcome::Written
+        );
+        assert_eq!(fs::read(&key).expect("read"), b"zip bytes");
+        // The same bytes with another time: hashed, found equal, stamped for next time.
+        fs::remove_file(&key).expect("remove");
+        fs::write(&key, b"zip bytes").expect("same bytes");
+        assert_eq!(
+            target.put_blob("p/zipball/1.0.0", &blob).expect("put"),
+            Outcome::Unchanged
+        );
+        let stamped = fs::metadata(&key).expect("meta");
+        assert_eq!(stamped.modified().ok(), source.modified().ok());
     }
 }
