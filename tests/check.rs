@@ -1,7 +1,7 @@
 //! `shelf check` against the damage a crash or a person can do to a registry: torn, missing
 //! and stale site files, files left by an interrupted write, corrupted blobs, an invalid or
-//! uncommitted index. Each is named; the check changes nothing; `shelf build` repairs the
-//! site.
+//! uncommitted index. Each is named; the check changes nothing; `shelf build --verify`
+//! repairs the site.
 
 mod common;
 
@@ -80,7 +80,7 @@ fn damaged_site_files_are_named_left_alone_and_repaired_by_build() {
     assert!(text.contains(" 2 differ, 2 extra"), "{text}");
     assert_eq!(data_tree(&fx), damaged, "the check changes nothing");
 
-    let built = fx.shelf_ok(&["build"]);
+    let built = fx.shelf_ok(&["build", "--verify"]);
     assert!(
         built.contains("2 written") && built.contains("2 removed"),
         "{built}"

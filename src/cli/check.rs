@@ -56,7 +56,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     );
     anyhow::ensure!(
         report.is_clean(),
-        "the registry is not consistent; `shelf build` rewrites the site from the index \
+        "the registry is not consistent; `shelf build --verify` rewrites the site from the index \
          (index and blob problems need a person: see the lines above)"
     );
     Ok(())

@@ -6,8 +6,10 @@
 //! size and SHA-256), and renders the whole site through a *checking* directory target that
 //! compares instead of writing ([`DirTarget::checking`]): each file that differs from the
 //! render, is missing, or should not be there (a deleted version's file, a temporary file
-//! an interrupted write left) is reported. Nothing in the site is changed; `shelf build`
-//! (and `shelf serve`, which builds on start) repairs what the check reports.
+//! an interrupted write left) is reported. Nothing in the site is changed; `shelf build
+//! --verify` repairs what the check reports (a plain `shelf build`, and the one `shelf
+//! serve` runs on start, trust the record of the last build's inputs for the packages whose
+//! index files did not change: [`super::inputs`]). The check never reads that record.
 
 use std::{fs, path::Path};
 
