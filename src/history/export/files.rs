@@ -149,18 +149,13 @@ fn merge_small(mirror: &Mirror, packs: &[String]) -> Result<(), IndexError> {
 
     // Copied entry by entry when no object is in two of them (the usual case): no delta
     // search, no compression.
-    let files: Vec<(std::path::PathBuf, std::path::PathBuf)> = chosen
-        .iter()
-        .map(|name| {
-            (
-                mirror.pack_dir().join(format!("{name}.pack")),
-                mirror.idx(name),
-            )
-        })
-        .collect();
-    let borrowed: Vec<(&Path, &Path)> = files.iter().map(|(p, i)| (&**p, &**i)).collect();
+    let mut packs = Vec::with_capacity(chosen.len());
+    for name in &chosen {
+        let entries = packing::idx_entries(&mirror.idx(name))?;
+        packs.push((mirror.pack_dir().join(format!("{name}.pack")), entries));
+    }
     let staged = mirror.staging()?;
-    if let Some(merged) = pack::concatenate(&borrowed, staged.path())? {
+    if let Some(merged) = pack::concatenate(&packs, staged.path())? {
         mirror.install(staged.path(), &merged)?;
         for name in chosen.into_iter().filter(|n| **n != merged) {
             mirror.remove(name)?;

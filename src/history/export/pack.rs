@@ -35,6 +35,10 @@ pub const MAX_DEPTH: u32 = 50;
 /// robin would otherwise hold every package's record at once.
 const KEPT_BYTES: usize = 32 << 20;
 
+/// An object as a pack's `.idx` lists it: its id, the CRC-32 of its entry and the entry's
+/// offset in the pack.
+pub type IdxEntry = (Oid, u32, u64);
+
 /// An object to pack and the object its delta may be taken against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Planned {
@@ -421,40 +425,8 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
     Ok(Some(pack.finish(dir, &written)?))
 }
 
-/// The objects of a pack, from its `.idx` (version 2): id, CRC-32 and offset of each.
-fn read_idx(path: &Path) -> io::Result<Vec<(Oid, u32, u64)>> {
-    let bytes = fs::read(path)?;
-    let bad = || io::Error::new(io::ErrorKind::InvalidData, "not a version 2 pack index");
-    if bytes.get(..8) != Some(&[0xff, b't', b'O', b'c', 0, 0, 0, 2][..]) {
-        return Err(bad());
-    }
-    let word = |at: usize| -> io::Result<u32> {
-        let b = bytes.get(at..at + 4).ok_or_else(bad)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    let count = word(8 + 255 * 4)? as usize;
-    let ids = 8 + 256 * 4;
-    let crcs = ids + count * 20;
-    let offsets = crcs + count * 4;
-    let large = offsets + count * 4;
-    let mut objects = Vec::with_capacity(count);
-    for i in 0..count {
-        let raw = bytes.get(ids + i * 20..ids + i * 20 + 20).ok_or_else(bad)?;
-        let id = Oid::from_bytes(raw).map_err(|_| bad())?;
-        let small = word(offsets + i * 4)?;
-        let offset = if small & 0x8000_0000 == 0 {
-            u64::from(small)
-        } else {
-            let at = large + (small & 0x7fff_ffff) as usize * 8;
-            let b = bytes.get(at..at + 8).ok_or_else(bad)?;
-            u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-        };
-        objects.push((id, word(crcs + i * 4)?, offset));
-    }
-    Ok(objects)
-}
-
-/// Merges whole packs (each `(pack, idx)`) into one pack in `dir` by copying their entries
+/// Merges whole packs (each the pack's path and its `.idx` entries,
+/// [`super::packing::idx_entries`]) into one pack in `dir` by copying their entries
 /// as they are, one pack after another: an `OFS_DELTA` names its base by the distance back,
 /// which copying a pack whole keeps, so nothing is inflated, searched or compressed again,
 /// and the same packs in the same order give the same bytes. `None` when an object is in
@@ -463,17 +435,17 @@ fn read_idx(path: &Path) -> io::Result<Vec<(Oid, u32, u64)>> {
 ///
 /// # Errors
 /// I/O errors, or a pack or index that is not version 2.
-pub fn concatenate(packs: &[(&Path, &Path)], dir: &Path) -> Result<Option<String>, IndexError> {
+pub fn concatenate(
+    packs: &[(std::path::PathBuf, Vec<IdxEntry>)],
+    dir: &Path,
+) -> Result<Option<String>, IndexError> {
     const HEADER: u64 = 12;
     const TRAILER: u64 = 20;
-    let mut indexes = Vec::with_capacity(packs.len());
     let mut seen = std::collections::HashSet::new();
-    for (_, idx) in packs {
-        let objects = read_idx(idx)?;
+    for (_, objects) in packs {
         if objects.iter().any(|(id, _, _)| !seen.insert(*id)) {
             return Ok(None);
         }
-        indexes.push(objects);
     }
     if seen.is_empty() {
         return Ok(None);
@@ -481,7 +453,7 @@ pub fn concatenate(packs: &[(&Path, &Path)], dir: &Path) -> Result<Option<String
     let mut pack = PackFile::begin(dir, seen.len())?;
     let out = &mut pack.out;
     let mut written: HashMap<Oid, Written> = HashMap::with_capacity(seen.len());
-    for ((pack, _), objects) in packs.iter().zip(indexes) {
+    for (pack, objects) in packs {
         let mut file = File::open(pack)?;
         let len = file.metadata()?.len();
         let mut header = [0u8; 12];
@@ -495,7 +467,7 @@ pub fn concatenate(packs: &[(&Path, &Path)], dir: &Path) -> Result<Option<String
         }
         let start = out.written;
         io::copy(&mut io::Read::take(&mut file, len - HEADER - TRAILER), out)?;
-        for (id, crc, offset) in objects {
+        for &(id, crc, offset) in objects {
             let offset = offset - HEADER + start;
             written.insert(
                 id,

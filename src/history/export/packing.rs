@@ -12,7 +12,7 @@ use std::{
 
 use git2::{ObjectType, Oid, PackBuilder, Repository, Sort, Tree};
 
-use super::pack::Planned;
+use super::pack::{IdxEntry, Planned};
 use crate::index::IndexError;
 
 /// Plans every object reachable from `tips` and not from `exported`: the commits
@@ -156,16 +156,46 @@ pub fn idx_object_count(idx: &Path) -> io::Result<u32> {
 /// # Errors
 /// I/O errors, or `InvalidData` when it is not a version 2 index.
 pub fn idx_object_ids(idx: &Path) -> io::Result<Vec<Oid>> {
+    Ok(idx_entries(idx)?.into_iter().map(|(id, _, _)| id).collect())
+}
+
+/// Every object of a pack from its `.idx` (version 2), in id order: its id, the CRC-32 of its
+/// entry and the entry's offset in the pack.
+///
+/// # Errors
+/// I/O errors, or `InvalidData` when it is not a version 2 index.
+pub fn idx_entries(idx: &Path) -> io::Result<Vec<IdxEntry>> {
     let mut bytes = Vec::new();
     File::open(idx)?.read_to_end(&mut bytes)?;
     let count = usize::try_from(parse_count(&bytes)?).map_err(io::Error::other)?;
-    let end = IDX_HEADER + count * OID_BYTES;
-    let ids = bytes
-        .get(IDX_HEADER..end)
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "pack index is truncated"))?;
-    ids.chunks_exact(OID_BYTES)
-        .map(|raw| Oid::from_bytes(raw).map_err(io::Error::other))
-        .collect()
+    let truncated = || io::Error::new(io::ErrorKind::InvalidData, "pack index is truncated");
+    let word = |at: usize| -> io::Result<u32> {
+        let b = bytes.get(at..at + 4).ok_or_else(truncated)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let crcs = IDX_HEADER + count * OID_BYTES;
+    let offsets = crcs + count * 4;
+    let large = offsets + count * 4;
+    let mut entries = Vec::with_capacity(count);
+    for i in 0..count {
+        let at = IDX_HEADER + i * OID_BYTES;
+        let raw = bytes.get(at..at + OID_BYTES).ok_or_else(truncated)?;
+        let id = Oid::from_bytes(raw).map_err(io::Error::other)?;
+        let small = word(offsets + i * 4)?;
+        // Offsets past 2 GiB are in a table of 8-byte ones after the 4-byte ones.
+        let offset = if small & 0x8000_0000 == 0 {
+            u64::from(small)
+        } else {
+            let at = large + (small & 0x7fff_ffff) as usize * 8;
+            let b: [u8; 8] = bytes
+                .get(at..at + 8)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(truncated)?;
+            u64::from_be_bytes(b)
+        };
+        entries.push((id, word(crcs + i * 4)?, offset));
+    }
+    Ok(entries)
 }
 
 fn parse_count(bytes: &[u8]) -> io::Result<u32> {
