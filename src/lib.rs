@@ -9,8 +9,9 @@
 //! [`history`] derives the change feed and the `git clone` copy from the index's history.
 //! [`api`] serves the HTTP API every protocol shares (accounts, tokens, keys and signed
 //! requests ([`auth`], [`db`]), rate limits, the static files) and [`cli`] drives everything from the command
-//! line; [`client`], [`mirror`] and [`watch`] are the author's side, a follower's copy and
-//! editing the index by git.
+//! line (its settings also from a `shelf.toml`, [`cli::config`]); [`client`], [`mirror`] and
+//! [`watch`] are the author's side, a follower's copy and editing the index by git. Long work
+//! tells [`progress`] how far it is; the command line draws it, the server does not.
 //!
 //! **The seam.** A protocol is one folder: [`serverless`] (the Serverless Devs packages, the
 //! first), [`npm`] and [`oci`] (container images and artifacts). Each owns how an upload is checked, its records in the index (under
@@ -40,6 +41,7 @@ pub mod mirror;
 pub mod npm;
 pub mod oci;
 pub mod output;
+pub mod progress;
 pub mod protocols;
 pub mod registry;
 pub mod serverless;

@@ -1,14 +1,14 @@
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("SHELF_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
+            EnvFilter::try_from_env(shelf::config::ENV_LOG)
+                .unwrap_or_else(|_| EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
         .init();
-    match shelf::cli::run(shelf::cli::Cli::parse()) {
+    match shelf::cli::config::parse_from(std::env::args_os()).and_then(shelf::cli::run) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             // `{:#}` prints the whole chain: "x was not added: entry ../a escapes the zip".

@@ -1166,7 +1166,7 @@ fn incremental_equals_full(ops: &[Op]) -> Result<(), TestCaseError> {
         differing.is_empty(),
         "incremental and full builds differ in {differing:?}"
     );
-    let report = check::check(&fx.options()).expect("check");
+    let report = check::check(&fx.options(), &shelf::progress::silent()).expect("check");
     prop_assert!(report.is_clean(), "{report:?}");
     Ok(())
 }

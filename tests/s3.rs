@@ -460,3 +460,48 @@ fn serve_writes_each_publish_to_the_bucket() {
         "{error}"
     );
 }
+
+/// Issue 14: the store's keys may come from the configuration file (`[output]
+/// s3_access_key_id`, `s3_secret_access_key`) instead of the AWS environment; the server
+/// checks the signatures, so a wrong secret is refused.
+#[test]
+fn keys_from_the_configuration_file_sign_the_requests() {
+    let server = Seaweed::start();
+    let bucket = server.bucket("configured");
+    let fx = Fixture::new();
+    {
+        let mut registry = fx.registry();
+        publish(&mut registry, "hello", "1.0.0");
+    }
+    let run = |secret: &str| {
+        let file = format!(
+            "[output]\ntarget = \"s3://configured/reg\"\ns3_endpoint = \"{}\"\n\
+             s3_access_key_id = \"{}\"\ns3_secret_access_key = \"{secret}\"\n",
+            server.endpoint,
+            common::seaweed::ACCESS_KEY
+        );
+        std::fs::write(fx.data().join("shelf.toml"), file).expect("write the file");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shelf"));
+        command.arg("--data").arg(fx.data()).arg("build");
+        aws_env(&mut command, &fx, &server)
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("SHELF_TARGET")
+            .output()
+            .expect("run shelf")
+    };
+    let refused = run("not-the-secret");
+    assert!(!refused.status.success(), "a wrong secret is refused");
+    assert!(bucket.objects(PREFIX).is_empty());
+    let built = run(common::seaweed::SECRET_KEY);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    assert!(
+        bucket
+            .objects(PREFIX)
+            .contains_key("reg/hello/releases/latest")
+    );
+}

@@ -28,6 +28,9 @@ _shelf() {
             shelf,completions)
                 cmd="shelf__subcmd__completions"
                 ;;
+            shelf,config)
+                cmd="shelf__subcmd__config"
+                ;;
             shelf,delete)
                 cmd="shelf__subcmd__delete"
                 ;;
@@ -67,6 +70,24 @@ _shelf() {
             shelf,yank)
                 cmd="shelf__subcmd__yank"
                 ;;
+            shelf__subcmd__config,example)
+                cmd="shelf__subcmd__config__subcmd__example"
+                ;;
+            shelf__subcmd__config,help)
+                cmd="shelf__subcmd__config__subcmd__help"
+                ;;
+            shelf__subcmd__config,show)
+                cmd="shelf__subcmd__config__subcmd__show"
+                ;;
+            shelf__subcmd__config__subcmd__help,example)
+                cmd="shelf__subcmd__config__subcmd__help__subcmd__example"
+                ;;
+            shelf__subcmd__config__subcmd__help,help)
+                cmd="shelf__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            shelf__subcmd__config__subcmd__help,show)
+                cmd="shelf__subcmd__config__subcmd__help__subcmd__show"
+                ;;
             shelf__subcmd__help,add)
                 cmd="shelf__subcmd__help__subcmd__add"
                 ;;
@@ -78,6 +99,9 @@ _shelf() {
                 ;;
             shelf__subcmd__help,completions)
                 cmd="shelf__subcmd__help__subcmd__completions"
+                ;;
+            shelf__subcmd__help,config)
+                cmd="shelf__subcmd__help__subcmd__config"
                 ;;
             shelf__subcmd__help,delete)
                 cmd="shelf__subcmd__help__subcmd__delete"
@@ -117,6 +141,12 @@ _shelf() {
                 ;;
             shelf__subcmd__help,yank)
                 cmd="shelf__subcmd__help__subcmd__yank"
+                ;;
+            shelf__subcmd__help__subcmd__config,example)
+                cmd="shelf__subcmd__help__subcmd__config__subcmd__example"
+                ;;
+            shelf__subcmd__help__subcmd__config,show)
+                cmd="shelf__subcmd__help__subcmd__config__subcmd__show"
                 ;;
             shelf__subcmd__help__subcmd__key,create)
                 cmd="shelf__subcmd__help__subcmd__key__subcmd__create"
@@ -170,12 +200,16 @@ _shelf() {
 
     case "${cmd}" in
         shelf)
-            opts="-h -V --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version serve build check gc add yank delete publish login token key user watch mirror completions man help"
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version serve build check gc add yank delete publish login token key user watch mirror completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -208,7 +242,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -236,6 +282,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -244,7 +294,7 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__add)
-            opts="-h -V --notes --publisher --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --notes --publisher --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -258,6 +308,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -290,7 +344,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -315,6 +381,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -326,13 +396,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__build)
-            opts="-h -V --package --verify --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --package --verify --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -368,7 +442,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -393,6 +479,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -404,12 +494,16 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__check)
-            opts="-h -V --all --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --all --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -442,7 +536,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -467,6 +573,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -478,12 +588,16 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__completions)
-            opts="-h -V --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version bash elvish fish powershell zsh"
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -516,7 +630,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -541,6 +667,348 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__config)
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version show example help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -W "dir keys" -- "${cur}"))
+                    return 0
+                    ;;
+                --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index-remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-zip-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-entries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-uncompressed-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__config__subcmd__example)
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -W "dir keys" -- "${cur}"))
+                    return 0
+                    ;;
+                --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index-remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-zip-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-entries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-uncompressed-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__config__subcmd__help)
+            opts="show example help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__config__subcmd__help__subcmd__example)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__config__subcmd__show)
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -W "dir keys" -- "${cur}"))
+                    return 0
+                    ;;
+                --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index-remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-zip-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-entries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-uncompressed-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -552,13 +1020,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__delete)
-            opts="-h -V --publisher --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --publisher --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --publisher)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -594,7 +1066,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -619,6 +1103,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -630,13 +1118,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__gc)
-            opts="-h -V --dry-run --grace --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --dry-run --grace --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -672,7 +1164,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -700,6 +1204,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -708,7 +1216,7 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__help)
-            opts="serve build check gc add yank delete publish login token key user watch mirror completions man help"
+            opts="serve build check gc add yank delete publish login token key user watch mirror completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +1274,48 @@ _shelf() {
         shelf__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__help__subcmd__config)
+            opts="show example"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__help__subcmd__config__subcmd__example)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shelf__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1002,12 +1552,16 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__key)
-            opts="-h -V --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version create help"
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version create help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1040,7 +1594,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1068,6 +1634,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1076,7 +1646,7 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__key__subcmd__create)
-            opts="-h -V --registry --name --scope --expires-in-days --save --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --registry --name --scope --expires-in-days --save --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1098,6 +1668,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1130,7 +1704,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1155,6 +1741,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1208,7 +1798,7 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__login)
-            opts="-h -V --registry --username --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --registry --username --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1222,6 +1812,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1254,7 +1848,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1279,6 +1885,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1290,13 +1900,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__man)
-            opts="-h -V --out --data --base-url --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --out --config --quiet --data --base-url --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1328,7 +1942,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1353,6 +1979,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1364,13 +1994,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__mirror)
-            opts="-h -V --out --data --base-url --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --out --config --quiet --data --base-url --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1402,7 +2036,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1430,6 +2076,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1438,7 +2088,7 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__publish)
-            opts="-h -V --registry --notes --include-node-modules --key-id --dry-run --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --registry --notes --include-node-modules --key-id --dry-run --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1456,6 +2106,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1488,7 +2142,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1516,6 +2182,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1524,7 +2194,7 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__serve)
-            opts="-h -V --listen --registration --token-days --signature-window --upload-ttl --register-per-hour --login-per-minute --publish-per-hour --search-per-minute --max-pending-uploads --site --header-timeout --body-timeout --max-connections --token-realm --gc-every --gc-grace --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --listen --registration --token-days --signature-window --upload-ttl --register-per-hour --login-per-minute --publish-per-hour --search-per-minute --max-pending-uploads --site --header-timeout --body-timeout --max-connections --token-realm --gc-every --gc-grace --max-blob-bytes --max-tarball-bytes --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1598,6 +2268,18 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-blob-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-tarball-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1630,7 +2312,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1655,6 +2349,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1666,12 +2364,16 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__token)
-            opts="-h -V --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version create help"
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version create help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1704,7 +2406,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1732,6 +2446,10 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-manifest-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1740,7 +2458,7 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__token__subcmd__create)
-            opts="-h -V --registry --name --scope --expires-in-days --kind --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --registry --name --scope --expires-in-days --kind --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1766,6 +2484,10 @@ _shelf() {
                     COMPREPLY=($(compgen -W "bearer s-client" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1798,7 +2520,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1823,6 +2557,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1876,12 +2614,16 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__user)
-            opts="-h -V --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version add help"
+            opts="-q -h -V --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version add help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1914,7 +2656,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1939,6 +2693,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1950,13 +2708,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__user__subcmd__add)
-            opts="-h -V --email --admin --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --email --admin --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1992,7 +2754,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2017,6 +2791,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2070,13 +2848,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__watch)
-            opts="-h -V --debounce-ms --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --debounce-ms --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --debounce-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2112,7 +2894,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2137,6 +2931,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2148,13 +2946,17 @@ _shelf() {
             return 0
             ;;
         shelf__subcmd__yank)
-            opts="-h -V --undo --publisher --data --base-url --out --layout --templates --assets --target --s3-endpoint --purge-url --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --help --version"
+            opts="-q -h -V --undo --publisher --config --quiet --data --base-url --out --layout --templates --assets --target --s3-endpoint --s3-access-key-id --s3-secret-access-key --purge-url --purge-token --purge-command --index-remote --max-zip-bytes --max-entries --max-uncompressed-bytes --max-ratio --max-manifest-bytes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --publisher)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2190,7 +2992,19 @@ _shelf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --s3-access-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-secret-access-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --purge-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2215,6 +3029,10 @@ _shelf() {
                     return 0
                     ;;
                 --max-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-manifest-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

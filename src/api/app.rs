@@ -9,7 +9,10 @@ pub use super::limits::{Quota, RateSettings};
 use crate::{
     auth::signature::NonceCache,
     blob::BlobStore,
-    config::{DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS},
+    config::{
+        DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_BLOB_BYTES,
+        DEFAULT_MAX_TARBALL_BYTES,
+    },
     db::Db,
     index::IndexConfig,
     registry::{Catalog, Options, Registry, worker::WriterHandle},
@@ -70,6 +73,11 @@ pub struct Settings {
     /// Where OCI clients get tokens (the challenge's realm); `None` for
     /// `{api_url}/v2/token`.
     pub token_realm: Option<String>,
+    /// The largest blob a protocol's blob upload takes (OCI), in bytes (default 8 GiB).
+    pub max_blob_bytes: u64,
+    /// The largest package tarball a publish document may carry (npm), in bytes (default
+    /// 64 MiB).
+    pub max_tarball_bytes: u64,
 }
 
 impl Default for Settings {
@@ -87,6 +95,8 @@ impl Default for Settings {
             body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
             max_connections: None,
             token_realm: None,
+            max_blob_bytes: DEFAULT_MAX_BLOB_BYTES,
+            max_tarball_bytes: DEFAULT_MAX_TARBALL_BYTES,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use super::progress::{Shown, Style};
 use crate::registry::{Options, Registry};
 
 /// Arguments of `shelf build`.
@@ -22,7 +23,7 @@ pub struct Args {
 ///
 /// # Errors
 /// Unknown packages, invalid index lines, failed writes.
-pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
+pub fn run(options: &Options, args: &Args, style: Style) -> anyhow::Result<()> {
     let started = Instant::now();
     // As `serve` does on start: a killed writer's half-done work goes first (the data
     // directory's lock, taken in `cli::run`, says no other process is writing).
@@ -32,11 +33,15 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     }
     let mut registry = Registry::open(options)?;
     let only = crate::serverless::ops::package_ids(&args.packages)?;
+    let shown = Shown::new(style, "build");
+    registry.set_progress(shown.clone());
     let stats = if args.verify {
-        registry.build_verified()?
+        registry.build_verified()
     } else {
-        registry.build((!only.is_empty()).then_some(only.as_slice()))?
+        registry.build((!only.is_empty()).then_some(only.as_slice()))
     };
+    shown.finish();
+    let stats = stats?;
     let untouched = if stats.untouched > 0 {
         format!(
             ", {} left alone (their inputs did not change since the last build; --verify \

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use super::progress::{Shown, Style};
 use crate::registry::{Options, check};
 
 /// Arguments of `shelf check`.
@@ -19,9 +20,12 @@ const SHOWN: usize = 20;
 ///
 /// # Errors
 /// Any problem found (after printing them all), or a check that cannot run.
-pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
+pub fn run(options: &Options, args: &Args, style: Style) -> anyhow::Result<()> {
     let started = Instant::now();
-    let report = check::check(options)?;
+    let shown = Shown::new(style, "check");
+    let report = check::check(options, &(shown.clone() as crate::progress::Reporter));
+    shown.finish();
+    let report = report?;
     let limit = if args.all { usize::MAX } else { SHOWN };
     let sections = [
         ("index", &report.index),

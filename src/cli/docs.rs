@@ -1,6 +1,7 @@
 //! `shelf completions SHELL` and `shelf man`: shell completions (clap_complete) and man
 //! pages (clap_mangen) made from the same definition the parser uses, so they cannot drift
-//! from it. The repository keeps the generated files under `doc/` for packagers; a test
+//! from it. The repository keeps the generated files under `doc/` for packagers (with the
+//! example configuration file `shelf config example` prints, `doc/config/`); a test
 //! says when they are stale, and `SHELF_BLESS=1 cargo test --lib cli::docs` rewrites them.
 
 use std::{
@@ -155,6 +156,12 @@ mod tests {
         let main = String::from_utf8_lossy(&pages[0].1).into_owned();
         assert!(main.contains("package registry"), "{main}");
         current("man", &pages);
+    }
+
+    #[test]
+    fn the_example_configuration_in_the_repository_is_current() {
+        let example = super::super::config::example().into_bytes();
+        current("config", &[("shelf.toml".to_owned(), example)]);
     }
 
     #[test]

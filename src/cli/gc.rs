@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use super::progress::{Shown, Style};
 use crate::registry::{Options, Registry};
 
 /// The default grace period: a push that has uploaded its blobs has a day to put its
@@ -49,9 +50,13 @@ pub fn duration(text: &str) -> Result<Duration, String> {
 ///
 /// # Errors
 /// The registry cannot be opened, a record cannot be read, I/O errors.
-pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
-    let registry = Registry::open(options)?;
-    let report = registry.gc(args.grace, args.dry_run)?;
+pub fn run(options: &Options, args: &Args, style: Style) -> anyhow::Result<()> {
+    let mut registry = Registry::open(options)?;
+    let shown = Shown::new(style, "gc");
+    registry.set_progress(shown.clone());
+    let report = registry.gc(args.grace, args.dry_run);
+    shown.finish();
+    let report = report?;
     let verb = if args.dry_run {
         "would delete"
     } else {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use super::progress::{Shown, Style};
 use crate::mirror::{self, Http};
 
 /// Arguments of `shelf mirror`.
@@ -23,9 +24,12 @@ pub struct Args {
 /// # Errors
 /// The origin cannot be read, a zip does not match its SHA-256, or the copy cannot be
 /// written; the state is then left as it was, so the next run tries again.
-pub fn run(args: &Args) -> anyhow::Result<()> {
+pub fn run(args: &Args, style: Style) -> anyhow::Result<()> {
     let origin = args.url.trim_end_matches('/');
-    let summary = mirror::mirror(&Http::new(origin), origin, &args.out)
+    let shown = Shown::new(style, "mirror");
+    let summary = mirror::mirror(&Http::new(origin), origin, &args.out, &*shown);
+    shown.finish();
+    let summary = summary
         .with_context(|| format!("mirroring {origin} into {} failed", args.out.display()))?;
     println!("{summary}");
     Ok(())

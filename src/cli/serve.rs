@@ -6,7 +6,10 @@ use anyhow::Context as _;
 
 use crate::{
     api::{self, App, Settings, app::Registration, app::system_clock, server},
-    config::{DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_LISTEN, ENV_LISTEN},
+    config::{
+        DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_LISTEN,
+        DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_TARBALL_BYTES, ENV_LISTEN,
+    },
     registry::{Options, recover},
 };
 
@@ -20,30 +23,30 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "open")]
     pub registration: Registration,
     /// Lifetime of a login token, in days.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub token_days: u64,
     /// How far a signed request's timestamp may be from the server's clock, in seconds.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub signature_window: u64,
     /// How long an upload URL stays valid, in seconds.
-    #[arg(long, default_value_t = 3600)]
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     pub upload_ttl: u64,
     /// Registrations allowed per IP per hour.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     pub register_per_hour: u32,
     /// Login attempts allowed per username from one address per minute (an address gets
     /// four times this across usernames; a stranger's guesses never lock the account out
     /// elsewhere).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_per_minute: u32,
     /// Publishes allowed per account per hour.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     pub publish_per_hour: u32,
     /// Searches allowed per IP per minute.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub search_per_minute: u32,
     /// Most uploads one account may have announced and not yet sent.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::positive_usize())]
     pub max_pending_uploads: usize,
     /// Serve this site directory as it is (a mirror, a copied site) instead of a registry:
     /// no index, no database, no API; every path answered as the registry's own server
@@ -85,6 +88,12 @@ pub struct Args {
     /// long ago are kept.
     #[arg(long, value_name = "DURATION", default_value = super::gc::DEFAULT_GRACE, value_parser = super::gc::duration)]
     pub gc_grace: Duration,
+    /// Largest blob an OCI client may push, in bytes (8 GiB).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BLOB_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_blob_bytes: u64,
+    /// Largest package tarball an npm publish may carry, in bytes (64 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_TARBALL_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_tarball_bytes: u64,
 }
 
 impl Args {
@@ -122,6 +131,8 @@ impl Args {
             body_timeout: Duration::from_secs(self.body_timeout),
             max_connections: self.max_connections,
             token_realm: self.token_realm.clone(),
+            max_blob_bytes: self.max_blob_bytes,
+            max_tarball_bytes: self.max_tarball_bytes,
             ..defaults
         }
     }

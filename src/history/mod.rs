@@ -15,6 +15,7 @@ use std::path::Path;
 use crate::{
     index::{IndexConfig, IndexError, IndexRepo},
     output::OutFile,
+    progress::Progress,
 };
 
 /// Files under one key prefix, which they are all of (stale keys under `scope` go).
@@ -25,7 +26,8 @@ pub struct ScopedFiles {
     pub files: Vec<OutFile>,
 }
 
-/// The history-derived files after a change (`full` for a full build).
+/// The history-derived files after a change (`full` for a full build), with a first export's
+/// stages told to `progress`.
 ///
 /// # Errors
 /// Git and I/O errors.
@@ -34,11 +36,15 @@ pub fn files(
     data: &Path,
     config: &IndexConfig,
     full: bool,
+    progress: &dyn Progress,
 ) -> Result<Vec<ScopedFiles>, IndexError> {
     let started = std::time::Instant::now();
+    if full {
+        progress.stage("reading the change feed", "commits", None);
+    }
     let feed = feed::files(index, data, config, full)?;
     let fed = started.elapsed();
-    let export = export::files(index, data, full)?;
+    let export = export::files(index, data, full, progress)?;
     tracing::debug!(feed = ?fed, export = ?(started.elapsed() - fed), "history files derived");
     Ok(vec![feed, export])
 }

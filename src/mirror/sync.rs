@@ -20,6 +20,7 @@ use super::{
 use crate::{
     npm::name::NpmName,
     output::{DirTarget, Outcome, Target},
+    progress::{Progress, Tally},
 };
 
 /// The mirror's state file in the output folder. Its name starts with `.shelf-`, which
@@ -137,7 +138,12 @@ struct Document {
 /// # Errors
 /// [`MirrorError`]: the origin cannot be read, a document is invalid, a zip's SHA-256 does
 /// not match its documents, or the copy cannot be written.
-pub fn mirror(fetch: &impl Fetch, origin: &str, out: &Path) -> Result<Summary, MirrorError> {
+pub fn mirror(
+    fetch: &impl Fetch,
+    origin: &str,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<Summary, MirrorError> {
     let target = DirTarget::new(out)?;
     let previous = read_state(&out.join(STATE_FILE))
         .filter(|s| s.v == FORMAT && s.origin == origin)
@@ -152,6 +158,7 @@ pub fn mirror(fetch: &impl Fetch, origin: &str, out: &Path) -> Result<Summary, M
         previous,
         expected: BTreeSet::new(),
         summary: Summary::default(),
+        progress,
     };
     let (seq, commit) = run.all()?;
     // What is known of files no longer here is forgotten.
@@ -184,6 +191,8 @@ struct Run<'a, F> {
     /// Keys this run wrote or confirmed.
     expected: BTreeSet<String>,
     summary: Summary,
+    /// Told how many packages are done.
+    progress: &'a dyn Progress,
 }
 
 impl<F: Fetch> Run<'_, F> {
@@ -232,12 +241,20 @@ impl<F: Fetch> Run<'_, F> {
             Since::Packages(names) => (names.clone(), names),
             Since::Nothing => (BTreeSet::new(), BTreeSet::new()),
         };
+        let total = (names.len() + npm_names.len()) as u64;
+        self.progress.stage("packages", "packages", Some(total));
+        let mut done = 0;
         for name in &names {
             self.package(&paths, name)?;
+            done += 1;
+            self.report(done);
         }
         for name in &npm_names {
             self.npm_package(&paths, name)?;
+            done += 1;
+            self.report(done);
         }
+        self.progress.stage("registry-wide files", "files", None);
 
         let assets: Vec<String> = crate::site::assets::assets(None)
             .unwrap_or_default()
@@ -276,6 +293,17 @@ impl<F: Fetch> Run<'_, F> {
             Some(head) => (Some(head.seq), head.commit),
             None => (None, String::new()),
         })
+    }
+
+    /// Tells the progress `done` packages are.
+    fn report(&self, done: u64) {
+        let s = &self.summary;
+        self.progress.tally(Tally {
+            done,
+            files: (s.fetched + s.zips + s.skipped) as u64,
+            written: (s.fetched + s.zips + s.removed) as u64,
+            bytes: 0,
+        });
     }
 
     /// One package: its document, its zips (each verified before any document is written),

@@ -7,6 +7,7 @@ use crate::{
     index::Author,
     output::Layout,
     output::MemoryTarget,
+    progress::Silent,
     registry::{Options, Registry},
     serverless::package::testing::ZipBuilder,
 };
@@ -60,7 +61,7 @@ fn a_second_run_reads_only_the_packages_the_feed_names() {
     registry.build(None).expect("build");
     let out = dir.path().join("copy");
 
-    let first = mirror(&origin(&target), "memory", &out).expect("first run");
+    let first = mirror(&origin(&target), "memory", &out, &Silent).expect("first run");
     assert!(first.full);
     assert_eq!((first.zips, first.removed), (2, 0));
     assert_copies(&target, &out);
@@ -70,7 +71,7 @@ fn a_second_run_reads_only_the_packages_the_feed_names() {
         .delete("beta", None, &Author::named("alice"), now())
         .expect("delete beta");
     let changed = origin(&target);
-    let second = mirror(&changed, "memory", &out).expect("second run");
+    let second = mirror(&changed, "memory", &out, &Silent).expect("second run");
     assert!(!second.full, "the feed says what changed: {second:?}");
     assert_eq!(second.zips, 1, "{second:?}");
     assert!(second.removed >= 2, "beta's files go: {second:?}");
@@ -98,7 +99,7 @@ fn a_second_run_reads_only_the_packages_the_feed_names() {
         zip.push(0);
     }
     let fresh = dir.path().join("fresh");
-    match mirror(&corrupt, "memory", &fresh) {
+    match mirror(&corrupt, "memory", &fresh, &Silent) {
         Err(MirrorError::Checksum { path, .. }) => assert_eq!(path, "alpha/zipball/1.1.0"),
         other => panic!("a checksum mismatch, not {other:?}"),
     }

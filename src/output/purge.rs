@@ -32,6 +32,8 @@ const RETRY_PAUSE: Duration = Duration::from_secs(1);
 pub struct Purge {
     /// The webhook's URL and the HTTP client that calls it.
     webhook: Option<(String, ureq::Agent)>,
+    /// Sent to the webhook as `Authorization: Bearer …` (`--purge-token`).
+    token: Option<String>,
     /// The shell command.
     command: Option<String>,
     /// Which paths are documents that are also folders (requested without `index.json`).
@@ -63,9 +65,18 @@ impl Purge {
         });
         Some(Purge {
             webhook,
+            token: None,
             command,
             rules,
         })
+    }
+
+    /// The hooks, the webhook called with `Authorization: Bearer {token}` (a CDN's purge
+    /// API key, say).
+    #[must_use]
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token.filter(|t| !t.trim().is_empty());
+        self
     }
 
     /// Tells the hooks which keys changed (the writer's keys; they are turned into URL
@@ -76,7 +87,8 @@ impl Purge {
             return;
         }
         if let Some((url, agent)) = &self.webhook {
-            retrying("webhook", || post(agent, url, &paths));
+            let token = self.token.as_deref();
+            retrying("webhook", || post(agent, url, token, &paths));
         }
         if let Some(command) = &self.command {
             retrying("command", || run(command, &paths));
@@ -131,11 +143,18 @@ fn retrying(hook: &str, mut attempt: impl FnMut() -> Result<(), String>) {
     }
 }
 
-fn post(agent: &ureq::Agent, url: &str, paths: &[String]) -> Result<(), String> {
+fn post(
+    agent: &ureq::Agent,
+    url: &str,
+    token: Option<&str>,
+    paths: &[String],
+) -> Result<(), String> {
     let body = serde_json::to_vec(&WebhookBody { paths }).map_err(|e| e.to_string())?;
-    agent
-        .post(url)
-        .header("Content-Type", "application/json")
+    let mut request = agent.post(url).header("Content-Type", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    request
         .send(&body[..])
         .map(drop)
         .map_err(|e| format!("POST {url}: {e}"))
@@ -287,7 +306,7 @@ mod tests {
             for status in ["503 Service Unavailable", "200 OK"] {
                 let (stream, _) = listener.accept().expect("accept");
                 let mut reader = BufReader::new(stream);
-                let mut length = 0;
+                let (mut length, mut authorization) = (0, String::new());
                 loop {
                     let mut line = String::new();
                     reader.read_line(&mut line).expect("header");
@@ -297,10 +316,13 @@ mod tests {
                     if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
                         length = v.trim().parse().expect("length");
                     }
+                    if line.to_ascii_lowercase().starts_with("authorization:") {
+                        authorization = line["authorization:".len()..].trim().to_owned();
+                    }
                 }
                 let mut body = vec![0; length];
                 reader.read_exact(&mut body).expect("body");
-                bodies.push(String::from_utf8(body).expect("utf-8"));
+                bodies.push((authorization, String::from_utf8(body).expect("utf-8")));
                 let mut stream = reader.into_inner();
                 write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n").expect("answer");
             }
@@ -308,10 +330,12 @@ mod tests {
         });
         Purge::new(Some(url), None, RULES)
             .expect("a hook")
+            .with_token(Some("cdn-key".into()))
             .notify(&["hello/releases/latest"]);
         let bodies = server.join().expect("server");
         assert_eq!(bodies.len(), 2);
-        for body in bodies {
+        for (authorization, body) in bodies {
+            assert_eq!(authorization, "Bearer cdn-key");
             assert_eq!(body, r#"{"paths":["/hello/releases/latest"]}"#);
         }
     }

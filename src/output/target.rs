@@ -204,13 +204,18 @@ pub trait Target: Send + Sync {
     }
 }
 
-/// Opens the target a `--target` spec names (`s3://BUCKET/PREFIX`).
+/// Opens the target a `--target` spec names (`s3://BUCKET/PREFIX`), with an endpoint and
+/// keys when they are given (else the standard AWS configuration decides).
 ///
 /// # Errors
 /// An unknown scheme, or the store cannot be configured.
-pub fn open_remote(spec: &str, s3_endpoint: Option<&str>) -> io::Result<Box<dyn Target>> {
+pub fn open_remote(
+    spec: &str,
+    s3_endpoint: Option<&str>,
+    keys: Option<&s3::Keys>,
+) -> io::Result<Box<dyn Target>> {
     let location = s3::Location::parse(spec).map_err(io::Error::other)?;
-    let target = S3Target::connect(location, s3_endpoint)?;
+    let target = S3Target::connect(location, s3_endpoint, keys)?;
     Ok(Box::new(target))
 }
 

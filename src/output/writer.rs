@@ -98,6 +98,8 @@ impl<'a> Writer<'a> {
             pending: Vec::new(),
             pending_bytes: 0,
             stats: SyncStats::default(),
+            files: 0,
+            bytes: 0,
         })
     }
 
@@ -132,6 +134,9 @@ pub struct ScopeSync<'w, 'a> {
     pending: Vec<Pending>,
     pending_bytes: usize,
     stats: SyncStats,
+    /// Files handed over so far, and their bytes (a blob's by its size on disk).
+    files: u64,
+    bytes: u64,
 }
 
 impl ScopeSync<'_, '_> {
@@ -147,9 +152,16 @@ impl ScopeSync<'_, '_> {
             let key = self.writer.layout.key(&file.path, &self.writer.rules);
             let class = self.writer.rules.class_of(&file.path);
             let header = self.writer.rules.stored_header(&file.path);
-            if let Content::Bytes(bytes) = &file.content {
-                self.pending_bytes += bytes.len();
+            match &file.content {
+                Content::Bytes(bytes) => {
+                    self.pending_bytes += bytes.len();
+                    self.bytes += bytes.len() as u64;
+                }
+                Content::Blob(path) => {
+                    self.bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+                }
             }
+            self.files += 1;
             self.keep.insert(key.clone());
             self.pending.push((key, file.content, class, header));
             if self.pending.len() >= BATCH_FILES || self.pending_bytes >= BATCH_BYTES {
@@ -157,6 +169,18 @@ impl ScopeSync<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// How far the sync is, for a progress report: files handed over, files written so far
+    /// (batches are written as they fill), and the bytes handed over.
+    #[must_use]
+    pub fn tally(&self) -> crate::progress::Tally {
+        crate::progress::Tally {
+            done: 0,
+            files: self.files,
+            written: self.stats.written.len() as u64,
+            bytes: self.bytes,
+        }
     }
 
     /// Writes what is still waiting, removes every listed key that was not written, and

@@ -10,6 +10,7 @@ use super::{Catalog, Registry, RegistryError, inputs};
 use crate::{
     index::IndexConfig,
     output::writer::{SyncStats, Writer},
+    progress::{Silent, Tally},
     protocols,
     site::{
         docs::SearchEntry,
@@ -299,7 +300,11 @@ impl Registry {
         // Where the time goes, for an operator wondering why publishes got slow.
         let mut timer = PhaseTimer::start();
         let root = self.index.root();
+        let progress = self.progress.clone();
+        progress.stage("packages", "packages", Some(changed.len() as u64));
+        let mut tally = Tally::default();
         for id in changed {
+            tally.done += 1;
             let Some(protocol) = protocols::named(id.protocol) else {
                 continue;
             };
@@ -313,13 +318,21 @@ impl Registry {
                 entry,
             } = planned;
             counts.insert(inputs::key(id), files.len());
-            stats.absorb(writer.sync_scope(&scope, files)?);
+            let mut sync = writer.begin(&scope)?;
+            sync.write(files)?;
+            let synced = sync.tally();
+            stats.absorb(sync.finish()?);
+            tally.files += synced.files;
+            tally.bytes += synced.bytes;
+            tally.written = stats.written.len() as u64;
+            progress.tally(tally);
             self.catalog.set(protocol.name(), &name, entry);
         }
         let packages = timer.lap();
         let mut registry_files = None;
         let mut registry_rendered = std::time::Duration::ZERO;
         if registry_wide {
+            progress.stage("registry-wide files", "files", None);
             let search = self.catalog.search_document();
             let files = self.catalog.read(|entries| {
                 let entries: Vec<&SearchEntry> = entries.collect();
@@ -331,7 +344,8 @@ impl Registry {
         }
         let registry_written = timer.lap();
         let histories = if history {
-            crate::history::files(&self.index, &self.data, &config, false)?
+            progress.stage("history files", "files", None);
+            crate::history::files(&self.index, &self.data, &config, false, &Silent)?
         } else {
             Vec::new()
         };
@@ -393,17 +407,25 @@ impl Registry {
         let writer = Writer::new(&*self.target, self.layout, protocols::RULES);
         // The whole site is listed once and written in batches; what nothing wrote goes.
         let mut sync = writer.begin(&[String::new()])?;
+        let progress = self.progress.clone();
         // The history's files first: a first export holds the whole history in memory for
         // a while (a plan of every object), which is then freed before the packages' keys
         // accumulate. They describe commits, which exist whatever the site holds yet.
-        for history in crate::history::files(&self.index, &self.data, &config, true)? {
+        let histories = crate::history::files(&self.index, &self.data, &config, true, &*progress)?;
+        for history in histories {
             sync.write(history.files)?;
         }
         let mut catalog = BTreeMap::new();
         let mut counts = BTreeMap::new();
         let root = self.index.root().to_owned();
+        let mut lists = Vec::with_capacity(protocols::ALL.len());
         for protocol in protocols::ALL {
-            let names = protocol.packages(&root)?;
+            lists.push((protocol, protocol.packages(&root)?));
+        }
+        let total = lists.iter().map(|(_, names)| names.len() as u64).sum();
+        progress.stage("packages", "packages", Some(total));
+        let mut done = 0;
+        for (protocol, names) in lists {
             // Packages are read and rendered on every core, a slice at a time (so memory
             // holds one slice's files, not the site's), and written in order: a package's
             // files must reach the target in the order the plan gives (`latest` last), or a
@@ -429,14 +451,24 @@ impl Registry {
                     if let Some(entry) = entry {
                         catalog.insert((name, protocol.name()), entry);
                     }
+                    done += 1;
+                    progress.tally(Tally {
+                        done,
+                        ..sync.tally()
+                    });
                 }
             }
         }
+        progress.stage("registry-wide files", "files", None);
         let entries: Vec<&SearchEntry> = catalog.values().collect();
         let search = crate::site::docs::search_document(&entries);
         let registry_files = plan::registry_files(&entries, search, &cx)?;
         let registry_count = registry_files.len();
         sync.write(registry_files)?;
+        progress.tally(Tally {
+            done: registry_count as u64,
+            ..Tally::default()
+        });
         let stats = sync.finish()?;
         self.catalog.replace(catalog);
         self.needs_full_build = false;

@@ -18,6 +18,7 @@ use crate::{
     blob::{self, BlobStore},
     index::IndexRepo,
     output::{DirTarget, Layout},
+    progress::{Reporter, Tally},
 };
 
 /// What the check found; empty lists mean a consistent registry.
@@ -55,7 +56,7 @@ impl Report {
 /// # Errors
 /// No registry at `opts.data`, a remote `--target` (the check reads a directory), or I/O and
 /// git errors that stop the check itself.
-pub fn check(opts: &Options) -> Result<Report, RegistryError> {
+pub fn check(opts: &Options, progress: &Reporter) -> Result<Report, RegistryError> {
     let index_root = opts.data.join("index");
     if !index_root.join(".git").is_dir() {
         return Err(RegistryError::Io(std::io::Error::other(format!(
@@ -79,12 +80,21 @@ pub fn check(opts: &Options) -> Result<Report, RegistryError> {
     );
     let blobs = BlobStore::open(&opts.data.join("blobs"))?;
     let mut lines_ok = true;
+    let mut lists = Vec::with_capacity(crate::protocols::ALL.len());
     for protocol in crate::protocols::ALL {
-        for canonical in protocol.packages(index.root())? {
+        lists.push((protocol, protocol.packages(index.root())?));
+    }
+    let total = lists.iter().map(|(_, names)| names.len() as u64).sum();
+    progress.stage("hashing blobs", "packages", Some(total));
+    let mut tally = Tally::default();
+    for (protocol, names) in lists {
+        for canonical in names {
             match protocol.blobs(index.root(), &canonical) {
                 Ok(uses) => {
                     for used in uses {
                         report.blobs_checked += 1;
+                        tally.files += 1;
+                        tally.bytes += used.size;
                         let path = blobs.path(&used.sha256);
                         if let Some(problem) = blob_problem(&path, used.size, &used.sha256) {
                             report.blobs.push(format!("{}: {problem}", used.label));
@@ -96,6 +106,8 @@ pub fn check(opts: &Options) -> Result<Report, RegistryError> {
                     report.index.push(e.to_string());
                 }
             }
+            tally.done += 1;
+            progress.tally(tally);
         }
     }
     // The site renders only from a readable index.
@@ -103,12 +115,14 @@ pub fn check(opts: &Options) -> Result<Report, RegistryError> {
         let mut quiet = opts.clone();
         // A check tells nobody anything: no purge, no push.
         quiet.purge_url = None;
+        quiet.purge_token = None;
         quiet.purge_command = None;
         quiet.index_remote = None;
         quiet.base_url = None;
         let target = DirTarget::checking(&opts.site_dir());
         let mut registry = Registry::open_with_target(&quiet, Box::new(target))?;
         registry.forget_inputs();
+        registry.set_progress(progress.clone());
         let stats = registry.build(None)?;
         report.differing = stats.written;
         report.extra = stats.removed;

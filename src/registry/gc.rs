@@ -17,7 +17,7 @@
 use std::{collections::BTreeSet, time::Duration, time::SystemTime};
 
 use super::{Registry, RegistryError};
-use crate::protocols;
+use crate::{progress::Tally, protocols};
 
 /// What a collection did (or, dry, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,11 +49,16 @@ impl Registry {
     pub fn gc(&self, grace: Duration, dry_run: bool) -> Result<GcReport, RegistryError> {
         let root = self.index().root();
         let mut referenced = BTreeSet::new();
+        let progress = &self.progress;
+        progress.stage("reading the index", "packages", None);
+        let mut tally = Tally::default();
         for protocol in protocols::ALL {
             for canonical in protocol.packages(root)? {
                 for used in protocol.blobs(root, &canonical)? {
                     referenced.insert(used.sha256);
                 }
+                tally.done += 1;
+                progress.tally(tally);
             }
         }
         let now = SystemTime::now();
@@ -63,7 +68,12 @@ impl Registry {
             referenced: referenced.len(),
             ..GcReport::default()
         };
-        for sha256 in blobs.list()? {
+        let stored = blobs.list()?;
+        progress.stage("sweeping blobs", "blobs", Some(stored.len() as u64));
+        let mut tally = Tally::default();
+        for sha256 in stored {
+            tally.done += 1;
+            progress.tally(tally);
             if referenced.contains(&sha256) {
                 continue;
             }
@@ -75,6 +85,8 @@ impl Registry {
             if !dry_run {
                 blobs.remove_unreferenced(&sha256)?;
             }
+            tally.written += 1;
+            tally.bytes += size;
             report.deleted.push((sha256, size));
         }
         let cutoff = now.checked_sub(grace).unwrap_or(SystemTime::UNIX_EPOCH);

@@ -20,7 +20,8 @@ impl Hooks {
                 options.purge_url.clone(),
                 options.purge_command.clone(),
                 crate::protocols::RULES,
-            ),
+            )
+            .map(|purge| purge.with_token(options.purge_token.clone())),
             remote: options
                 .index_remote
                 .as_deref()

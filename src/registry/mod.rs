@@ -71,8 +71,12 @@ pub struct Options {
     pub target: Option<String>,
     /// Endpoint of an S3-compatible store (else the standard AWS configuration decides).
     pub s3_endpoint: Option<String>,
+    /// The store's access key (else the standard AWS configuration decides).
+    pub s3_keys: Option<crate::output::s3::Keys>,
     /// A webhook given the changed paths after each write (CDN purges).
     pub purge_url: Option<String>,
+    /// Sent to the webhook as `Authorization: Bearer …`.
+    pub purge_token: Option<String>,
     /// A command given the changed paths after each write (CDN purges).
     pub purge_command: Option<String>,
     /// A git remote the index is pushed to after each commit.
@@ -93,7 +97,9 @@ impl Options {
             limits: Limits::default(),
             target: None,
             s3_endpoint: None,
+            s3_keys: None,
             purge_url: None,
+            purge_token: None,
             purge_command: None,
             index_remote: None,
         }
@@ -235,6 +241,8 @@ pub struct Registry {
     /// Where the inputs of the last build of this target are recorded ([`inputs`]); `None`
     /// when builds must neither trust nor write a record (`shelf check`).
     inputs_record: Option<PathBuf>,
+    /// Told how far a build is (the command line draws it; silent by default).
+    progress: crate::progress::Reporter,
 }
 
 impl Registry {
@@ -245,7 +253,11 @@ impl Registry {
     /// I/O and git errors; [`RegistryError::KeysLayoutOnDirectory`].
     pub fn open(opts: &Options) -> Result<Self, RegistryError> {
         if let Some(spec) = &opts.target {
-            let target = crate::output::open_remote(spec, opts.s3_endpoint.as_deref())?;
+            let target = crate::output::open_remote(
+                spec,
+                opts.s3_endpoint.as_deref(),
+                opts.s3_keys.as_ref(),
+            )?;
             let mut opts = opts.clone();
             // Object stores hold a list and its folder as two keys.
             opts.layout = Layout::Keys;
@@ -303,7 +315,13 @@ impl Registry {
             presentation: (opts.templates.clone(), opts.assets.clone()),
             deferred: None,
             derived_owed: false,
+            progress: crate::progress::silent(),
         })
+    }
+
+    /// Reports the stages of the builds (and a first export of the index) to `progress`.
+    pub fn set_progress(&mut self, progress: crate::progress::Reporter) {
+        self.progress = progress;
     }
 
     /// Reads the templates and site assets again (after they changed on disk) and rewrites

@@ -13,6 +13,7 @@ use crate::{
     history::ScopedFiles,
     index::{IndexError, IndexRepo},
     output::{Content, OutFile},
+    progress::{Progress, Silent},
 };
 
 /// The logical folder of the exported repository in the site.
@@ -38,14 +39,20 @@ pub const MAX_PACKS: usize = 20;
 ///
 /// # Errors
 /// Git and I/O errors.
-pub fn files(index: &IndexRepo, data: &Path, full: bool) -> Result<ScopedFiles, IndexError> {
-    export(index.root(), data, full)
+pub fn files(
+    index: &IndexRepo,
+    data: &Path,
+    full: bool,
+    progress: &dyn Progress,
+) -> Result<ScopedFiles, IndexError> {
+    export(index.root(), data, full, progress)
 }
 
 pub(super) fn export(
     index_root: &Path,
     data: &Path,
     full: bool,
+    progress: &dyn Progress,
 ) -> Result<ScopedFiles, IndexError> {
     let source = Repository::open(index_root)?;
     let (mirror, mirror_repo) = Mirror::open(data)?;
@@ -61,11 +68,11 @@ pub(super) fn export(
     let changed = exported != heads;
 
     if packs.is_empty() || (full && packs.len() > MAX_PACKS) {
-        replace_all(&source, &mirror, &packs, &new_tips)?;
+        replace_all(&source, &mirror, &packs, &new_tips, progress)?;
     } else if changed {
-        let plan = packing::plan_new(&source, &new_tips, &tips(&exported))?;
+        let plan = packing::plan_new(&source, &new_tips, &tips(&exported), &Silent)?;
         let staged = mirror.staging()?;
-        if let Some(name) = pack::write(&source.odb()?, &plan, staged.path())? {
+        if let Some(name) = pack::write(&source.odb()?, &plan, staged.path(), &Silent)? {
             mirror.install(staged.path(), &name)?;
             tracing::debug!(
                 pack = %name,
@@ -100,16 +107,19 @@ fn replace_all(
     mirror: &Mirror,
     old: &[String],
     tips: &[Oid],
+    progress: &dyn Progress,
 ) -> Result<(), IndexError> {
     // libgit2 keeps the commits and trees it parses in a process-wide cache (256 MiB by
     // its count, 650 MiB of resident memory at 100,000 commits): a full export parses each
     // once, so the cache only held memory. Off while it runs; only the writer thread reads
     // git, so nothing else loses it meanwhile.
     git2::opts::enable_caching(false);
-    let planned = packing::plan_new(source, tips, &[]).map_err(IndexError::from);
+    progress.stage("planning the index export", "commits", None);
+    let planned = packing::plan_new(source, tips, &[], progress).map_err(IndexError::from);
     let written = planned.and_then(|plan| {
         let staged = mirror.staging()?;
-        let name = pack::write(&source.odb()?, &plan, staged.path())?;
+        progress.stage("exporting the index", "objects", Some(plan.len() as u64));
+        let name = pack::write(&source.odb()?, &plan, staged.path(), progress)?;
         Ok((plan.len(), staged, name))
     });
     git2::opts::enable_caching(true);

@@ -25,7 +25,10 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 use git2::{ObjectType, Odb, Oid};
 use sha1::{Digest, Sha1};
 
-use crate::index::IndexError;
+use crate::{
+    index::IndexError,
+    progress::{Progress, Tally},
+};
 
 /// The longest chain of deltas an object may end (git's default `pack.depth`).
 pub const MAX_DEPTH: u32 = 50;
@@ -346,7 +349,12 @@ impl PackFile {
 ///
 /// # Errors
 /// Git errors reading objects, I/O errors writing.
-pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<String>, IndexError> {
+pub fn write(
+    odb: &Odb<'_>,
+    objects: &[Planned],
+    dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Option<String>, IndexError> {
     if objects.is_empty() {
         return Ok(None);
     }
@@ -365,7 +373,12 @@ pub fn write(odb: &Odb<'_>, objects: &[Planned], dir: &Path) -> Result<Option<St
     let mut kept_bytes = 0usize;
     let mut z = Compress::new(Compression::default(), true);
     let mut entry = Vec::new();
-    for planned in objects {
+    for (done, planned) in (1..).zip(objects) {
+        progress.tally(Tally {
+            done,
+            bytes: out.written,
+            ..Tally::default()
+        });
         if written.contains_key(&planned.id) {
             continue;
         }

@@ -13,7 +13,10 @@ use std::{
 use git2::{ObjectType, Oid, PackBuilder, Repository, Sort, Tree};
 
 use super::pack::{IdxEntry, Planned};
-use crate::index::IndexError;
+use crate::{
+    index::IndexError,
+    progress::{Progress, Tally},
+};
 
 /// Plans every object reachable from `tips` and not from `exported`: the commits
 /// a revwalk finds from `tips` hiding `exported`, and for each of them the trees and blobs
@@ -34,6 +37,7 @@ pub fn plan_new(
     repo: &Repository,
     tips: &[Oid],
     exported: &[Oid],
+    progress: &dyn Progress,
 ) -> Result<Vec<Planned>, git2::Error> {
     let mut plan = Vec::new();
     let mut walk = repo.revwalk()?;
@@ -49,8 +53,13 @@ pub fn plan_new(
         }
     }
     let mut seen = HashSet::new();
-    for id in walk {
+    for (done, id) in (1..).zip(walk) {
         let commit = repo.find_commit(id?)?;
+        progress.tally(Tally {
+            done,
+            files: plan.len() as u64,
+            ..Tally::default()
+        });
         plan.push(Planned {
             id: commit.id(),
             base: None,

@@ -14,7 +14,7 @@ use super::{
     mirror::{self, EXPORT_DIR, Mirror},
     packing,
 };
-use crate::{history::ScopedFiles, output::Content};
+use crate::{history::ScopedFiles, output::Content, progress::Silent};
 
 /// A non-bare repository on `main` in `dir/index`, like the registry's index.
 struct Index {
@@ -146,12 +146,12 @@ fn a_commit_adds_one_small_pack_with_only_its_objects() {
     index.commit("config.json", "{}\n");
     index.commit("he/ll/hello", "hello 1\n");
     index.commit("wo/rl/world", "world 1\n");
-    export(&index.root, data, false).expect("first export");
+    export(&index.root, data, false, &Silent).expect("first export");
     let first = packs(data);
     assert_eq!(first.len(), 1);
 
     let head = index.commit("he/ll/hello", "hello 1\nhello 2\n");
-    let files = export(&index.root, data, false).expect("export");
+    let files = export(&index.root, data, false, &Silent).expect("export");
     let now = packs(data);
     assert_eq!(now.len(), 2);
     assert!(now.contains(&first[0]), "the first pack stays as it was");
@@ -205,7 +205,7 @@ fn a_commit_adds_one_small_pack_with_only_its_objects() {
     }
 
     // Nothing new to export: nothing changes.
-    export(&index.root, data, false).expect("export again");
+    export(&index.root, data, false, &Silent).expect("export again");
     assert_eq!(packs(data), now);
 }
 
@@ -220,10 +220,10 @@ fn export_without_merging(index: &Index, data: &Path) {
         .collect();
     let heads = mirror::branches(&index.repo).expect("branches");
     let tips: Vec<Oid> = heads.iter().map(|(_, id)| *id).collect();
-    let plan = packing::plan_new(&index.repo, &tips, &exported).expect("plan");
+    let plan = packing::plan_new(&index.repo, &tips, &exported, &Silent).expect("plan");
     let staged = mirror.staging().expect("staging");
     let odb = index.repo.odb().expect("odb");
-    let name = super::pack::write(&odb, &plan, staged.path())
+    let name = super::pack::write(&odb, &plan, staged.path(), &Silent)
         .expect("write")
         .expect("a pack");
     mirror.install(staged.path(), &name).expect("install");
@@ -237,7 +237,7 @@ fn a_fresh_export_is_one_pack_that_depends_only_on_the_index() {
     let incremental = dir.path().join("incremental");
     let overgrown = dir.path().join("overgrown");
     index.commit("config.json", "{}\n");
-    export(&index.root, &incremental, false).expect("export");
+    export(&index.root, &incremental, false, &Silent).expect("export");
     export_without_merging(&index, &overgrown);
     let mut head = None;
     for n in 0..=MAX_PACKS {
@@ -247,7 +247,7 @@ fn a_fresh_export_is_one_pack_that_depends_only_on_the_index() {
             "wo/rl/world"
         };
         head = Some(index.commit(path, &format!("{n}\n")));
-        export(&index.root, &incremental, false).expect("export");
+        export(&index.root, &incremental, false, &Silent).expect("export");
         export_without_merging(&index, &overgrown);
     }
     let head = head.expect("a commit");
@@ -255,13 +255,13 @@ fn a_fresh_export_is_one_pack_that_depends_only_on_the_index() {
     // A full build exports like a commit: with nothing new, it changes nothing.
     let before = packs(&incremental);
     assert!(before.len() > 1);
-    export(&index.root, &incremental, true).expect("full build");
+    export(&index.root, &incremental, true, &Silent).expect("full build");
     assert_eq!(packs(&incremental), before, "a no-op build writes nothing");
 
     // A first export is one pack, whichever way it is asked for, and the same every time.
     let (fresh_full, fresh) = (dir.path().join("fresh-full"), dir.path().join("fresh"));
-    export(&index.root, &fresh_full, true).expect("fresh full build");
-    export(&index.root, &fresh, false).expect("fresh export");
+    export(&index.root, &fresh_full, true, &Silent).expect("fresh full build");
+    export(&index.root, &fresh, false, &Silent).expect("fresh export");
     let one = packs(&fresh_full);
     assert_eq!(one.len(), 1);
     assert_eq!(packs(&fresh), one, "same index, same pack");
@@ -272,7 +272,7 @@ fn a_fresh_export_is_one_pack_that_depends_only_on_the_index() {
 
     // A mirror past the limit is repacked whole by a full build, into that same pack.
     assert_eq!(packs(&overgrown).len(), MAX_PACKS + 2);
-    export(&index.root, &overgrown, true).expect("repairing full build");
+    export(&index.root, &overgrown, true, &Silent).expect("repairing full build");
     assert_eq!(packs(&overgrown), one);
     assert_complete(&overgrown, head);
 }
@@ -283,12 +283,12 @@ fn past_the_limit_small_packs_are_merged() {
     let index = Index::new(dir.path());
     let data = dir.path();
     index.commit("config.json", "{}\n");
-    export(&index.root, data, false).expect("export");
+    export(&index.root, data, false, &Silent).expect("export");
     let mut head = None;
     let mut most = 0;
     for n in 0..MAX_PACKS + 5 {
         head = Some(index.commit(&format!("p{}/pkg{n}", n % 3), &format!("{n}\n")));
-        export(&index.root, data, false).expect("export");
+        export(&index.root, data, false, &Silent).expect("export");
         let count = packs(data).len();
         assert!(count <= MAX_PACKS, "{count} packs after {n} commits");
         most = most.max(count);
@@ -331,7 +331,7 @@ fn small_packs_holding_one_object_twice_are_merged_too() {
     let index = Index::new(dir.path());
     let data = dir.path();
     index.commit("config.json", "{}\n");
-    export(&index.root, data, false).expect("export");
+    export(&index.root, data, false, &Silent).expect("export");
     let mut head = None;
     for n in 0..MAX_PACKS + 5 {
         // Every other commit brings back the same bytes under a new path: the same blob
@@ -342,7 +342,7 @@ fn small_packs_holding_one_object_twice_are_merged_too() {
             format!("{n}\n")
         };
         head = Some(index.commit(&format!("q/pkg{n}"), &text));
-        export(&index.root, data, false).expect("export");
+        export(&index.root, data, false, &Silent).expect("export");
         assert!(packs(data).len() <= MAX_PACKS);
     }
     assert_complete(data, head.expect("a commit"));

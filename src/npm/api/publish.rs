@@ -117,7 +117,7 @@ fn document_error(error: DocumentError) -> ApiError {
 async fn read_body(app: &App, body: Body) -> Result<Body2, ApiError> {
     let reader = StreamReader::new(body.into_data_stream().map_err(io::Error::other));
     let bridge = SyncIoBridge::new(reader);
-    let (blobs, limit) = (app.blobs.clone(), app.zip_limits.max_zip_bytes);
+    let (blobs, limit) = (app.blobs.clone(), app.settings.max_tarball_bytes);
     tokio::task::spawn_blocking(move || split_body(bridge, &blobs, limit))
         .await
         .map_err(|e| ApiError::internal(&e))?
@@ -181,7 +181,7 @@ pub async fn put_package(
 ) -> Result<Response, ApiError> {
     let caller = caller(app, parts).await?;
     // The document and its base64 tarball: a third larger than the tarball, plus the rest.
-    let limit = app.zip_limits.max_zip_bytes.saturating_mul(4) / 3 + (1 << 20);
+    let limit = app.settings.max_tarball_bytes.saturating_mul(4) / 3 + (1 << 20);
     if content_length(&parts.headers).is_some_and(|n| n > limit) {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -35,9 +35,6 @@ use crate::{
     oci::name::{Digest, RepoName},
 };
 
-/// The largest blob taken, in bytes.
-pub const MAX_BLOB: u64 = 8 << 30;
-
 /// The running hash of each session whose every byte went through this process, keyed by
 /// session id (ids are 128 random bits, so servers of several registries in one process
 /// never meet here): taken out while a request appends, put back when every byte it wrote
@@ -179,7 +176,7 @@ pub async fn start(
         }
     } else if query(parts, "digest").is_some() {
         let digest = wanted_digest(parts)?;
-        announced_within(parts, 0)?;
+        announced_within(parts, 0, app.settings.max_blob_bytes)?;
         let staged = stage_body(app, body).await?;
         return commit(app, &name, &digest, staged).await;
     }
@@ -205,11 +202,12 @@ pub async fn start(
 
 /// Streams a request body into the blob store's staging, capped.
 async fn stage_body(app: &App, body: Body) -> Result<Staged, OciError> {
-    let mut stager = app.blobs.stager(MAX_BLOB).map_err(|e| internal(&e))?;
+    let limit = app.settings.max_blob_bytes;
+    let mut stager = app.blobs.stager(limit).map_err(|e| internal(&e))?;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| body_error(&e))?;
-        io::Write::write_all(&mut stager, &chunk).map_err(|e| size_or_internal(&e))?;
+        io::Write::write_all(&mut stager, &chunk).map_err(|e| size_or_internal(&e, limit))?;
     }
     stager.finish().map_err(|e| match e {
         StageError::TooLarge { limit } => too_large(limit),
@@ -218,9 +216,9 @@ async fn stage_body(app: &App, body: Body) -> Result<Staged, OciError> {
 }
 
 /// Refuses a body whose announced length alone passes the cap, before reading it.
-fn announced_within(parts: &Parts, already: u64) -> Result<(), OciError> {
+fn announced_within(parts: &Parts, already: u64, limit: u64) -> Result<(), OciError> {
     match content_length(&parts.headers) {
-        Some(n) if already.saturating_add(n) > MAX_BLOB => Err(too_large(MAX_BLOB)),
+        Some(n) if already.saturating_add(n) > limit => Err(too_large(limit)),
         _ => Ok(()),
     }
 }
@@ -233,9 +231,9 @@ fn too_large(limit: u64) -> OciError {
     )
 }
 
-fn size_or_internal(e: &io::Error) -> OciError {
+fn size_or_internal(e: &io::Error, limit: u64) -> OciError {
     if e.kind() == io::ErrorKind::FileTooLarge {
-        return too_large(MAX_BLOB);
+        return too_large(limit);
     }
     internal(e)
 }
@@ -355,9 +353,14 @@ async fn open_session(path: &Path, id: &str) -> Result<Session, OciError> {
 
 /// Appends a request body to a session: the chunk must start at the session's end and be
 /// as long as its `Content-Range` says, else the session is put back as it was.
-async fn append(session: &mut Session, parts: &Parts, body: Body) -> Result<(), OciError> {
+async fn append(
+    session: &mut Session,
+    parts: &Parts,
+    body: Body,
+    limit: u64,
+) -> Result<(), OciError> {
     let range = content_range(parts)?;
-    announced_within(parts, session.size)?;
+    announced_within(parts, session.size, limit)?;
     if let Some((start, _)) = range
         && start != session.size
     {
@@ -386,8 +389,8 @@ async fn append(session: &mut Session, parts: &Parts, body: Body) -> Result<(), 
             }
         };
         written += chunk.len() as u64;
-        if before + written > MAX_BLOB {
-            refused = Some(too_large(MAX_BLOB));
+        if before + written > limit {
+            refused = Some(too_large(limit));
             break;
         }
         if let Err(e) = session.file.write_all(&chunk).await {
@@ -459,7 +462,7 @@ pub async fn patch(
     token::require(app, parts, &name, token::PUSH)?;
     let path = session_path(app, id)?;
     let mut session = open_session(&path, id).await?;
-    append(&mut session, parts, body).await?;
+    append(&mut session, parts, body, app.settings.max_blob_bytes).await?;
     Ok(accepted(&name, id, session.size, StatusCode::ACCEPTED))
 }
 
@@ -479,8 +482,8 @@ pub async fn finish(
     let digest = wanted_digest(parts)?;
     let path = session_path(app, id)?;
     let mut session = open_session(&path, id).await?;
-    append(&mut session, parts, body).await?;
-    let blobs = app.blobs.clone();
+    append(&mut session, parts, body, app.settings.max_blob_bytes).await?;
+    let (blobs, limit) = (app.blobs.clone(), app.settings.max_blob_bytes);
     let hashed = session
         .running
         .take()
@@ -488,7 +491,7 @@ pub async fn finish(
         .map(|r| (hex::encode(r.hasher.finalize()), r.size));
     // The lock goes with the file; the session is moved, not copied.
     drop(session);
-    let staged = tokio::task::spawn_blocking(move || blobs.stage_file(&path, MAX_BLOB, hashed))
+    let staged = tokio::task::spawn_blocking(move || blobs.stage_file(&path, limit, hashed))
         .await
         .map_err(|e| internal(&io::Error::other(e)))?
         .map_err(|e| match e {

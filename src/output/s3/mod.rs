@@ -15,4 +15,4 @@ pub mod location;
 pub mod store;
 
 pub use location::{Location, LocationError};
-pub use store::{Requests, S3Target};
+pub use store::{Keys, Requests, S3Target};

@@ -138,17 +138,41 @@ impl std::fmt::Debug for S3Target {
     }
 }
 
+/// An access key given to Shelf itself (flags, environment or configuration file) rather
+/// than found by the AWS configuration. Its `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Keys {
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"(hidden)")
+            .finish()
+    }
+}
+
 impl S3Target {
     /// A target writing to `location`, configured like the AWS CLI: credentials, region
     /// and endpoint from the standard environment variables and `~/.aws` files (region
     /// `us-east-1` when none is named). `endpoint` (`--s3-endpoint`) points at an
     /// S3-compatible store instead; then, and whenever the AWS configuration names an
     /// endpoint, path-style URLs are used (`ENDPOINT/BUCKET/KEY`), which such stores serve
-    /// without per-bucket DNS names.
+    /// without per-bucket DNS names. `keys` (`--s3-access-key-id`, `--s3-secret-access-key`)
+    /// replace the credentials the AWS configuration would find.
     ///
     /// # Errors
     /// The runtime cannot start.
-    pub fn connect(location: Location, endpoint: Option<&str>) -> io::Result<Self> {
+    pub fn connect(
+        location: Location,
+        endpoint: Option<&str>,
+        keys: Option<&Keys>,
+    ) -> io::Result<Self> {
         let runtime = OwnRuntime::new()?;
         let shared = runtime.block_on(|| async {
             let region = RegionProviderChain::default_provider().or_else(FALLBACK_REGION);
@@ -165,6 +189,15 @@ impl S3Target {
         }
         if endpoint.is_some() || configured_endpoint {
             config = config.force_path_style(true);
+        }
+        if let Some(keys) = keys {
+            config = config.credentials_provider(aws_sdk_s3::config::Credentials::new(
+                &keys.access_key_id,
+                &keys.secret_access_key,
+                None,
+                None,
+                "shelf-configuration",
+            ));
         }
         Ok(Self::build(location, config, runtime))
     }
