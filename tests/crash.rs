@@ -16,6 +16,10 @@
 //! process holding it, and write nothing; a SIGKILLed holder's lock is released by the
 //! kernel, so restarts work.
 //!
+//! And past a process crash, a machine's: libgit2 writes a commit's objects, branch and log
+//! without `fsync`, so a publish is answered only after a `syncfs` made its commit durable
+//! (one for a whole batch). Traced with strace around the real server.
+//!
 //! `SHELF_CRASH_SEED=N` repeats a run.
 
 mod common;
@@ -936,4 +940,76 @@ fn one_writer_per_data_directory_and_a_killed_one_leaves_no_stale_lock() {
     child.kill().expect("kill");
     child.wait().expect("reap");
     fx.shelf_ok(&["check"]);
+}
+
+/// Every publish answered 200 had its commit synced to disk first: in the server's system
+/// calls (strace, attached to the running server), after each move of the index's branch
+/// (`index/.git/refs/heads/main.lock` renamed) a `syncfs` completes before the next `200 OK` is written
+/// to a client. Publishes are sent one at a time, so each answer follows its own commit.
+#[test]
+fn a_publish_is_answered_only_after_its_commit_is_synced_to_disk() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        panic!("strace is missing; install it with `apt-get install -y strace`");
+    }
+    let fx = Fixture::new();
+    let trace = fx.dir.path().join("trace");
+    let server = serve(&fx);
+    let token = sign_up(&server.base, "alice");
+    // Attached to every thread of the server; it ends when the server does.
+    let mut strace = std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-s",
+            "32",
+            "-e",
+            "trace=syncfs,rename,write,writev,sendto,sendmsg",
+        ])
+        .arg("-o")
+        .arg(&trace)
+        .args(["-p", &server.pid().to_string()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start strace");
+    let mut attached = String::new();
+    BufReader::new(strace.stderr.take().expect("stderr"))
+        .read_line(&mut attached)
+        .expect("strace attaches");
+    assert!(attached.contains("attached"), "{attached}");
+    let agent = patient_agent();
+    for minor in 0..3 {
+        let version = format!("1.{minor}.0");
+        let zip = ZipBuilder::package("durable", &version).build();
+        match publish_over_http(&agent, &server.base, &token, "durable", &version, &zip) {
+            HttpPublish::Published(_) => {}
+            other => panic!("{version}: {other:?}"),
+        }
+    }
+    drop(server);
+    strace.wait().expect("strace ends with the server");
+    let text = fs::read_to_string(&trace).expect("read the trace");
+    let (mut commits, mut synced, mut unsynced) = (0, 0, false);
+    for (n, line) in text.lines().enumerate() {
+        // The index's branch (the export's copy in `index-export/` has one too).
+        if line.contains("rename(") && line.contains("/index/.git/refs/heads/main.lock") {
+            commits += 1;
+            unsynced = true;
+        } else if (line.contains("syncfs(") && line.contains("= 0"))
+            || line.contains("<... syncfs resumed>")
+        {
+            synced += 1;
+            unsynced = false;
+        } else if line.contains("HTTP/1.1 200") && unsynced {
+            let context: Vec<&str> = text.lines().take(n + 1).collect();
+            let context = context[context.len().saturating_sub(40)..].join("\n");
+            panic!("a 200 was written before the commit was synced:\n{context}");
+        }
+    }
+    assert!(
+        commits >= 3 && synced >= 3,
+        "{commits} commits, {synced} syncs:\n{text}"
+    );
 }

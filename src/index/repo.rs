@@ -73,6 +73,9 @@ pub struct IndexRepo {
     /// While set, commits update the staging area in memory and leave writing it
     /// ([`IndexRepo::write_stage`]); `Some(true)` once one did.
     stage_deferred: std::cell::Cell<Option<bool>>,
+    /// Commits whose objects and branch may still be only in the page cache, until
+    /// [`IndexRepo::sync`].
+    unsynced: std::cell::Cell<bool>,
 }
 
 impl IndexRepo {
@@ -101,6 +104,7 @@ impl IndexRepo {
             interrupted: RefCell::new(None),
             faults: RefCell::new(Vec::new()),
             stage_deferred: std::cell::Cell::new(None),
+            unsynced: std::cell::Cell::new(false),
         }
     }
 
@@ -199,6 +203,25 @@ impl IndexRepo {
     pub fn write_stage(&self) -> Result<(), IndexError> {
         if self.stage_deferred.take() == Some(true) {
             self.repo.index()?.write()?;
+        }
+        Ok(())
+    }
+
+    /// Makes the commits since the last call durable: libgit2 writes objects, the branch and
+    /// its log without `fsync`, so until then a power failure could take back a commit the
+    /// caller was told of. One `syncfs` of the repository's filesystem covers every file of
+    /// every commit since (a group commit: a batch of publishes pays for one), where an
+    /// `fsync` of each object, folder, branch and log would cost about fifteen per commit.
+    ///
+    /// # Errors
+    /// The filesystem's I/O error: the commits stand, but may not survive a power failure.
+    pub fn sync(&self) -> Result<(), IndexError> {
+        if self.unsynced.replace(false) {
+            let git = fs::File::open(self.repo.path())?;
+            if let Err(e) = rustix::fs::syncfs(&git) {
+                self.unsynced.set(true);
+                return Err(io::Error::from(e).into());
+            }
         }
         Ok(())
     }
@@ -327,6 +350,11 @@ impl IndexRepo {
         match self.land(rel, bytes, oid, parent_id, message) {
             Ok(()) => {
                 self.interrupted.replace(None);
+                self.unsynced.set(true);
+                // Alone, a commit is made durable now; in a batch, once for all of them.
+                if self.stage_deferred.get().is_none() {
+                    self.sync()?;
+                }
                 Ok(oid)
             }
             Err(error) => {

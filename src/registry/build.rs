@@ -204,7 +204,8 @@ impl Registry {
         self.deferred.as_ref().map_or(0, Vec::len)
     }
 
-    /// Writes the package files of every change deferred since [`Registry::defer_writes`]
+    /// Makes the commits deferred since [`Registry::defer_writes`] durable (one `syncfs`,
+    /// [`crate::index::IndexRepo::sync`]), writes the package files of every change
     /// (a package changed twice is written once, as it is now) and stops deferring. The
     /// registry-wide files (home page, search document) and the history's (change feed,
     /// `-/index.git/`) are owed from then until [`Registry::write_derived`]: no client of a
@@ -216,6 +217,8 @@ impl Registry {
     /// stays missing from the site.
     pub fn flush(&mut self) -> Result<SyncStats, RegistryError> {
         self.index.write_stage()?;
+        // The batch's commits, durable before any of them is answered.
+        self.index.sync()?;
         let Some(changed) = self.deferred.take() else {
             return Ok(SyncStats::default());
         };

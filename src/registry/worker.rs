@@ -5,8 +5,9 @@
 //! decided by whichever job runs first. The repository handle is not `Sync`, and a single
 //! owner is what makes "one commit per change, linear history" true by construction.
 //!
-//! Jobs that queue up while one runs form a batch: each is its own commit, then the files of
-//! the batch's packages are written once for all of them ([`Registry::defer_writes`]), and
+//! Jobs that queue up while one runs form a batch: each is its own commit, then the commits
+//! are made durable by one `syncfs` and the files of the batch's packages are written once
+//! for all of them ([`Registry::defer_writes`], [`Registry::flush`]: a group commit), and
 //! only then does any of them get its answer. So a publish is still answered after its
 //! commit and the files its clients read exist, and many concurrent publishers share the
 //! cost of writing them.

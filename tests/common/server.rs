@@ -43,6 +43,11 @@ impl Server {
         server
     }
 
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Runs `shelf serve` built by [`shelf_serve`] (plus whatever the caller added) and
     /// waits for its "listening" line.
     pub fn shelf(command: &mut Command) -> Server {
