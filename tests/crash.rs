@@ -959,7 +959,9 @@ fn a_publish_is_answered_only_after_its_commit_is_synced_to_disk() {
     let trace = fx.dir.path().join("trace");
     let server = serve(&fx);
     let token = sign_up(&server.base, "alice");
-    // Attached to every thread of the server; it ends when the server does.
+    // Attached to every thread of the server; it ends when the server does. Its messages
+    // go to a file: a closed pipe would kill it at the next thread it follows.
+    let messages = fx.dir.path().join("strace-messages");
     let mut strace = std::process::Command::new("strace")
         .args([
             "-f",
@@ -971,14 +973,18 @@ fn a_publish_is_answered_only_after_its_commit_is_synced_to_disk() {
         .arg("-o")
         .arg(&trace)
         .args(["-p", &server.pid().to_string()])
-        .stderr(Stdio::piped())
+        .stderr(fs::File::create(&messages).expect("messages file"))
         .spawn()
         .expect("start strace");
-    let mut attached = String::new();
-    BufReader::new(strace.stderr.take().expect("stderr"))
-        .read_line(&mut attached)
-        .expect("strace attaches");
-    assert!(attached.contains("attached"), "{attached}");
+    let attached = (0..500).any(|_| {
+        thread::sleep(Duration::from_millis(20));
+        fs::read_to_string(&messages).is_ok_and(|m| m.contains("attached"))
+    });
+    assert!(
+        attached,
+        "strace did not attach: {:?}",
+        fs::read_to_string(&messages)
+    );
     let agent = patient_agent();
     for minor in 0..3 {
         let version = format!("1.{minor}.0");

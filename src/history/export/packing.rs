@@ -57,7 +57,6 @@ pub fn plan_new(
         let commit = repo.find_commit(id?)?;
         progress.tally(Tally {
             done,
-            files: plan.len() as u64,
             ..Tally::default()
         });
         plan.push(Planned {
