@@ -1,7 +1,10 @@
 //! The protocols Shelf serves, registered in one place: adding one is adding its folder
 //! under `src/` and its lines here.
 
+use std::path::Path;
+
 use crate::{
+    index::IndexError,
     npm, oci,
     output::{RegistryPaths, Rules},
     serverless,
@@ -20,6 +23,23 @@ pub fn package_of(rel: &str) -> Option<PackageId> {
             canonical,
         })
     })
+}
+
+/// Every protocol with the canonical names of its packages, and how many packages that is
+/// in all (a build's or a check's total, for its progress).
+pub type Listed = (Vec<(&'static dyn Protocol, Vec<String>)>, u64);
+
+/// Every protocol's packages in the index at `root` ([`Listed`]).
+///
+/// # Errors
+/// The index cannot be listed.
+pub fn packages(root: &Path) -> Result<Listed, IndexError> {
+    let mut lists = Vec::with_capacity(ALL.len());
+    for protocol in ALL {
+        lists.push((*protocol, protocol.packages(root)?));
+    }
+    let total = lists.iter().map(|(_, names)| names.len() as u64).sum();
+    Ok((lists, total))
 }
 
 /// The protocol named `name`.

@@ -144,13 +144,13 @@ impl DirTarget {
         }
     }
 
-    /// [`DirTarget::temp_in`], again after forgetting the known folders when one of them
-    /// went missing.
-    fn fresh_temp(&self, dest: &Path) -> io::Result<tempfile::NamedTempFile> {
-        match self.temp_in(dest) {
+    /// Runs `make` (which makes a file in a folder this target made), and once more after
+    /// forgetting the known folders when it finds one missing.
+    fn again_if_gone<T>(&self, make: impl Fn() -> io::Result<T>) -> io::Result<T> {
+        match make() {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.forget_folders();
-                self.temp_in(dest)
+                make()
             }
             other => other,
         }
@@ -217,7 +217,7 @@ impl Target for DirTarget {
         if self.checking {
             return Ok(Outcome::Written);
         }
-        let mut temp = self.fresh_temp(&dest)?;
+        let mut temp = self.again_if_gone(|| self.temp_in(&dest))?;
         temp.write_all(bytes)?;
         // Temporary files are created owner-only; the site is read by a web server's user.
         temp.as_file()
@@ -272,10 +272,11 @@ impl Target for DirTarget {
         if self.checking {
             return Ok(Outcome::Written);
         }
-        let link = |dir: PathBuf| {
+        // Link under a fresh temporary name, then rename over the key: atomic for readers.
+        let linked = self.again_if_gone(|| {
             tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
-                .make_in(dir, |path| {
+                .make_in(self.temp_dir(&dest)?, |path| {
                     if fs::hard_link(blob, path).is_ok() {
                         return Ok(());
                     }
@@ -284,15 +285,7 @@ impl Target for DirTarget {
                     fs::set_permissions(path, fs::Permissions::from_mode(0o644))?;
                     stamp_like(path, &source)
                 })
-        };
-        // Link under a fresh temporary name, then rename over the key: atomic for readers.
-        let linked = match link(self.temp_dir(&dest)?) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound && fs::metadata(blob).is_ok() => {
-                self.forget_folders();
-                link(self.temp_dir(&dest)?)?
-            }
-            other => other?,
-        };
+        })?;
         self.persist(linked, &dest)?;
         Ok(Outcome::Written)
     }

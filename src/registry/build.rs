@@ -421,11 +421,7 @@ impl Registry {
         let mut catalog = BTreeMap::new();
         let mut counts = BTreeMap::new();
         let root = self.index.root().to_owned();
-        let mut lists = Vec::with_capacity(protocols::ALL.len());
-        for protocol in protocols::ALL {
-            lists.push((protocol, protocol.packages(&root)?));
-        }
-        let total = lists.iter().map(|(_, names)| names.len() as u64).sum();
+        let (lists, total) = protocols::packages(&root)?;
         progress.stage("packages", "packages", Some(total));
         let mut done = 0;
         for (protocol, names) in lists {

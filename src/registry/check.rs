@@ -80,11 +80,7 @@ pub fn check(opts: &Options, progress: &Reporter) -> Result<Report, RegistryErro
     );
     let blobs = BlobStore::open(&opts.data.join("blobs"))?;
     let mut lines_ok = true;
-    let mut lists = Vec::with_capacity(crate::protocols::ALL.len());
-    for protocol in crate::protocols::ALL {
-        lists.push((protocol, protocol.packages(index.root())?));
-    }
-    let total = lists.iter().map(|(_, names)| names.len() as u64).sum();
+    let (lists, total) = crate::protocols::packages(index.root())?;
     progress.stage("hashing blobs", "packages", Some(total));
     let mut tally = Tally::default();
     for (protocol, names) in lists {

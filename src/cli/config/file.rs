@@ -7,11 +7,11 @@ use std::{
 };
 
 use anyhow::{Context as _, bail};
-use clap::{ArgMatches, CommandFactory as _};
+use clap::ArgMatches;
 use toml_edit::{Document, Item, Value};
 
 use super::{DATA_KEY, KEYS, Key, SECTIONS, flag, reason, takes_number};
-use crate::{cli::Cli, config::CONFIG_FILE};
+use crate::config::CONFIG_FILE;
 
 /// A read configuration file.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ fn line_of(text: &str, at: usize) -> usize {
 /// # Errors
 /// The file cannot be read or is not TOML; an unknown section or key; a value of the wrong
 /// type or refused by its flag; `data` in `DATA/shelf.toml`. Each names file, line and key.
-pub fn load(path: &Path, named: bool) -> anyhow::Result<Loaded> {
+pub fn load(path: &Path, named: bool, command: &clap::Command) -> anyhow::Result<Loaded> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
     let shown = path.display();
@@ -65,7 +65,6 @@ pub fn load(path: &Path, named: bool) -> anyhow::Result<Loaded> {
         let line = e.span().map_or(1, |span| line_of(&text, span.start));
         anyhow::anyhow!("{shown}:{line}: not valid TOML: {}", e.message().trim())
     })?;
-    let command = Cli::command();
     let sections: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
     let mut entries = Vec::new();
     for (section, item) in document.iter() {
@@ -116,7 +115,7 @@ pub fn load(path: &Path, named: bool) -> anyhow::Result<Loaded> {
                      --data, or name a file outside it with --config"
                 );
             }
-            let arg = flag(&command, key).with_context(|| format!("{place}: no such flag"))?;
+            let arg = flag(command, key).with_context(|| format!("{place}: no such flag"))?;
             let number = takes_number(arg);
             let value = match (value, number) {
                 (Item::Value(Value::Integer(n)), true) if *n.value() >= 0 => n.value().to_string(),

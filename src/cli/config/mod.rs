@@ -200,16 +200,21 @@ impl Sources {
             return name.to_owned();
         };
         let Key { section, name, .. } = resolved.key;
-        let flag = format!("--{}", name.replace('_', "-"));
+        let flag = flag_of(name);
         match &resolved.source {
             Source::Flag => flag,
             Source::Env(var) => format!("{flag} (from {var})"),
-            Source::File(line) => {
-                let file = self.file.as_deref().unwrap_or_else(|| "?".as_ref());
-                format!("{}:{line}: [{section}] {name}", file.display())
-            }
+            Source::File(line) => format!("{}:{line}: [{section}] {name}", self.file_shown()),
             Source::Default | Source::Unset => format!("{flag} (the default)"),
         }
+    }
+
+    /// The file read, for a message.
+    fn file_shown(&self) -> std::path::Display<'_> {
+        self.file
+            .as_deref()
+            .unwrap_or_else(|| "?".as_ref())
+            .display()
     }
 
     fn number(&self, name: &str) -> Option<u64> {
@@ -238,14 +243,16 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let first = Cli::command()
+    let defined = Cli::command();
+    let first = defined
+        .clone()
         .try_get_matches_from(&args)
         .unwrap_or_else(|e| e.exit());
     let loaded = match file::locate(&first) {
-        Some((path, named)) => Some(file::load(&path, named)?),
+        Some((path, named)) => Some(file::load(&path, named, &defined)?),
         None => None,
     };
-    let command = with_defaults(Cli::command(), loaded.as_ref());
+    let command = with_defaults(defined, loaded.as_ref());
     let matches = command
         .clone()
         .try_get_matches_from(&args)
@@ -380,6 +387,11 @@ fn check(sources: &Sources) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The flag a key is (`max_zip_bytes` is `--max-zip-bytes`).
+fn flag_of(name: &str) -> String {
+    format!("--{}", name.replace('_', "-"))
+}
+
 /// A clap error in one line, without its "error:" and hints.
 fn reason(error: &clap::Error) -> String {
     error
@@ -463,16 +475,9 @@ pub fn show(sources: &Sources) -> String {
                 toml_value(value, resolved.text)
             };
             let from = match &resolved.source {
-                Source::Flag => format!("flag --{}", name.replace('_', "-")),
+                Source::Flag => format!("flag {}", flag_of(name)),
                 Source::Env(var) => format!("environment {var}"),
-                Source::File(line) => format!(
-                    "file {}:{line}",
-                    sources
-                        .file
-                        .as_deref()
-                        .unwrap_or_else(|| "?".as_ref())
-                        .display()
-                ),
+                Source::File(line) => format!("file {}:{line}", sources.file_shown()),
                 Source::Default | Source::Unset => "default".to_owned(),
             };
             let _ = writeln!(out, "{name} = {shown}  # {from}");
