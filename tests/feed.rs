@@ -188,27 +188,34 @@ fn pages_are_full_and_the_head_holds_the_rest() {
     every_kind_of_change(&fx);
     let state = fx.dir.path().join("state");
     let files = feed::files_paged(&fx.index(), &state, true, 4).expect("feed");
-    let paths: Vec<&str> = files.files.iter().map(|f| f.path.as_str()).collect();
+    let paths: Vec<&str> = files
+        .ordered()
+        .into_iter()
+        .map(|f| f.path.as_str())
+        .collect();
     assert_eq!(paths, ["-/changes/0.json", "-/changes/1.json", HEAD_PATH]);
+    // The head names the pages, so it lands after them.
+    assert_eq!(files.pointers.len(), 1);
+    assert_eq!(files.pointers[0].path, HEAD_PATH);
     assert!(
         files.scope.is_empty(),
         "pages are never removed by a later change"
     );
-    for file in &files.files {
+    for file in files.ordered() {
         schema::validate("changes", &bytes(file));
     }
-    let head = bytes(&files.files[2]);
+    let head = bytes(files.ordered()[2]);
     assert_eq!(
         (head["seq"].as_u64(), head["pages"].as_u64()),
         (Some(11), Some(2))
     );
     assert_eq!(head["changes"].as_array().map(Vec::len), Some(3));
-    assert_eq!(bytes(&files.files[1])["changes"][0]["seq"], 5);
+    assert_eq!(bytes(files.ordered()[1])["changes"][0]["seq"], 5);
 
     // The same index gives the same feed, whoever computes it.
     let again =
         feed::files_paged(&fx.index(), &fx.dir.path().join("other"), true, 4).expect("feed again");
-    assert_eq!(again.files, files.files);
+    assert_eq!(again.ordered(), files.ordered());
 }
 
 #[test]
@@ -223,16 +230,24 @@ fn after_a_commit_only_the_head_and_completed_pages_are_written() {
             .expect("publish");
     };
     let first = feed::files_paged(&fx.index(), &state, true, 3).expect("full");
-    assert_eq!(first.files.len(), 1, "one change: only the head");
+    assert_eq!(first.ordered().len(), 1, "one change: only the head");
 
     publish(&mut registry, "1.0.0");
     let after = feed::files_paged(&fx.index(), &state, false, 3).expect("incremental");
-    let paths: Vec<&str> = after.files.iter().map(|f| f.path.as_str()).collect();
+    let paths: Vec<&str> = after
+        .ordered()
+        .into_iter()
+        .map(|f| f.path.as_str())
+        .collect();
     assert_eq!(paths, [HEAD_PATH]);
 
     publish(&mut registry, "1.0.1");
     let after = feed::files_paged(&fx.index(), &state, false, 3).expect("incremental");
-    let paths: Vec<&str> = after.files.iter().map(|f| f.path.as_str()).collect();
+    let paths: Vec<&str> = after
+        .ordered()
+        .into_iter()
+        .map(|f| f.path.as_str())
+        .collect();
     assert_eq!(
         paths,
         ["-/changes/0.json", HEAD_PATH],
@@ -245,18 +260,18 @@ fn after_a_commit_only_the_head_and_completed_pages_are_written() {
     let stepped = feed::files_paged(&fx.index(), &state, false, 3).expect("incremental");
     let full = feed::files_paged(&fx.index(), &fx.dir.path().join("fresh"), true, 3).expect("full");
     assert_eq!(
-        stepped.files.last(),
-        full.files.last(),
+        stepped.ordered().last(),
+        full.ordered().last(),
         "the head is the same computed in steps or at once"
     );
-    assert_eq!(bytes(&stepped.files[0])["seq"], 5);
+    assert_eq!(bytes(stepped.ordered()[0])["seq"], 5);
 
     // A rewritten history (a reset): the recorded commit is gone, so everything is
     // recomputed, and the scope removes pages the shorter history no longer has.
     git_in(&fx.index(), &["reset", "-q", "--hard", "HEAD~3"]);
     let rewritten = feed::files_paged(&fx.index(), &state, false, 3).expect("after a reset");
     assert!(!rewritten.scope.is_empty());
-    let head = bytes(rewritten.files.last().expect("a head"));
+    let head = bytes(rewritten.ordered().last().expect("a head"));
     assert_eq!(
         (head["seq"].as_u64(), head["pages"].as_u64()),
         (Some(2), Some(0))

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ScopedFiles;
 use crate::{
-    index::{IndexConfig, IndexError, IndexRepo, repo::CONFIG_FILE},
+    index::{IndexConfig, IndexError, repo::CONFIG_FILE},
     output::{Content, OutFile},
     protocols,
 };
@@ -155,12 +155,12 @@ struct State {
 /// # Errors
 /// Git and I/O errors.
 pub fn files(
-    index: &IndexRepo,
+    index_root: &Path,
     data: &Path,
     _config: &IndexConfig,
     full: bool,
 ) -> Result<ScopedFiles, IndexError> {
-    files_paged(index.root(), data, full, PAGE_SIZE)
+    files_paged(index_root, data, full, PAGE_SIZE)
 }
 
 /// [`files`] with a page size of one's choosing (tests use small pages).
@@ -207,7 +207,13 @@ pub fn files_paged(
         }
     };
     write_state(&state_path, &state)?;
-    Ok(ScopedFiles { scope, files })
+    // The head names the pages: it lands after them.
+    let (pointers, files) = files.into_iter().partition(|f| f.path == HEAD_PATH);
+    Ok(ScopedFiles {
+        scope,
+        files,
+        pointers,
+    })
 }
 
 /// Every change from the first commit, as pages and a head.

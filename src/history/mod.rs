@@ -13,7 +13,7 @@ pub mod feed;
 use std::path::Path;
 
 use crate::{
-    index::{IndexConfig, IndexError, IndexRepo},
+    index::{IndexConfig, IndexError},
     output::OutFile,
     progress::Progress,
 };
@@ -24,15 +24,33 @@ pub struct ScopedFiles {
     pub scope: Vec<String>,
     /// The files.
     pub files: Vec<OutFile>,
+    /// The files that name others of `files` (the feed's head, `-/index.git/`'s refs and
+    /// list of packs): written only once every one of `files` is, and stale keys removed
+    /// only after them, so a reader never follows a name to a file not there yet (or gone).
+    pub pointers: Vec<OutFile>,
 }
 
-/// The history-derived files after a change (`full` for a full build), with a first export's
-/// stages told to `progress`.
+impl ScopedFiles {
+    /// Every file, in the order they may land (`files`, then `pointers`).
+    pub fn all(self) -> impl Iterator<Item = OutFile> {
+        self.files.into_iter().chain(self.pointers)
+    }
+
+    /// Every file, in that order, borrowed.
+    #[must_use]
+    pub fn ordered(&self) -> Vec<&OutFile> {
+        self.files.iter().chain(&self.pointers).collect()
+    }
+}
+
+/// The history-derived files after a change (`full` for a full build) of the index
+/// repository at `index_root`, with a first export's stages told to `progress`. Each call
+/// opens the repository itself, so a build can derive them on a thread of their own.
 ///
 /// # Errors
 /// Git and I/O errors.
 pub fn files(
-    index: &IndexRepo,
+    index_root: &Path,
     data: &Path,
     config: &IndexConfig,
     full: bool,
@@ -42,9 +60,9 @@ pub fn files(
     if full {
         progress.stage("reading the change feed", "commits", None);
     }
-    let feed = feed::files(index, data, config, full)?;
+    let feed = feed::files(index_root, data, config, full)?;
     let fed = started.elapsed();
-    let export = export::files(index, data, full, progress)?;
+    let export = export::files(index_root, data, full, progress)?;
     tracing::debug!(feed = ?fed, export = ?(started.elapsed() - fed), "history files derived");
     Ok(vec![feed, export])
 }

@@ -124,7 +124,7 @@ impl<'a> Writer<'a> {
 /// A file waiting in a batch: its key, content, class and stored header.
 type Pending = (String, Content, Class, Option<(&'static str, String)>);
 
-/// A sync in progress: the scope's listing, the keys written so far, and a batch waiting
+/// A sync in progress: the scope's listing, the listed keys written so far, and a batch waiting
 /// to be handed to the target. Dropping it without [`ScopeSync::finish`] may leave the last
 /// batch unwritten and removes nothing.
 pub struct ScopeSync<'w, 'a> {
@@ -162,13 +162,27 @@ impl ScopeSync<'_, '_> {
                 }
             }
             self.files += 1;
-            self.keep.insert(key.clone());
+            // Only a listed key can be removed at the end, so only those are remembered
+            // (a build into an empty folder remembers nothing).
+            if self.listed.contains(&key) {
+                self.keep.insert(key.clone());
+            }
             self.pending.push((key, file.content, class, header));
             if self.pending.len() >= BATCH_FILES || self.pending_bytes >= BATCH_BYTES {
                 self.flush()?;
             }
         }
         Ok(())
+    }
+
+    /// Hands the waiting batch to the target now: files written after this land after
+    /// every file written before it (a remote target uploads a batch concurrently, in any
+    /// order), for files that name others.
+    ///
+    /// # Errors
+    /// The target's I/O errors.
+    pub fn barrier(&mut self) -> io::Result<()> {
+        self.flush()
     }
 
     /// How far the sync is, for a progress report: files handed over, files written so far
@@ -315,6 +329,27 @@ mod tests {
             target.inner.list("").expect("list"),
             ["hello/releases", "hello/releases/latest"]
         );
+    }
+
+    /// Files written after a barrier reach the target in a later batch than those before
+    /// it (a remote target uploads one batch concurrently), and stale keys go only at the
+    /// end, after both.
+    #[test]
+    fn a_barrier_hands_over_what_waits_before_what_follows() {
+        let target = Arc::new(Counting::default());
+        target.inner.put("git/old.pack", b"old").expect("put");
+        let writer = Writer::new(&*target, Layout::Keys, crate::output::class::REGISTRY_ONLY);
+        let mut sync = writer.begin(&["git/".to_owned()]).expect("sync");
+        sync.write(vec![file("git/new.pack", b"new")])
+            .expect("write");
+        sync.barrier().expect("barrier");
+        assert_eq!(target.batches.load(Ordering::Relaxed), 1);
+        assert_eq!(target.inner.list("git/").expect("list").len(), 2);
+        sync.write(vec![file("git/refs", b"new")]).expect("write");
+        let stats = sync.finish().expect("finish");
+        assert_eq!(target.batches.load(Ordering::Relaxed), 2);
+        assert_eq!(stats.written, ["git/new.pack", "git/refs"]);
+        assert_eq!(stats.removed, ["git/old.pack"]);
     }
 
     #[test]

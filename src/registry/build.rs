@@ -8,9 +8,10 @@ use rayon::prelude::*;
 
 use super::{Catalog, Registry, RegistryError, inputs};
 use crate::{
+    history::ScopedFiles,
     index::IndexConfig,
-    output::writer::{SyncStats, Writer},
-    progress::{Silent, Tally},
+    output::writer::{ScopeSync, SyncStats, Writer},
+    progress::{Progress, Silent, Tally},
     protocols,
     site::{
         docs::SearchEntry,
@@ -348,13 +349,15 @@ impl Registry {
         let registry_written = timer.lap();
         let histories = if history {
             progress.stage("history files", "files", None);
-            crate::history::files(&self.index, &self.data, &config, false, &Silent)?
+            crate::history::files(self.index.root(), &self.data, &config, false, &Silent)?
         } else {
             Vec::new()
         };
         let history_derived = timer.lap();
         for history in histories {
-            stats.absorb(writer.sync_scope(&history.scope, history.files)?);
+            let mut sync = writer.begin(&history.scope)?;
+            write_history(&mut sync, history)?;
+            stats.absorb(sync.finish()?);
         }
         let history_written = timer.lap();
         if registry_files.is_some() && history {
@@ -411,52 +414,30 @@ impl Registry {
         // The whole site is listed once and written in batches; what nothing wrote goes.
         let mut sync = writer.begin(&[String::new()])?;
         let progress = self.progress.clone();
-        // The history's files first: a first export holds the whole history in memory for
-        // a while (a plan of every object), which is then freed before the packages' keys
-        // accumulate. They describe commits, which exist whatever the site holds yet.
-        let histories = crate::history::files(&self.index, &self.data, &config, true, &*progress)?;
-        for history in histories {
-            sync.write(history.files)?;
-        }
-        let mut catalog = BTreeMap::new();
-        let mut counts = BTreeMap::new();
         let root = self.index.root().to_owned();
-        let (lists, total) = protocols::packages(&root)?;
-        progress.stage("packages", "packages", Some(total));
-        let mut done = 0;
-        for (protocol, names) in lists {
-            // Packages are read and rendered on every core, a slice at a time (so memory
-            // holds one slice's files, not the site's), and written in order: a package's
-            // files must reach the target in the order the plan gives (`latest` last), or a
-            // reader could see a `latest` its list does not hold yet.
-            for slice in names.chunks(BUILD_SLICE) {
-                let planned: Vec<Result<Option<Planned>, RegistryError>> = slice
-                    .par_iter()
-                    .map(|canonical| Ok(protocol.plan(&root, canonical, &cx)?))
-                    .collect();
-                for (canonical, package) in slice.iter().zip(planned) {
-                    let Some(package) = package? else {
-                        continue;
-                    };
-                    let Planned {
-                        name, files, entry, ..
-                    } = package;
-                    let id = PackageId {
-                        protocol: protocol.name(),
-                        canonical: canonical.clone(),
-                    };
-                    counts.insert(inputs::key(&id), files.len());
-                    sync.write(files)?;
-                    if let Some(entry) = entry {
-                        catalog.insert((name, protocol.name()), entry);
-                    }
-                    done += 1;
-                    progress.tally(Tally {
-                        done,
-                        ..sync.tally()
-                    });
-                }
-            }
+        let data = &self.data;
+        // The history's files (a first export of the index reads every object of its
+        // history) are derived on a thread of their own, opening the repository itself,
+        // while the packages are rendered and written: the one is git reading and
+        // compressing, the other mostly the kernel creating files, and neither needs the
+        // other. They describe commits, which exist whatever the site holds yet; they are
+        // written after the packages.
+        let (histories, packaged) = std::thread::scope(|threads| {
+            let history = std::thread::Builder::new()
+                .name("shelf-history".into())
+                .spawn_scoped(threads, || {
+                    crate::history::files(&root, data, &config, true, &Silent)
+                })?;
+            let packaged = write_packages(&root, &cx, &mut sync, &*progress);
+            progress.stage("history files", "files", None);
+            let histories = history
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, RegistryError>((histories?, packaged?))
+        })?;
+        let (catalog, counts) = packaged;
+        for history in histories {
+            write_history(&mut sync, history)?;
         }
         progress.stage("registry-wide files", "files", None);
         let entries: Vec<&SearchEntry> = catalog.values().collect();
@@ -479,6 +460,69 @@ impl Registry {
             registry_files: Some(registry_count),
         })
     }
+}
+
+/// The catalog's entries by name and protocol, and each package's count of files.
+type Packaged = (
+    BTreeMap<(String, &'static str), SearchEntry>,
+    BTreeMap<String, usize>,
+);
+
+/// Plans and writes every package of every protocol into `sync` (a full build).
+fn write_packages(
+    root: &std::path::Path,
+    cx: &Context<'_>,
+    sync: &mut ScopeSync<'_, '_>,
+    progress: &dyn Progress,
+) -> Result<Packaged, RegistryError> {
+    let mut catalog = BTreeMap::new();
+    let mut counts = BTreeMap::new();
+    let (lists, total) = protocols::packages(root)?;
+    progress.stage("packages", "packages", Some(total));
+    let mut done = 0;
+    for (protocol, names) in lists {
+        // Packages are read and rendered on every core, a slice at a time (so memory
+        // holds one slice's files, not the site's), and written in order: a package's
+        // files must reach the target in the order the plan gives (`latest` last), or a
+        // reader could see a `latest` its list does not hold yet.
+        for slice in names.chunks(BUILD_SLICE) {
+            let planned: Vec<Result<Option<Planned>, RegistryError>> = slice
+                .par_iter()
+                .map(|canonical| Ok(protocol.plan(root, canonical, cx)?))
+                .collect();
+            for (canonical, package) in slice.iter().zip(planned) {
+                let Some(package) = package? else {
+                    continue;
+                };
+                let Planned {
+                    name, files, entry, ..
+                } = package;
+                let id = PackageId {
+                    protocol: protocol.name(),
+                    canonical: canonical.clone(),
+                };
+                counts.insert(inputs::key(&id), files.len());
+                sync.write(files)?;
+                if let Some(entry) = entry {
+                    catalog.insert((name, protocol.name()), entry);
+                }
+                done += 1;
+                progress.tally(Tally {
+                    done,
+                    ..sync.tally()
+                });
+            }
+        }
+    }
+    Ok((catalog, counts))
+}
+
+/// Hands a history's files to `sync`: the files, then (once those have reached the
+/// target) the ones that name them.
+fn write_history(sync: &mut ScopeSync<'_, '_>, history: ScopedFiles) -> std::io::Result<()> {
+    sync.write(history.files)?;
+    sync.barrier()?;
+    sync.write(history.pointers)
 }
 
 /// What a build wrote, and what the record of its inputs keeps of it.

@@ -8,10 +8,11 @@ use super::{
     mirror::{self, Mirror},
     pack, packing,
     server_info::{self, Head},
+    walk,
 };
 use crate::{
     history::ScopedFiles,
-    index::{IndexError, IndexRepo},
+    index::IndexError,
     output::{Content, OutFile},
     progress::{Progress, Silent},
 };
@@ -40,12 +41,12 @@ pub const MAX_PACKS: usize = 20;
 /// # Errors
 /// Git and I/O errors.
 pub fn files(
-    index: &IndexRepo,
+    index_root: &Path,
     data: &Path,
     full: bool,
     progress: &dyn Progress,
 ) -> Result<ScopedFiles, IndexError> {
-    export(index.root(), data, full, progress)
+    export(index_root, data, full, progress)
 }
 
 pub(super) fn export(
@@ -111,20 +112,26 @@ fn replace_all(
 ) -> Result<(), IndexError> {
     // libgit2 keeps the commits and trees it parses in a process-wide cache (256 MiB by
     // its count, 650 MiB of resident memory at 100,000 commits): a full export parses each
-    // once, so the cache only held memory. Off while it runs; only the writer thread reads
-    // git, so nothing else loses it meanwhile.
+    // once, so the cache only held memory. Off while it runs; nothing else reads git
+    // meanwhile (the writer thread runs this, or a build while it renders packages, which
+    // reads the index's files, not its objects).
     git2::opts::enable_caching(false);
-    progress.stage("planning the index export", "commits", None);
-    let planned = packing::plan_new(source, tips, &[], progress).map_err(IndexError::from);
-    let written = planned.and_then(|plan| {
-        let staged = mirror.staging()?;
-        progress.stage("exporting the index", "objects", Some(plan.len() as u64));
-        let name = pack::write(&source.odb()?, &plan, staged.path(), progress)?;
-        Ok((plan.len(), staged, name))
-    });
+    // Nor does it hash every object it reads to check its name (SHA-1 with collision
+    // detection, a tenth of the export's time): the objects are the index's own, which
+    // git reads without checking too, and the pack written has its own checksums.
+    git2::opts::strict_hash_verification(false);
+    progress.stage("exporting the index", "commits", None);
+    let written = mirror
+        .staging()
+        .map_err(IndexError::from)
+        .and_then(|staged| {
+            let name = walk::write_full(source, tips, staged.path(), progress)?;
+            Ok((staged, name))
+        });
     git2::opts::enable_caching(true);
-    let (objects, staged, name) = written?;
-    let Some(name) = name else {
+    git2::opts::strict_hash_verification(true);
+    let (staged, written) = written?;
+    let Some((name, objects)) = written else {
         return Ok(());
     };
     mirror.install(staged.path(), &name)?;
@@ -216,32 +223,33 @@ fn site_files(
         }
     }
     let links = mirror.blob_links(&paths)?;
-    let mut files = vec![
+    let files = pack_files
+        .into_iter()
+        .zip(links)
+        .map(|(path, link)| OutFile {
+            path,
+            content: Content::Blob(link),
+        })
+        .collect();
+    // The packs land first, then the list of them, then the refs whose objects they hold.
+    let pointers = vec![
         OutFile {
-            path: format!("{PREFIX}HEAD"),
-            content: Content::Bytes(server_info::head(head)),
+            path: format!("{PREFIX}objects/info/packs"),
+            content: Content::Bytes(server_info::info_packs(&packs)),
         },
         OutFile {
             path: format!("{PREFIX}info/refs"),
             content: Content::Bytes(server_info::info_refs(heads)),
         },
         OutFile {
-            path: format!("{PREFIX}objects/info/packs"),
-            content: Content::Bytes(server_info::info_packs(&packs)),
+            path: format!("{PREFIX}HEAD"),
+            content: Content::Bytes(server_info::head(head)),
         },
     ];
-    files.extend(
-        pack_files
-            .into_iter()
-            .zip(links)
-            .map(|(path, link)| OutFile {
-                path,
-                content: Content::Blob(link),
-            }),
-    );
     Ok(ScopedFiles {
         scope: vec![PREFIX.to_owned()],
         files,
+        pointers,
     })
 }
 

@@ -14,14 +14,17 @@
 //! which depends only on the index. Nothing needs a `git` binary (an S3-only deployment
 //! has none): the packs Shelf plans (a publish's, the full one) are written by [`pack`],
 //! each object whole or as a delta against the same path's object in the parent commit,
-//! so no delta search runs and a full export is linear in the history's bytes; merges of
+//! so no delta search runs and a full export is linear in the history's bytes (the full
+//! one planned and written in the same pass over the history, [`walk`]); merges of
 //! small packs copy their entries as they are ([`pack::concatenate`]), and only packs that
 //! hold one object twice are merged by libgit2, single-threaded. Either way the same
 //! objects give the same bytes.
 //!
 //! The pack files reach the site as blobs through hard links named by their SHA-256
 //! (`DATA/index-export/blobs/`), so every target recognises an unchanged pack without
-//! uploading or copying it again.
+//! uploading or copying it again. They land before the files that name them (the list of
+//! packs, the refs, `HEAD`: [`crate::history::ScopedFiles::pointers`]), so a client never
+//! reads a ref whose objects are not there yet, and a merged pack's parts go only after.
 //!
 //! This module reads the index repository and owns `DATA/index-export/`; it never writes
 //! the index, and the site files it returns go through the registry's one writer.
@@ -31,6 +34,7 @@ mod mirror;
 pub mod pack;
 mod packing;
 mod server_info;
+mod walk;
 
 pub use files::{MAX_PACKS, files};
 pub use mirror::EXPORT_DIR;

@@ -36,7 +36,7 @@ pub const MAX_DEPTH: u32 = 50;
 /// At most this many bytes of delta bases are kept in memory while a pack is written; the
 /// rest are read again when their turn comes. A full export whose versions arrive round
 /// robin would otherwise hold every package's record at once.
-const KEPT_BYTES: usize = 32 << 20;
+pub(super) const KEPT_BYTES: usize = 32 << 20;
 
 /// An object as a pack's `.idx` lists it: its id, the CRC-32 of its entry and the entry's
 /// offset in the pack.
@@ -52,17 +52,17 @@ pub struct Planned {
 }
 
 /// Where an object went in the pack.
-struct Written {
-    offset: u64,
-    crc: u32,
-    depth: u32,
+pub(super) struct Written {
+    pub(super) offset: u64,
+    pub(super) crc: u32,
+    pub(super) depth: u32,
 }
 
 /// A `Write` that hashes and counts what passes through it.
-struct Hashing<W> {
+pub(super) struct Hashing<W> {
     inner: W,
     hasher: Sha1,
-    written: u64,
+    pub(super) written: u64,
 }
 
 impl<W: Write> Write for Hashing<W> {
@@ -78,7 +78,7 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-fn type_code(kind: ObjectType) -> io::Result<u8> {
+pub(super) fn type_code(kind: ObjectType) -> io::Result<u8> {
     match kind {
         ObjectType::Commit => Ok(1),
         ObjectType::Tree => Ok(2),
@@ -89,7 +89,7 @@ fn type_code(kind: ObjectType) -> io::Result<u8> {
 }
 
 /// An entry's header: type and inflated size.
-fn entry_header(code: u8, size: usize) -> Vec<u8> {
+pub(super) fn entry_header(code: u8, size: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(10);
     let mut size = size as u64;
     let mut byte = (code << 4) | (size & 0x0f) as u8;
@@ -104,7 +104,7 @@ fn entry_header(code: u8, size: usize) -> Vec<u8> {
 }
 
 /// The distance back to an `OFS_DELTA`'s base, in git's encoding.
-fn ofs_distance(mut distance: u64) -> Vec<u8> {
+pub(super) fn ofs_distance(mut distance: u64) -> Vec<u8> {
     let mut out = vec![(distance & 0x7f) as u8];
     distance >>= 7;
     while distance > 0 {
@@ -283,7 +283,7 @@ pub fn apply(base: &[u8], delta: &[u8]) -> io::Result<Vec<u8>> {
 
 /// Appends `bytes`, zlib-compressed, to `out`, with one compressor for the whole pack (a
 /// new one per object would set up its tables tens of thousands of times).
-fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+pub(super) fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
     z.reset();
     out.reserve(bytes.len() / 2 + 64);
     loop {
@@ -300,16 +300,25 @@ fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> 
 
 /// A pack being written into `dir`: the header first, entries through its `out`, then
 /// [`PackFile::finish`] with where each object went.
-struct PackFile {
+pub(super) struct PackFile {
     temp: std::path::PathBuf,
-    out: Hashing<BufWriter<File>>,
+    pub(super) out: Hashing<BufWriter<File>>,
 }
 
 impl PackFile {
-    fn begin(dir: &Path, count: usize) -> io::Result<PackFile> {
+    pub(super) fn begin(dir: &Path, count: usize) -> io::Result<PackFile> {
         let temp = dir.join("tmp-pack.pack");
         let mut out = Hashing {
-            inner: BufWriter::with_capacity(1 << 16, File::create(&temp)?),
+            // Readable too: [`PackFile::finish_counted`] hashes it again.
+            inner: BufWriter::with_capacity(
+                1 << 16,
+                File::options()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(&temp)?,
+            ),
             hasher: Sha1::new(),
             written: 0,
         };
@@ -331,9 +340,48 @@ impl PackFile {
             .into_inner()
             .map_err(|e| e.into_error())?
             .sync_all()?;
+        Self::name(&temp, dir, written, checksum)
+    }
+
+    /// [`PackFile::finish`] for a pack begun with no count: the header gets the number of
+    /// objects `written`, and the checksum is taken again over the file.
+    pub(super) fn finish_counted(
+        self,
+        dir: &Path,
+        written: &HashMap<Oid, Written>,
+    ) -> io::Result<String> {
+        use std::io::{Read as _, Seek as _, SeekFrom};
+        let PackFile { temp, out } = self;
+        let mut file = out.inner.into_inner().map_err(|e| e.into_error())?;
+        let count = u32::try_from(written.len()).map_err(io::Error::other)?;
+        file.seek(SeekFrom::Start(8))?;
+        file.write_all(&count.to_be_bytes())?;
+        file.seek(SeekFrom::Start(0))?;
+        let mut hasher = Sha1::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        let checksum: [u8; 20] = hasher.finalize().into();
+        file.write_all(&checksum)?;
+        file.sync_all()?;
+        Self::name(&temp, dir, written, checksum)
+    }
+
+    /// Writes the `.idx` and gives both files their names, read-only; the name.
+    fn name(
+        temp: &Path,
+        dir: &Path,
+        written: &HashMap<Oid, Written>,
+        checksum: [u8; 20],
+    ) -> io::Result<String> {
         let name = format!("pack-{}", hex::encode(checksum));
         write_idx(&dir.join(format!("{name}.idx")), written, &checksum)?;
-        fs::rename(&temp, dir.join(format!("{name}.pack")))?;
+        fs::rename(temp, dir.join(format!("{name}.pack")))?;
         for ext in ["idx", "pack"] {
             let path = dir.join(format!("{name}.{ext}"));
             let mut permissions = fs::metadata(&path)?.permissions();

@@ -125,8 +125,8 @@ fn assert_complete(data: &Path, head: Oid) {
 
 fn bytes<'a>(files: &'a ScopedFiles, path: &str) -> &'a [u8] {
     match files
-        .files
-        .iter()
+        .ordered()
+        .into_iter()
         .find(|f| f.path == path)
         .map(|f| &f.content)
     {
@@ -179,6 +179,22 @@ fn a_commit_adds_one_small_pack_with_only_its_objects() {
     assert_eq!(
         bytes(&files, "-/index.git/objects/info/packs"),
         listed.as_bytes()
+    );
+    // The packs land before the files that name them.
+    let pointers: Vec<&str> = files.pointers.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "-/index.git/objects/info/packs",
+            "-/index.git/info/refs",
+            "-/index.git/HEAD"
+        ]
+    );
+    assert!(
+        files
+            .files
+            .iter()
+            .all(|f| f.path.starts_with("-/index.git/objects/pack/"))
     );
     // Every pack file is there, as a blob whose file name is the SHA-256 of its bytes.
     let blobs: Vec<(&str, &PathBuf)> = files
@@ -347,4 +363,57 @@ fn small_packs_holding_one_object_twice_are_merged_too() {
     }
     assert_complete(data, head.expect("a commit"));
     verify_packs(data);
+}
+
+/// The one-pass first export ([`super::walk`]) plans what [`packing::plan_new`] plans and
+/// writes it as [`super::pack::write`] does: the same pack, byte for byte, on a history with
+/// nested folders, files that grow line by line (deltas) and one that comes back to an
+/// earlier content (an object met twice).
+#[test]
+fn the_one_pass_export_writes_the_planned_pack() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = Index::new(dir.path());
+    index.commit("config.json", "{}\n");
+    let mut lines = String::new();
+    for n in 0..40 {
+        lines.push_str(&format!(
+            "{{\"version\":\"1.{n}.0\",\"readme\":\"{}\"}}\n",
+            "ab".repeat(n)
+        ));
+        let path = ["he/ll/hello", "wo/rl/world", "he/lp/help", "zz/zz/z-z"][n % 4];
+        index.commit(path, &lines);
+        if n % 10 == 9 {
+            index.commit("config.json", "{}\n\n");
+            index.commit("config.json", "{}\n");
+        }
+    }
+    let tips = [index.repo.head().expect("head").target().expect("id")];
+    let (planned, walked) = (dir.path().join("planned"), dir.path().join("walked"));
+    fs::create_dir_all(&planned).expect("mkdir");
+    fs::create_dir_all(&walked).expect("mkdir");
+    let plan = packing::plan_new(&index.repo, &tips, &[], &Silent).expect("plan");
+    let odb = index.repo.odb().expect("odb");
+    let name = super::pack::write(&odb, &plan, &planned, &Silent)
+        .expect("write")
+        .expect("a pack");
+    let (one_pass, count) = super::walk::write_full(&index.repo, &tips, &walked, &Silent)
+        .expect("one pass")
+        .expect("a pack");
+    assert_eq!(one_pass, name);
+    assert_eq!(count, plan.len());
+    for ext in ["pack", "idx"] {
+        let file = format!("{name}.{ext}");
+        assert!(
+            fs::read(planned.join(&file)).expect("planned")
+                == fs::read(walked.join(&file)).expect("walked"),
+            "{file} differs"
+        );
+    }
+    // An empty repository has nothing to pack.
+    let empty = Index::new(&dir.path().join("empty"));
+    assert!(
+        super::walk::write_full(&empty.repo, &[], &walked, &Silent)
+            .expect("nothing")
+            .is_none()
+    );
 }
