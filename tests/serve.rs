@@ -238,3 +238,26 @@ fn files_kept_in_memory_never_outlive_a_change() {
     assert!(body.is_empty());
     drop(server);
 }
+
+/// A server stopped by SIGTERM right after answering a publish writes the files it derives
+/// after its answers (search document, change feed, `-/index.git/`) before it ends, so the
+/// registry it leaves is whole (`shelf check`).
+#[test]
+fn a_server_stopped_by_sigterm_writes_what_it_owes_first() {
+    let fx = Fixture::new();
+    let server = start(&fx, "127.0.0.1:0");
+    let token = common::sign_up(&server.base, "alice");
+    let zip = ZipBuilder::package("owed", "1.0.0").build();
+    let answer = common::publish_over_http(&agent(), &server.base, &token, "owed", "1.0.0", &zip);
+    assert!(
+        matches!(answer, common::HttpPublish::Published(_)),
+        "{answer:?}"
+    );
+    assert!(server.terminate().success(), "a clean stop");
+    let head = common::git_in(&fx.index(), &["rev-parse", "HEAD"]);
+    let refs = std::fs::read_to_string(fx.site().join("-/index.git/info/refs")).expect("refs");
+    assert!(refs.contains(head.trim()), "{refs}");
+    let search = common::json(&fx.site(), "-/search.json");
+    assert!(search.to_string().contains("\"owed\""), "{search}");
+    fx.shelf_ok(&["check"]);
+}

@@ -238,7 +238,9 @@ impl TestApp {
         ]
     }
 
-    /// Sends a request through the router.
+    /// Sends a request through the router, then waits for the files the writer derives
+    /// after its answers (home page, search document, change feed, `-/index.git/`:
+    /// [`crate::registry::worker`]), so the test reads them current.
     ///
     /// # Panics
     /// When the router fails (it never should: every error is an answer).
@@ -255,11 +257,25 @@ impl TestApp {
             .await
             .expect("read body")
             .to_vec();
+        self.settle().await;
         TestResponse {
             status,
             headers,
             body,
         }
+    }
+
+    /// Waits until the writer has written every derived file the changes so far owe.
+    ///
+    /// # Panics
+    /// When the writer has stopped, or cannot write them.
+    pub async fn settle(&self) {
+        self.app
+            .writer
+            .run(|registry| registry.write_derived().map(|_| ()))
+            .await
+            .expect("the writer runs")
+            .expect("the derived files are written");
     }
 
     /// Sends a JSON request with an optional bearer token.

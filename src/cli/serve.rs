@@ -223,6 +223,7 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
     if let Some(every) = args.gc_every {
         tokio::spawn(collect_garbage(app.clone(), every, args.gc_grace));
     }
+    let writer = app.writer.clone();
     println!("Shelf listening on http://{local}");
     server::serve(
         listener,
@@ -231,5 +232,12 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
         server::shutdown_signal(),
     )
     .await;
+    // Stopped by a signal: the files the writer derives after its answers are written
+    // before the process ends (a killed server leaves them to its next start's build).
+    match writer.run(|registry| registry.write_derived()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!("writing the derived files before stopping: {e}"),
+        Err(e) => tracing::error!("writing the derived files before stopping: {e}"),
+    }
     Ok(())
 }

@@ -387,9 +387,10 @@ impl IndexRepo {
             .parent()
             .ok_or_else(|| io::Error::other("index path has no parent"))?;
         fs::create_dir_all(dir)?;
+        // Not synced by itself: the commit holds these bytes, and the `syncfs` that makes
+        // the commit durable ([`IndexRepo::sync`]) covers this file too.
         let mut temp = tempfile::NamedTempFile::new_in(dir)?;
         temp.write_all(bytes)?;
-        temp.as_file().sync_all()?;
         temp.persist(&path).map_err(|e| e.error)?;
 
         // The staging area follows the working tree, so `git status` stays clean.

@@ -210,13 +210,16 @@ impl Registry {
     /// (a package changed twice is written once, as it is now) and stops deferring. The
     /// registry-wide files (home page, search document) and the history's (change feed,
     /// `-/index.git/`) are owed from then until [`Registry::write_derived`]: no client of a
-    /// protocol reads them to install what was published (the writer thread decides when,
-    /// [`super::worker`]).
+    /// protocol reads them to install what was published (the writer thread writes them
+    /// after the answers, [`super::worker`]).
     ///
     /// # Errors
     /// Those of the writes; the next change then rebuilds everything, so nothing committed
     /// stays missing from the site.
     pub fn flush(&mut self) -> Result<SyncStats, RegistryError> {
+        // git's staging area before any answer too: an operator who kills the server and
+        // commits by hand (`git commit -a`) must not commit a stale one, which would take
+        // back the files the batch added.
         self.index.write_stage()?;
         // The batch's commits, durable before any of them is answered.
         self.index.sync()?;
@@ -251,7 +254,8 @@ impl Registry {
     }
 
     /// Writes the registry-wide files and the history's files that flushes left owed, once
-    /// for all of them.
+    /// for all of them (`-/index.git/info/refs` last: once it names a commit, everything
+    /// derived from it is written).
     ///
     /// # Errors
     /// Those of the writes; the next change then rebuilds everything.

@@ -13,18 +13,21 @@
 //! cost of writing them.
 //!
 //! The files derived from every package or from the history (home page, search document,
-//! change feed, `-/index.git/`) no client needs to install what was published. When no
-//! job waits they are written before the answers, so a lone publisher (and every test)
-//! finds them current; when jobs wait, the answers go out without them and they stay owed
-//! ([`Registry::write_derived`]) until the queue empties or they have been owed for
-//! [`DERIVED_LAG`], so under load one write of them serves several batches. They lag an
-//! answer by at most that plus one batch; a server killed in between leaves packages whose
-//! index files changed since the last build, and the build every start runs writes them
-//! ([`super::inputs`]).
+//! change feed, `-/index.git/`) no client needs to install what was published, so no
+//! answer waits for them: they are written right after a batch's answers when no job
+//! waits, and when jobs wait they stay owed ([`Registry::write_derived`]) until the queue
+//! empties or they have been owed for [`DERIVED_LAG`], so under load one write of them
+//! serves several batches. They lag an answer by the time they take to write (a few
+//! milliseconds) when the writer is otherwise idle, and by at most [`DERIVED_LAG`] plus one
+//! batch under load. `-/index.git/info/refs` is the last of them written: once it names a
+//! commit, every derived file includes that commit. A server killed in between leaves
+//! packages whose index files changed since the last build, and the build every start runs
+//! writes them ([`super::inputs`]).
 //!
 //! The writer also counts the site's generations ([`WriterHandle::generation`]): odd while a
-//! batch is being written (files may be half written), even once they are written, so a
-//! reader that keeps files in memory knows when to look at the disk again.
+//! batch or the derived files are being written (files may be half written), even once
+//! they are written, so a reader that keeps files in memory knows when to look at the disk
+//! again.
 //!
 //! Before each job the writer puts back to `HEAD` whatever an earlier job's failed index
 //! write could not take back itself ([`Registry::repair_interrupted_write`]), so no job reads
@@ -102,17 +105,19 @@ impl WriterHandle {
                     // reader kept from before is stale from here on.
                     counter.fetch_add(1, Ordering::SeqCst);
                     let deliveries = run_batch(&mut registry, batch);
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    for (delivery, ok) in deliveries {
+                        delivery(ok);
+                    }
                     if registry.derived_owed() {
                         let since = *owed_since.get_or_insert_with(Instant::now);
                         next = queue.try_recv().ok();
                         if next.is_none() || since.elapsed() >= DERIVED_LAG {
+                            counter.fetch_add(1, Ordering::SeqCst);
                             write_derived(&mut registry);
+                            counter.fetch_add(1, Ordering::SeqCst);
                             owed_since = None;
                         }
-                    }
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    for (delivery, ok) in deliveries {
-                        delivery(ok);
                     }
                 }
                 // Every handle is gone (the server is stopping): nothing stays owed.

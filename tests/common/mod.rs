@@ -287,6 +287,44 @@ fn walk(root: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Waits until the files `shelf serve` writes after its answers (home page, search
+/// document, change feed, `-/index.git/`) include the last commit of
+/// `DATA/index`: `-/index.git/info/refs`, written last of them, names it. For a test that
+/// reads them right after an answer; panics when they never do.
+pub fn settled(data: &Path) {
+    settled_at(&data.join("index"), &data.join("site"));
+}
+
+/// [`settled`] for an index and a site anywhere.
+pub fn settled_at(index: &Path, site: &Path) {
+    let Ok(out) = Command::new("git")
+        .arg("-C")
+        .arg(index)
+        .args(["rev-parse", "--verify", "-q", "HEAD"])
+        .output()
+    else {
+        panic!("cannot run git; install it with `apt-get install -y git`");
+    };
+    // No commit yet: nothing is owed.
+    if !out.status.success() {
+        return;
+    }
+    let head = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    // Only a writer that never writes them gets this far.
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let refs = fs::read_to_string(site.join("-/index.git/info/refs")).unwrap_or_default();
+        if refs.contains(&head) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < give_up,
+            "the derived files never named {head}: {refs}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// Reads a JSON file of the site.
 pub fn json(site: &Path, rel: &str) -> serde_json::Value {
     let bytes = fs::read(site.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"));

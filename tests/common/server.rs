@@ -48,6 +48,14 @@ impl Server {
         self.child.id()
     }
 
+    /// Stops the server as an operator does (SIGTERM) and waits for it to end.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = rustix::process::Pid::from_raw(i32::try_from(self.child.id()).expect("a pid"))
+            .expect("a pid");
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
+        self.child.wait().expect("the server ends")
+    }
+
     /// Runs `shelf serve` built by [`shelf_serve`] (plus whatever the caller added) and
     /// waits for its "listening" line.
     pub fn shelf(command: &mut Command) -> Server {

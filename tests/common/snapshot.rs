@@ -32,6 +32,9 @@ impl Snapshot {
     /// Takes a snapshot, asserting the index's working tree is clean and nothing temporary
     /// is lying around.
     pub fn take(data: &Path) -> Snapshot {
+        // What the writer derives after its last answers first (a refused request derives
+        // nothing, so the snapshot after it needs no wait).
+        super::settled(data);
         let index = data.join("index");
         let status = git_in(&index, &["status", "--porcelain", "--untracked-files=all"]);
         assert!(

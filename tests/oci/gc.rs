@@ -59,6 +59,9 @@ fn shelf_gc_deletes_what_nothing_names_after_its_grace() {
             .status,
         202
     );
+    // Stopped once it has written what it derives after its answers: the check below
+    // compares the whole site.
+    crate::common::settled(&fx.data());
     drop(server);
 
     let garbage = [digest(&dropped_layer), dropped.clone(), orphan];
@@ -154,6 +157,7 @@ fn collections_racing_pushes_lose_no_blob_of_an_acknowledged_manifest() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     assert!(collected(), "no deleted manifest was ever collected");
+    crate::common::settled(&fx.data());
     drop(server);
     for (manifest, layers) in &live {
         assert!(blob_exists(&fx.data(), manifest), "manifest {manifest}");

@@ -18,6 +18,8 @@ const PASSWORD: &str = "a long enough password";
 
 /// The registry's state a refusal must leave as it was.
 fn state(data: &Path) -> (String, Vec<String>, usize) {
+    // With the files the writer derives after its answers.
+    crate::common::settled(data);
     let head = git_in(&data.join("index"), &["rev-parse", "HEAD"]);
     let mut blobs: Vec<String> = walkdir::WalkDir::new(data.join("blobs"))
         .into_iter()
