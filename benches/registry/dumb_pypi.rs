@@ -67,7 +67,7 @@ fn install(dir: &Path) -> anyhow::Result<PathBuf> {
 pub fn build(root: &Path, packages: usize, versions: usize) -> anyhow::Result<Measured> {
     let bin = install(&root.join("dumb-pypi"))?;
     let work = root.join("dumb-pypi-work");
-    let _ = fs::remove_dir_all(&work);
+    crate::discard(root, &work)?;
     fs::create_dir_all(&work)?;
     let mut list = String::new();
     for p in 0..packages {

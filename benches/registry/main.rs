@@ -191,6 +191,8 @@ fn main() -> anyhow::Result<()> {
     }
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-registry");
     std::fs::create_dir_all(&root)?;
+    // What an earlier run (stopped before its end) left to delete.
+    empty_trash(&root)?;
     let mut all = Vec::new();
     for &(packages, versions) in &plan.sizes {
         eprintln!(
@@ -231,6 +233,8 @@ fn main() -> anyhow::Result<()> {
     if let Some(oci) = &oci {
         sections.push((report::OCI, report::oci_section(oci, &machine, &args)?));
     }
+    // Every figure is taken.
+    empty_trash(&root)?;
     if plan.write_report {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
         for (markers, section) in &sections {
@@ -270,12 +274,41 @@ fn pristine(
     Ok((dir, Some(started.elapsed())))
 }
 
+/// Moves `path` (a folder of an earlier measure) out of the way, into `ROOT/trash/`, which
+/// is emptied once every figure is taken: deleting a large tree makes ext4 slow to create
+/// files for minutes after (it skips the inodes freed in the last minute or five, reading
+/// each one's block to see, `recently_deleted` in perf), which a build measured then would
+/// pay for.
+pub fn discard(root: &Path, path: &Path) -> std::io::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let trash = root.join("trash");
+    std::fs::create_dir_all(&trash)?;
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_owned());
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let mut to = trash.join(format!("{stamp}-"));
+    to.as_mut_os_string().push(name);
+    std::fs::rename(path, to)
+}
+
+fn empty_trash(root: &Path) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(root.join("trash")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// A copy to measure on. The index is copied (git appends to its reflog in place); blobs
 /// are hard links, because the blob store and the site writer only ever create files.
 fn working_copy(pristine: &Path, work: &Path) -> anyhow::Result<()> {
-    if work.exists() {
-        std::fs::remove_dir_all(work)?;
-    }
+    let root = work.parent().context("a work folder has a parent")?;
+    discard(root, work)?;
     std::fs::create_dir_all(work)?;
     for (flag, part) in [("-a", "index"), ("-al", "blobs")] {
         let status = Command::new("cp")
@@ -469,7 +502,7 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
             bail!("{who}: {} failed reads of {}", r.failures, r.requests);
         }
     }
-    std::fs::remove_dir_all(&work)?;
+    discard(root, &work)?;
 
     Ok(Figures {
         packages,

@@ -123,6 +123,9 @@ pub struct App {
     pub site: Option<PathBuf>,
     /// The index's settings: base URL, zipball URL template, API URL.
     pub config: IndexConfig,
+    /// The index's working tree, for a first look at a package's record from outside the
+    /// writer (which looks again before it commits).
+    pub index_root: PathBuf,
     /// The blob store, where uploads are staged while they stream in (outside the writer,
     /// so a slow upload holds up no one).
     pub blobs: BlobStore,
@@ -196,6 +199,7 @@ impl App {
         let catalog = registry.catalog()?;
         let config = registry.config()?;
         let blobs = registry.blobs().clone();
+        let index_root = registry.index().root().to_owned();
         let db = Db::open(&options.data.join("shelf.db"))?;
         let writer = WriterHandle::spawn(registry)?;
         Ok(Arc::new(App {
@@ -207,6 +211,7 @@ impl App {
             catalog,
             site: options.target.is_none().then(|| options.site_dir()),
             config,
+            index_root,
             blobs,
             zip_limits: options.limits.clone(),
             password_hashing: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),

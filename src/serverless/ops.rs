@@ -5,7 +5,10 @@
 //! These run on the registry (the writer thread's, or the command line's); the HTTP
 //! routes ([`super::api`]) and `shelf add`/`yank`/`delete` call them.
 
-use std::io::{BufReader, Read};
+use std::{
+    io::{BufReader, Read},
+    path::Path,
+};
 
 use time::OffsetDateTime;
 
@@ -15,7 +18,7 @@ use super::{
         PackageName, Version,
         archive::{self, Inspected, Limits},
     },
-    record::{self as line, IndexLine, LINE_FORMAT, PackageRecord, RecordStore},
+    record::{self as line, IndexLine, LINE_FORMAT, PackageRecord, RecordStore, read_record},
 };
 use crate::{
     blob::Staged,
@@ -83,14 +86,7 @@ impl Registry {
         version: &Version,
         authorize: impl FnOnce(Option<&PackageRecord>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let record = self
-            .index()
-            .read(&name.canonical())
-            .map_err(RegistryError::from)?;
-        if let Some(record) = &record {
-            check_new_version(record, name.as_str(), version)?;
-        }
-        authorize(record.as_ref())
+        check_publishable_at(self.index().root(), name, version, authorize)
     }
 
     /// Publishes a staged, inspected zip: the version check, `authorize` (which sees the
@@ -344,6 +340,25 @@ fn or_map(
     } else {
         own.clone()
     }
+}
+
+/// [`Registry::check_publishable`] from the index's working tree at `root`, for a first
+/// look from outside the writer: the record read is the last one the writer wrote, and the
+/// writer looks again before it commits.
+///
+/// # Errors
+/// The reason it cannot be published.
+pub fn check_publishable_at<E: From<RegistryError>>(
+    root: &Path,
+    name: &PackageName,
+    version: &Version,
+    authorize: impl FnOnce(Option<&PackageRecord>) -> Result<(), E>,
+) -> Result<(), E> {
+    let record = read_record(root, &name.canonical()).map_err(RegistryError::from)?;
+    if let Some(record) = &record {
+        check_new_version(record, name.as_str(), version)?;
+    }
+    authorize(record.as_ref())
 }
 
 fn check_new_version(

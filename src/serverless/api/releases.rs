@@ -31,6 +31,7 @@ use crate::{
         packages::{self as owners, Upload},
     },
     serverless::{
+        ops::check_publishable_at,
         package::{PackageName, PackageType, Version},
         record::{self as line, FieldError, PackageRecord},
     },
@@ -124,8 +125,9 @@ fn invalid(detail: impl std::fmt::Display) -> ApiError {
 }
 
 /// Whether `caller` may publish to a package whose record is `record` (`None`: a new name,
-/// which anyone allowed to publish may claim). Runs on the writer thread, so the answer
-/// cannot change before the commit.
+/// which anyone allowed to publish may claim). The upload's check runs it on the writer
+/// thread, so that answer cannot change before the commit; the announcement's first look
+/// runs it too, off the writer.
 pub(super) fn may_publish(
     app: &App,
     caller: &Caller,
@@ -190,17 +192,23 @@ pub(super) async fn announce(
         .require(Action::Publish, &canonical)
         .map_err(|_| ApiError::forbidden(MODIFY_DENIED))?;
 
+    // A first look, from the index's working tree rather than on the writer, which may
+    // be busy writing what the last change derives: the upload's commit looks again on the
+    // writer, so a version claimed in between is still refused then.
     let check_app = app.clone();
     let check_caller = caller.clone();
     let (check_name, check_version, check_canonical) =
         (name.clone(), version.clone(), canonical.clone());
-    app.writer
-        .run(move |registry| {
-            registry.check_publishable::<ApiError>(&check_name, &check_version, |record| {
-                may_publish(&check_app, &check_caller, &check_canonical, record)
-            })
-        })
-        .await??;
+    tokio::task::spawn_blocking(move || {
+        check_publishable_at::<ApiError>(
+            &check_app.index_root,
+            &check_name,
+            &check_version,
+            |record| may_publish(&check_app, &check_caller, &check_canonical, record),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
 
     let now = app.now();
     let upload = Upload {
