@@ -36,7 +36,7 @@ pub const MAX_DEPTH: u32 = 50;
 /// At most this many bytes of delta bases are kept in memory while a pack is written; the
 /// rest are read again when their turn comes. A full export whose versions arrive round
 /// robin would otherwise hold every package's record at once.
-pub(super) const KEPT_BYTES: usize = 32 << 20;
+const KEPT_BYTES: usize = 32 << 20;
 
 /// An object as a pack's `.idx` lists it: its id, the CRC-32 of its entry and the entry's
 /// offset in the pack.

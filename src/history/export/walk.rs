@@ -21,13 +21,18 @@ use std::{
 use flate2::{Compress, Compression};
 use git2::{ObjectType, Odb, Oid, Repository, Sort};
 
-use super::pack::{
-    KEPT_BYTES, MAX_DEPTH, PackFile, Written, deflate, entry_header, ofs_distance, type_code,
-};
+use super::pack::{MAX_DEPTH, PackFile, Written, deflate, entry_header, ofs_distance, type_code};
 use crate::{
     index::IndexError,
     progress::{Progress, Tally},
 };
+
+/// At most this many bytes of recent objects are kept: the trees along the last commits'
+/// paths and the blobs of the packages that changed last. A blob whose next version comes
+/// a whole round of packages later is read again then (as [`super::pack::write`] reads a
+/// base that did not fit); a quarter of its bound, because a full build renders packages
+/// beside this, and its peak counts both.
+const KEPT_BYTES: usize = 8 << 20;
 
 /// Git's mode of a tree entry that is a tree (as a tree's bytes spell it).
 const TREE_MODE: &[u8] = b"40000";
