@@ -69,9 +69,25 @@ pub struct Staged {
     pub sha256: String,
     /// Size in bytes.
     pub size: u64,
+    /// Whether its bytes are on disk already ([`Staged::sync`]).
+    synced: bool,
 }
 
 impl Staged {
+    /// Makes the staged bytes durable now, so that [`BlobStore::commit`], which runs on the
+    /// registry's one writer, has no `fsync` left to wait for: an upload calls this on its
+    /// own thread once the stream is whole.
+    ///
+    /// # Errors
+    /// The filesystem's I/O error.
+    pub fn sync(&mut self) -> io::Result<()> {
+        if !self.synced {
+            self.file.as_file().sync_all()?;
+            self.synced = true;
+        }
+        Ok(())
+    }
+
     /// The staged file, opened for reading from the start.
     ///
     /// # Errors
@@ -126,6 +142,7 @@ impl Stager {
             file,
             sha256: hex::encode(self.hasher.finalize()),
             size: self.size,
+            synced: false,
         })
     }
 }
@@ -311,6 +328,7 @@ impl BlobStore {
             file,
             sha256: hex::encode(hasher.finalize()),
             size,
+            synced: false,
         })
     }
 
@@ -347,7 +365,12 @@ impl BlobStore {
             }
         };
         let file = NamedTempFile::from_parts(File::open(&temp_path)?, temp_path);
-        Ok(Staged { file, sha256, size })
+        Ok(Staged {
+            file,
+            sha256,
+            size,
+            synced: false,
+        })
     }
 
     /// A staging file to write to (where the bytes arrive through a writer rather than a
@@ -369,7 +392,7 @@ impl BlobStore {
     ///
     /// # Errors
     /// I/O errors syncing or moving the file.
-    pub fn commit(&self, staged: Staged) -> io::Result<PathBuf> {
+    pub fn commit(&self, mut staged: Staged) -> io::Result<PathBuf> {
         let dest = self.path(&staged.sha256);
         if dest.exists() {
             // Uploaded again: as fresh as a new blob for the garbage collection's grace.
@@ -380,7 +403,7 @@ impl BlobStore {
             fs::create_dir_all(parent)?;
         }
         // Durable before it is named: the index will point at it once the commit lands.
-        staged.file.as_file().sync_all()?;
+        staged.sync()?;
         // Read-only for everyone: staging files are created owner-only (0600), and the site's
         // hard links share this mode, so a web server running as another user (nginx's
         // workers) must be able to read it.

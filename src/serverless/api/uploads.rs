@@ -136,9 +136,15 @@ where
     let reader = StreamReader::new(stream.map_err(std::io::Error::other));
     let bridge = SyncIoBridge::new(reader);
     let (blobs, limit) = (app.blobs.clone(), app.zip_limits.max_zip_bytes);
-    let staged = tokio::task::spawn_blocking(move || blobs.stage(bridge, limit))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+    // Durable here, on this upload's own thread, rather than on the writer when the blob
+    // is committed.
+    let staged = tokio::task::spawn_blocking(move || {
+        let mut staged = blobs.stage(bridge, limit)?;
+        staged.sync()?;
+        Ok(staged)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
     staged.map_err(stage_error)
 }
 
