@@ -272,7 +272,7 @@ impl TestApp {
     pub async fn settle(&self) {
         self.app
             .writer
-            .run(|registry| registry.write_derived().map(|_| ()))
+            .settle()
             .await
             .expect("the writer runs")
             .expect("the derived files are written");

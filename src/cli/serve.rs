@@ -234,8 +234,8 @@ async fn serve(mut options: Options, args: &Args) -> anyhow::Result<()> {
     .await;
     // Stopped by a signal: the files the writer derives after its answers are written
     // before the process ends (a killed server leaves them to its next start's build).
-    match writer.run(|registry| registry.write_derived()).await {
-        Ok(Ok(_)) => {}
+    match writer.settle().await {
+        Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::error!("writing the derived files before stopping: {e}"),
         Err(e) => tracing::error!("writing the derived files before stopping: {e}"),
     }

@@ -32,11 +32,6 @@ pub struct ScopedFiles {
 
 impl ScopedFiles {
     /// Every file, in the order they may land (`files`, then `pointers`).
-    pub fn all(self) -> impl Iterator<Item = OutFile> {
-        self.files.into_iter().chain(self.pointers)
-    }
-
-    /// Every file, in that order, borrowed.
     #[must_use]
     pub fn ordered(&self) -> Vec<&OutFile> {
         self.files.iter().chain(&self.pointers).collect()

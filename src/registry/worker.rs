@@ -45,7 +45,7 @@ use std::{
 
 use tokio::sync::oneshot;
 
-use super::Registry;
+use super::{Registry, RegistryError};
 
 /// Sends a job's result to its caller; told whether the batch's files were written.
 type Delivery = Box<dyn FnOnce(bool) + Send>;
@@ -152,6 +152,16 @@ impl WriterHandle {
         });
         self.jobs.send(boxed).map_err(|_| WriterGone)?;
         answer.await.map_err(|_| WriterGone)
+    }
+
+    /// Writes the derived files the changes so far owe, after every job sent before: for a
+    /// server stopping, and a test that reads them right after an answer.
+    ///
+    /// # Errors
+    /// [`WriterGone`] when the thread has stopped; the inner error is the writes'.
+    pub async fn settle(&self) -> Result<Result<(), RegistryError>, WriterGone> {
+        self.run(|registry| registry.write_derived().map(|_| ()))
+            .await
     }
 }
 

@@ -78,7 +78,7 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-pub(super) fn type_code(kind: ObjectType) -> io::Result<u8> {
+fn type_code(kind: ObjectType) -> io::Result<u8> {
     match kind {
         ObjectType::Commit => Ok(1),
         ObjectType::Tree => Ok(2),
@@ -89,7 +89,7 @@ pub(super) fn type_code(kind: ObjectType) -> io::Result<u8> {
 }
 
 /// An entry's header: type and inflated size.
-pub(super) fn entry_header(code: u8, size: usize) -> Vec<u8> {
+fn entry_header(code: u8, size: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(10);
     let mut size = size as u64;
     let mut byte = (code << 4) | (size & 0x0f) as u8;
@@ -104,7 +104,7 @@ pub(super) fn entry_header(code: u8, size: usize) -> Vec<u8> {
 }
 
 /// The distance back to an `OFS_DELTA`'s base, in git's encoding.
-pub(super) fn ofs_distance(mut distance: u64) -> Vec<u8> {
+fn ofs_distance(mut distance: u64) -> Vec<u8> {
     let mut out = vec![(distance & 0x7f) as u8];
     distance >>= 7;
     while distance > 0 {
@@ -283,7 +283,7 @@ pub fn apply(base: &[u8], delta: &[u8]) -> io::Result<Vec<u8>> {
 
 /// Appends `bytes`, zlib-compressed, to `out`, with one compressor for the whole pack (a
 /// new one per object would set up its tables tens of thousands of times).
-pub(super) fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
     z.reset();
     out.reserve(bytes.len() / 2 + 64);
     loop {
@@ -295,6 +295,39 @@ pub(super) fn deflate(z: &mut Compress, bytes: &[u8], out: &mut Vec<u8>) -> io::
             return Ok(());
         }
         out.reserve(out.capacity().max(64));
+    }
+}
+
+/// Encodes one pack entry at `offset` into `entry` (cleared first): a delta against
+/// `base` (its offset, its depth and its bytes) when one is given and a delta is smaller,
+/// else the object whole. The entry's delta depth.
+///
+/// # Errors
+/// An object kind a pack cannot hold, or a compression error.
+pub(super) fn encode_entry(
+    z: &mut Compress,
+    entry: &mut Vec<u8>,
+    kind: ObjectType,
+    data: &[u8],
+    offset: u64,
+    base: Option<(u64, u32, &[u8])>,
+) -> io::Result<u32> {
+    entry.clear();
+    let as_delta = base.and_then(|(base_offset, depth, bytes)| {
+        delta(bytes, data).map(|d| (d, base_offset, depth + 1))
+    });
+    match as_delta {
+        Some((d, base_offset, depth)) => {
+            entry.extend(entry_header(6, d.len()));
+            entry.extend(ofs_distance(offset - base_offset));
+            deflate(z, &d, entry)?;
+            Ok(depth)
+        }
+        None => {
+            entry.extend(entry_header(type_code(kind)?, data.len()));
+            deflate(z, data, entry)?;
+            Ok(0)
+        }
     }
 }
 
@@ -457,23 +490,10 @@ pub fn write(
             }
             None => None,
         };
-        let as_delta = base.and_then(|(base_offset, depth, bytes)| {
-            delta(&bytes, data).map(|d| (d, base_offset, depth + 1))
-        });
-        entry.clear();
-        let depth = match &as_delta {
-            Some((d, base_offset, depth)) => {
-                entry.extend(entry_header(6, d.len()));
-                entry.extend(ofs_distance(offset - base_offset));
-                deflate(&mut z, d, &mut entry)?;
-                *depth
-            }
-            None => {
-                entry.extend(entry_header(type_code(object.kind())?, data.len()));
-                deflate(&mut z, data, &mut entry)?;
-                0
-            }
-        };
+        let base = base
+            .as_ref()
+            .map(|(base_offset, depth, bytes)| (*base_offset, *depth, bytes.as_slice()));
+        let depth = encode_entry(&mut z, &mut entry, object.kind(), data, offset, base)?;
         let crc = crc32fast::hash(&entry);
         out.write_all(&entry)?;
         if wanted.get(&planned.id).is_some_and(|n| *n > 0) && kept_bytes + data.len() <= KEPT_BYTES

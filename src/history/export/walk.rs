@@ -21,7 +21,7 @@ use std::{
 use flate2::{Compress, Compression};
 use git2::{ObjectType, Odb, Oid, Repository, Sort};
 
-use super::pack::{MAX_DEPTH, PackFile, Written, deflate, entry_header, ofs_distance, type_code};
+use super::pack::{MAX_DEPTH, PackFile, Written, encode_entry};
 use crate::{
     index::IndexError,
     progress::{Progress, Tally},
@@ -198,29 +198,17 @@ impl Walker<'_> {
         base: Option<Oid>,
     ) -> Result<(), IndexError> {
         let offset = self.file.out.written;
-        let mut as_delta = None;
-        if let Some(b) = base
-            && let Some(w) = self.written.get(&b).filter(|w| w.depth < MAX_DEPTH)
-        {
-            let (base_offset, depth) = (w.offset, w.depth);
-            let bytes = self.bytes(b)?;
-            as_delta = super::pack::delta(&bytes, data).map(|d| (d, base_offset, depth + 1));
-        }
-        self.entry.clear();
-        let depth = match &as_delta {
-            Some((d, base_offset, depth)) => {
-                self.entry.extend(entry_header(6, d.len()));
-                self.entry.extend(ofs_distance(offset - base_offset));
-                deflate(&mut self.z, d, &mut self.entry)?;
-                *depth
-            }
-            None => {
-                self.entry
-                    .extend(entry_header(type_code(kind)?, data.len()));
-                deflate(&mut self.z, data, &mut self.entry)?;
-                0
-            }
+        let base = match base {
+            Some(b) => match self.written.get(&b).filter(|w| w.depth < MAX_DEPTH) {
+                Some(w) => Some((w.offset, w.depth, self.bytes(b)?)),
+                None => None,
+            },
+            None => None,
         };
+        let base = base
+            .as_ref()
+            .map(|(base_offset, depth, bytes)| (*base_offset, *depth, bytes.as_slice()));
+        let depth = encode_entry(&mut self.z, &mut self.entry, kind, data, offset, base)?;
         let crc = crc32fast::hash(&self.entry);
         std::io::Write::write_all(&mut self.file.out, &self.entry)?;
         self.written.insert(id, Written { offset, crc, depth });
