@@ -453,6 +453,9 @@ pub fn run() {
         ),
         200
     );
+    // Once the writer has written what it derives after its answer (its temporary files
+    // among them).
+    crate::common::settled(&fx.data());
     assert!(leftovers(&fx.data()).is_empty());
     let mut latest = agent()
         .get(&format!("{base}/victim/releases/latest"))

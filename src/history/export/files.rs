@@ -231,19 +231,20 @@ fn site_files(
             content: Content::Blob(link),
         })
         .collect();
-    // The packs land first, then the list of them, then the refs whose objects they hold.
+    // The packs land first, then the list of them, then the refs whose objects they hold,
+    // last of all (so a reader that sees a ref finds everything else written).
     let pointers = vec![
         OutFile {
             path: format!("{PREFIX}objects/info/packs"),
             content: Content::Bytes(server_info::info_packs(&packs)),
         },
         OutFile {
-            path: format!("{PREFIX}info/refs"),
-            content: Content::Bytes(server_info::info_refs(heads)),
-        },
-        OutFile {
             path: format!("{PREFIX}HEAD"),
             content: Content::Bytes(server_info::head(head)),
+        },
+        OutFile {
+            path: format!("{PREFIX}info/refs"),
+            content: Content::Bytes(server_info::info_refs(heads)),
         },
     ];
     Ok(ScopedFiles {

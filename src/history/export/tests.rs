@@ -186,8 +186,8 @@ fn a_commit_adds_one_small_pack_with_only_its_objects() {
         pointers,
         [
             "-/index.git/objects/info/packs",
-            "-/index.git/info/refs",
-            "-/index.git/HEAD"
+            "-/index.git/HEAD",
+            "-/index.git/info/refs"
         ]
     );
     assert!(
