@@ -259,5 +259,65 @@ fn a_server_stopped_by_sigterm_writes_what_it_owes_first() {
     assert!(refs.contains(head.trim()), "{refs}");
     let search = common::json(&fx.site(), "-/search.json");
     assert!(search.to_string().contains("\"owed\""), "{search}");
+    // git's staging area too, and the lock Shelf held while it lagged is gone.
+    assert_eq!(
+        fx.git(&["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+    assert!(!fx.index().join(".git/index.lock").exists());
+    fx.shelf_ok(&["check"]);
+}
+
+/// A server killed (SIGKILL) right after answering a publish may not have written git's
+/// staging area yet, which then lacks the new package's file. A commit made by hand from
+/// it would take that file back; git refuses to make one while Shelf holds the lock on
+/// the staging area, and the next start removes the lock and puts the staging area right.
+#[test]
+fn a_server_killed_before_writing_the_staging_area_leaves_no_hand_commit_to_lose_a_publish() {
+    let fx = Fixture::new();
+    let server = start(&fx, "127.0.0.1:0");
+    let token = common::sign_up(&server.base, "alice");
+    let zip = ZipBuilder::package("kept", "1.0.0").build();
+    let answer = common::publish_over_http(&agent(), &server.base, &token, "kept", "1.0.0", &zip);
+    assert!(
+        matches!(answer, common::HttpPublish::Published(_)),
+        "{answer:?}"
+    );
+    // Killed as soon as the answer is in: the staging area is written moments after it.
+    drop(server);
+    let lock = fx.index().join(".git/index.lock");
+    let held = lock.exists();
+    if held {
+        let note = std::fs::read_to_string(&lock).expect("the lock's note");
+        assert!(note.contains("git reset"), "{note}");
+    }
+    // An operator's commit by hand, before starting Shelf again.
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(fx.index())
+        .args(["-c", "user.name=Hand", "-c", "user.email=hand@example.com"])
+        .args(["commit", "-q", "--allow-empty", "-am", "By hand"])
+        .output()
+        .expect("git runs");
+    if held {
+        assert!(!out.status.success(), "git refuses while the lock is held");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("index.lock"),
+            "{out:?}"
+        );
+    } else {
+        assert!(out.status.success(), "{out:?}");
+    }
+    // Whichever it was, HEAD still has the package, and a start puts everything right.
+    assert_eq!(
+        fx.git(&["ls-tree", "-r", "--name-only", "HEAD", "ke/pt"]),
+        "ke/pt/kept\n"
+    );
+    fx.shelf_ok(&["build"]);
+    assert!(!lock.exists());
+    assert_eq!(
+        fx.git(&["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
     fx.shelf_ok(&["check"]);
 }

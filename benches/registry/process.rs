@@ -9,6 +9,7 @@
 use std::{
     fs,
     io::{BufRead as _, BufReader, Read as _},
+    path::Path,
     process::{Child, Command, Stdio},
     thread,
     time::{Duration, Instant},
@@ -98,10 +99,22 @@ pub struct Serve {
 impl Serve {
     /// Starts `command` (a `shelf … serve --listen 127.0.0.1:0 …`) and waits for its
     /// "listening" line, which it prints once its start-up build is done.
+    /// Its log goes to the file `SHELF_BENCH_SERVE_LOG` names (appended to; with
+    /// `SHELF_LOG=shelf=debug`, where each batch's time goes), else nowhere.
     pub fn start(command: &mut Command) -> anyhow::Result<Serve> {
+        let log = match std::env::var_os("SHELF_BENCH_SERVE_LOG") {
+            Some(path) => Stdio::from(
+                fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .with_context(|| format!("cannot open {}", Path::new(&path).display()))?,
+            ),
+            None => Stdio::null(),
+        };
         let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .with_context(|| format!("cannot start {command:?}"))?;
         let stdout = child.stdout.take().context("stdout")?;

@@ -58,6 +58,12 @@ pub enum IndexError {
     Injected(WriteStep),
 }
 
+/// What git's `index.lock` holds while Shelf keeps it ([`IndexRepo::defer_stage`]).
+pub const STAGE_LOCK_NOTE: &str = "Shelf holds this lock: git's staging area (.git/index) \
+lags HEAD by the last commits, whose files it has not listed yet. Shelf removes it once it \
+has; if Shelf was killed, its next start does. Committing by hand before that would take \
+back those files: to do it anyway, remove this file and run `git reset` first.\n";
+
 /// The file holding the registry's settings, at the index root.
 pub const CONFIG_FILE: &str = "config.json";
 
@@ -73,9 +79,14 @@ pub struct IndexRepo {
     /// While set, commits update the staging area in memory and leave writing it
     /// ([`IndexRepo::write_stage`]); `Some(true)` once one did.
     stage_deferred: std::cell::Cell<Option<bool>>,
+    /// Whether this handle holds git's `index.lock` while the staging area's file lags
+    /// (see [`IndexRepo::defer_stage`]).
+    holds_stage_lock: std::cell::Cell<bool>,
     /// Commits whose objects and branch may still be only in the page cache, until
     /// [`IndexRepo::sync`].
     unsynced: std::cell::Cell<bool>,
+    /// While set, commits leave being made durable to [`IndexRepo::sync`].
+    sync_deferred: std::cell::Cell<bool>,
 }
 
 impl IndexRepo {
@@ -104,7 +115,9 @@ impl IndexRepo {
             interrupted: RefCell::new(None),
             faults: RefCell::new(Vec::new()),
             stage_deferred: std::cell::Cell::new(None),
+            holds_stage_lock: std::cell::Cell::new(false),
             unsynced: std::cell::Cell::new(false),
+            sync_deferred: std::cell::Cell::new(false),
         }
     }
 
@@ -186,28 +199,93 @@ impl IndexRepo {
 
     /// From now until [`IndexRepo::write_stage`], commits leave the staging area's file
     /// (`.git/index`, which lists every file of the index: a megabyte and its SHA-1 at
-    /// 10,000 packages) to be written once for all of them. A writer killed in between
-    /// leaves it behind `HEAD`, which the recovery every start runs puts back
-    /// ([`crate::registry::recover`]); nothing reads it in between.
+    /// 10,000 packages) to be written once for all of them; nothing Shelf runs reads the
+    /// file in between (the staging area in memory is current).
+    ///
+    /// While the file lags `HEAD`, this handle holds git's own lock on it
+    /// (`.git/index.lock`, [`STAGE_LOCK_NOTE`] inside), so no git command can stage or
+    /// commit from the stale file: a hand-made `git commit -a` would otherwise take back the
+    /// files the last commits added. A server killed in between leaves the lock and the
+    /// stale file; git then refuses to commit ("Unable to create '…/index.lock': File
+    /// exists"), and the recovery every start runs removes the lock and puts the staging
+    /// area back to `HEAD` ([`crate::registry::recover`]).
     pub fn defer_stage(&self) {
         if self.stage_deferred.get().is_none() {
             self.stage_deferred.set(Some(false));
         }
     }
 
+    /// Whether a commit since [`IndexRepo::defer_stage`] left the staging area's file to
+    /// [`IndexRepo::write_stage`].
+    #[must_use]
+    pub fn stage_pending(&self) -> bool {
+        self.stage_deferred.get() == Some(true)
+    }
+
     /// Writes the staging area the commits since [`IndexRepo::defer_stage`] changed, and
     /// stops deferring.
     ///
     /// # Errors
-    /// Git errors writing it.
+    /// Git errors writing it (it stays deferred, to be written by the next call).
     pub fn write_stage(&self) -> Result<(), IndexError> {
-        if self.stage_deferred.take() == Some(true) {
-            self.repo.index()?.write()?;
+        if self.stage_pending() {
+            self.write_index(&mut self.repo.index()?)?;
+        }
+        self.stage_deferred.set(None);
+        Ok(())
+    }
+
+    /// Takes git's lock on the staging area's file while it lags (see
+    /// [`IndexRepo::defer_stage`]). Best effort: a git command holding it right now only
+    /// means the next [`IndexRepo::write_index`] fails and is retried.
+    fn hold_stage_lock(&self) {
+        if self.holds_stage_lock.get() {
+            return;
+        }
+        let lock = self.repo.path().join("index.lock");
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+            .and_then(|mut file| file.write_all(STAGE_LOCK_NOTE.as_bytes()))
+        {
+            Ok(()) => self.holds_stage_lock.set(true),
+            Err(e) => tracing::warn!(
+                "cannot hold {} while git's staging area lags HEAD: {e}",
+                lock.display()
+            ),
+        }
+    }
+
+    /// Writes the staging area's file from `stage` (this repository's, in memory), letting
+    /// go of the lock this handle held for it first (libgit2 takes it to write).
+    fn write_index(&self, stage: &mut git2::Index) -> Result<(), IndexError> {
+        if self.holds_stage_lock.replace(false) {
+            match fs::remove_file(self.repo.path().join("index.lock")) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        let written = stage.write();
+        if written.is_err() && self.stage_pending() {
+            self.hold_stage_lock();
+        }
+        written?;
+        if self.stage_pending() {
+            // Everything in memory is written: what was owed is paid.
+            self.stage_deferred.set(Some(false));
         }
         Ok(())
     }
 
-    /// Makes the commits since the last call durable: libgit2 writes objects, the branch and
+    /// From now until [`IndexRepo::sync`], commits leave being made durable to it, so that
+    /// a batch of commits pays for one `syncfs`.
+    pub fn defer_sync(&self) {
+        self.sync_deferred.set(true);
+    }
+
+    /// Makes the commits since the last call durable and stops deferring that
+    /// ([`IndexRepo::defer_sync`]): libgit2 writes objects, the branch and
     /// its log without `fsync`, so until then a power failure could take back a commit the
     /// caller was told of. One `syncfs` of the repository's filesystem covers every file of
     /// every commit since (a group commit: a batch of publishes pays for one), where an
@@ -216,6 +294,7 @@ impl IndexRepo {
     /// # Errors
     /// The filesystem's I/O error: the commits stand, but may not survive a power failure.
     pub fn sync(&self) -> Result<(), IndexError> {
+        self.sync_deferred.set(false);
         if self.unsynced.replace(false) {
             let git = fs::File::open(self.repo.path())?;
             if let Err(e) = rustix::fs::syncfs(&git) {
@@ -352,7 +431,7 @@ impl IndexRepo {
                 self.interrupted.replace(None);
                 self.unsynced.set(true);
                 // Alone, a commit is made durable now; in a batch, once for all of them.
-                if self.stage_deferred.get().is_none() {
+                if !self.sync_deferred.get() {
                     self.sync()?;
                 }
                 Ok(oid)
@@ -398,8 +477,11 @@ impl IndexRepo {
         let mut stage = self.repo.index()?;
         stage.add_path(Path::new(rel))?;
         match self.stage_deferred.get() {
-            Some(_) => self.stage_deferred.set(Some(true)),
-            None => stage.write()?,
+            Some(_) => {
+                self.hold_stage_lock();
+                self.stage_deferred.set(Some(true));
+            }
+            None => self.write_index(&mut stage)?,
         }
 
         self.step(WriteStep::Branch)?;
@@ -469,7 +551,7 @@ impl IndexRepo {
                 }
             }
         }
-        stage.write()?;
+        self.write_index(&mut stage)?;
         Ok(())
     }
 }
@@ -527,5 +609,53 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, IndexError> 
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(root: &Path, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["-c", "user.name=Hand", "-c", "user.email=hand@example.com"])
+            .args(args)
+            .output()
+            .expect("git runs (apt-get install -y git)")
+    }
+
+    #[test]
+    fn a_lagging_staging_area_is_locked_against_hand_commits_until_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = IndexRepo::open_or_init(dir.path(), "http://localhost").expect("init");
+        let author = Author::named("alice");
+        index.defer_stage();
+        index.defer_sync();
+        index
+            .write_file("ne/w-/new-package", b"{}\n", "Publish new-package", &author)
+            .expect("commit");
+        index.sync().expect("sync");
+        let lock = dir.path().join(".git/index.lock");
+        assert!(index.stage_pending());
+        assert_eq!(fs::read_to_string(&lock).expect("held"), STAGE_LOCK_NOTE);
+        // The file on disk lacks the new package: a commit from it would drop the file.
+        let refused = git(dir.path(), &["commit", "-q", "--allow-empty", "-am", "x"]);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("index.lock"));
+
+        index.write_stage().expect("written");
+        assert!(!lock.exists());
+        assert!(!index.stage_pending());
+        let status = git(
+            dir.path(),
+            &["status", "--porcelain", "--untracked-files=all"],
+        );
+        assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+        let made = git(dir.path(), &["commit", "-q", "--allow-empty", "-am", "x"]);
+        assert!(made.status.success(), "{made:?}");
+        let files = git(dir.path(), &["ls-tree", "-r", "--name-only", "HEAD"]);
+        assert!(String::from_utf8_lossy(&files.stdout).contains("ne/w-/new-package"));
     }
 }

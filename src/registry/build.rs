@@ -189,14 +189,16 @@ impl Registry {
 
     /// From now until [`Registry::flush`], changes commit to the index but leave writing
     /// their files to the flush. The writer thread runs every job already queued this way:
-    /// each is still its own commit, and the package files (and git's staging area,
-    /// [`crate::index::IndexRepo::defer_stage`]) are written once for all of them; the
-    /// files derived from every package or from the history are left owed
-    /// ([`Registry::write_derived`]). Under many concurrent publishers that is what a
-    /// publish costs most, and what the callers wait for anyway.
+    /// each is still its own commit, and the package files are written once for all of
+    /// them (the commits made durable by one `syncfs`); git's staging area
+    /// ([`crate::index::IndexRepo::defer_stage`]) and the files derived from every package
+    /// or from the history are left owed ([`Registry::write_derived`]). Under many
+    /// concurrent publishers that is what a publish costs most, and what the callers wait
+    /// for anyway.
     pub fn defer_writes(&mut self) {
         self.deferred.get_or_insert_with(Vec::new);
         self.index.defer_stage();
+        self.index.defer_sync();
     }
 
     /// How many changes wait for [`Registry::flush`].
@@ -211,18 +213,17 @@ impl Registry {
     /// registry-wide files (home page, search document) and the history's (change feed,
     /// `-/index.git/`) are owed from then until [`Registry::write_derived`]: no client of a
     /// protocol reads them to install what was published (the writer thread writes them
-    /// after the answers, [`super::worker`]).
+    /// after the answers, [`super::worker`]), and so is git's staging area, which no client
+    /// reads either.
     ///
     /// # Errors
     /// Those of the writes; the next change then rebuilds everything, so nothing committed
     /// stays missing from the site.
     pub fn flush(&mut self) -> Result<SyncStats, RegistryError> {
-        // git's staging area before any answer too: an operator who kills the server and
-        // commits by hand (`git commit -a`) must not commit a stale one, which would take
-        // back the files the batch added.
-        self.index.write_stage()?;
         // The batch's commits, durable before any of them is answered.
+        let started = std::time::Instant::now();
         self.index.sync()?;
+        tracing::debug!(took = ?started.elapsed(), "the batch's commits made durable");
         let Some(changed) = self.deferred.take() else {
             return Ok(SyncStats::default());
         };
@@ -247,19 +248,27 @@ impl Registry {
         Ok(wrote.stats)
     }
 
-    /// Whether flushed changes still owe the registry-wide and history files.
+    /// Whether flushed changes still owe the registry-wide and history files, or git's
+    /// staging area.
     #[must_use]
     pub fn derived_owed(&self) -> bool {
-        self.derived_owed
+        self.derived_owed || self.index.stage_pending()
     }
 
-    /// Writes the registry-wide files and the history's files that flushes left owed, once
-    /// for all of them (`-/index.git/info/refs` last: once it names a commit, everything
-    /// derived from it is written).
+    /// Writes what flushes left owed, once for all of them: git's staging area first, then
+    /// the registry-wide files and the history's files (`-/index.git/info/refs` last: once
+    /// it names a commit, everything derived from it is written).
+    ///
+    /// Until the staging area is written it lags `HEAD` (the commits and the working tree
+    /// are current), and Shelf holds git's lock on it so that no hand-made commit starts
+    /// from it; a server killed in that moment leaves both, which the recovery every start
+    /// runs puts right ([`crate::index::IndexRepo::defer_stage`]).
     ///
     /// # Errors
-    /// Those of the writes; the next change then rebuilds everything.
+    /// Those of the writes; the next change then rebuilds everything (a staging area that
+    /// could not be written stays owed).
     pub fn write_derived(&mut self) -> Result<SyncStats, RegistryError> {
+        self.index.write_stage()?;
         if !std::mem::take(&mut self.derived_owed) {
             return Ok(SyncStats::default());
         }

@@ -13,16 +13,19 @@
 //! cost of writing them.
 //!
 //! The files derived from every package or from the history (home page, search document,
-//! change feed, `-/index.git/`) no client needs to install what was published, so no
-//! answer waits for them: they are written right after a batch's answers when no job
-//! waits, and when jobs wait they stay owed ([`Registry::write_derived`]) until the queue
-//! empties or they have been owed for [`DERIVED_LAG`], so under load one write of them
-//! serves several batches. They lag an answer by the time they take to write (a few
-//! milliseconds) when the writer is otherwise idle, and by at most [`DERIVED_LAG`] plus one
-//! batch under load. `-/index.git/info/refs` is the last of them written: once it names a
-//! commit, every derived file includes that commit. A server killed in between leaves
-//! packages whose index files changed since the last build, and the build every start runs
-//! writes them ([`super::inputs`]).
+//! change feed, `-/index.git/`), and git's staging area, no client needs to install what
+//! was published, so no answer waits for them: they stay owed ([`Registry::write_derived`])
+//! after a batch's answers until no job has arrived for [`LINGER`], or until they have been
+//! owed for [`DERIVED_LAG`] while jobs keep arriving. So one write of them serves every
+//! batch of a burst, and a publisher that sends its next version as soon as the last is
+//! answered (a release script, a CI job) does not find the writer busy with them. They lag
+//! an answer by [`LINGER`] plus the time they take to write (a few milliseconds) when the
+//! writer is otherwise idle, and by at most [`DERIVED_LAG`] plus one batch under load.
+//! `-/index.git/info/refs` is the last of them written: once it names a commit, every
+//! derived file includes that commit. A server killed in between leaves packages whose
+//! index files changed since the last build, and the build every start runs writes them
+//! ([`super::inputs`]); the recovery before it puts the staging area back to `HEAD`
+//! ([`super::recover`]).
 //!
 //! The writer also counts the site's generations ([`WriterHandle::generation`]): odd while a
 //! batch or the derived files are being written (files may be half written), even once
@@ -56,6 +59,11 @@ const MAX_BATCH: usize = 64;
 
 /// How long the derived files may stay owed while jobs keep arriving (module docs).
 pub const DERIVED_LAG: Duration = Duration::from_millis(500);
+
+/// How long the writer waits for another job before writing the derived files a batch
+/// left owed (module docs): longer than a client on the same network takes to send its
+/// next publish once answered, short next to anything a person would notice.
+pub const LINGER: Duration = Duration::from_millis(10);
 
 /// A cheap, cloneable handle to the writer thread.
 #[derive(Clone)]
@@ -111,11 +119,18 @@ impl WriterHandle {
                     }
                     if registry.derived_owed() {
                         let since = *owed_since.get_or_insert_with(Instant::now);
-                        next = queue.try_recv().ok();
+                        let wait = LINGER.min(DERIVED_LAG.saturating_sub(since.elapsed()));
+                        next = queue.recv_timeout(wait).ok();
                         if next.is_none() || since.elapsed() >= DERIVED_LAG {
                             counter.fetch_add(1, Ordering::SeqCst);
+                            let started = Instant::now();
                             write_derived(&mut registry);
                             counter.fetch_add(1, Ordering::SeqCst);
+                            tracing::debug!(
+                                took = ?started.elapsed(),
+                                owed_for = ?since.elapsed(),
+                                "derived files written"
+                            );
                             owed_since = None;
                         }
                     }
@@ -183,6 +198,8 @@ fn write_derived(registry: &mut Registry) {
 fn run_batch(registry: &mut Registry, batch: Vec<Job>) -> Vec<(Delivery, bool)> {
     use std::panic::{AssertUnwindSafe, catch_unwind};
     registry.defer_writes();
+    let started = Instant::now();
+    let jobs = batch.len();
     let mut deliveries = Vec::with_capacity(batch.len());
     for job in batch {
         // Whatever the job before left half-done in the index goes back to HEAD first.
@@ -195,6 +212,7 @@ fn run_batch(registry: &mut Registry, batch: Vec<Job>) -> Vec<(Delivery, bool)> 
             Err(_) => tracing::error!("a registry job panicked; continuing with the next one"),
         }
     }
+    let ran = started.elapsed();
     let written = match catch_unwind(AssertUnwindSafe(|| registry.flush())) {
         Ok(Ok(_)) => true,
         Ok(Err(e)) => {
@@ -209,6 +227,8 @@ fn run_batch(registry: &mut Registry, batch: Vec<Job>) -> Vec<(Delivery, bool)> 
             false
         }
     };
+    let flushed = started.elapsed() - ran;
+    tracing::debug!(jobs, ?ran, ?flushed, "batch written");
     deliveries
         .into_iter()
         .map(|(delivery, changed)| (delivery, written || !changed))

@@ -339,7 +339,9 @@ fn an_immutable_repositorys_tags_never_move() {
     };
     let (status, first) = alice.push_image("lib/fixed", "v1", &[b"one".to_vec()]);
     assert_eq!(status, 201);
-    drop(server);
+    // Stopped as an operator stops it before editing the index by hand: SIGTERM, after
+    // which git's staging area is current.
+    assert!(server.terminate().success(), "a clean stop");
     // The setting is the repository line's `immutable_tags`, set by a commit to the index.
     let file = fx.index().join("oci/lib/fixed/_repository");
     let text = std::fs::read_to_string(&file).expect("the repository's file");
