@@ -319,14 +319,14 @@ impl Registry {
         let root = self.index.root();
         let progress = self.progress.clone();
         progress.stage("packages", "packages", Some(changed.len() as u64));
-        let mut tally = Tally::default();
-        for id in changed {
-            tally.done += 1;
+        // A batch's packages are planned and written on every core (each into its own
+        // scope, its files in the plan's order); one package stays on this thread.
+        let one = |id: &PackageId| -> Result<Option<WrotePackage>, RegistryError> {
             let Some(protocol) = protocols::named(id.protocol) else {
-                continue;
+                return Ok(None);
             };
             let Some(planned) = protocol.plan(root, &id.canonical, &cx)? else {
-                continue;
+                return Ok(None);
             };
             let Planned {
                 name,
@@ -334,16 +334,38 @@ impl Registry {
                 files,
                 entry,
             } = planned;
-            counts.insert(inputs::key(id), files.len());
+            let count = files.len();
             let mut sync = writer.begin(&scope)?;
             sync.write(files)?;
-            let synced = sync.tally();
-            stats.absorb(sync.finish()?);
-            tally.files += synced.files;
-            tally.bytes += synced.bytes;
+            let tally = sync.tally();
+            Ok(Some(WrotePackage {
+                protocol: protocol.name(),
+                name,
+                entry,
+                count,
+                tally,
+                stats: sync.finish()?,
+            }))
+        };
+        let wrote: Vec<Result<Option<WrotePackage>, RegistryError>> = if changed.len() > 1 {
+            changed.par_iter().map(one).collect()
+        } else {
+            changed.iter().map(one).collect()
+        };
+        let mut tally = Tally::default();
+        for (id, package) in changed.iter().zip(wrote) {
+            tally.done += 1;
+            let Some(package) = package? else {
+                continue;
+            };
+            counts.insert(inputs::key(id), package.count);
+            stats.absorb(package.stats);
+            tally.files += package.tally.files;
+            tally.bytes += package.tally.bytes;
             tally.written = stats.written.len() as u64;
             progress.tally(tally);
-            self.catalog.set(protocol.name(), &name, entry);
+            self.catalog
+                .set(package.protocol, &package.name, package.entry);
         }
         let packages = timer.lap();
         let mut registry_files = None;
@@ -536,6 +558,16 @@ fn write_history(sync: &mut ScopeSync<'_, '_>, history: ScopedFiles) -> std::io:
     sync.write(history.files)?;
     sync.barrier()?;
     sync.write(history.pointers)
+}
+
+/// One package a change wrote: what the catalog and the record of inputs keep of it.
+struct WrotePackage {
+    protocol: &'static str,
+    name: String,
+    entry: Option<SearchEntry>,
+    count: usize,
+    tally: Tally,
+    stats: SyncStats,
 }
 
 /// What a build wrote, and what the record of its inputs keeps of it.
