@@ -200,7 +200,10 @@ impl App {
         let config = registry.config()?;
         let blobs = registry.blobs().clone();
         let index_root = registry.index().root().to_owned();
-        let db = Db::open(&options.data.join("shelf.db"))?;
+        let db_file = options.data.join("shelf.db");
+        // The writer's batch `syncfs`s the index's filesystem before its answers, which
+        // covers the database's commits made in its jobs too when it lives there.
+        let db = Db::open(&db_file)?.synced_with(&db_file, &index_root);
         let writer = WriterHandle::spawn(registry)?;
         Ok(Arc::new(App {
             nonces: NonceCache::new(settings.nonce_capacity),

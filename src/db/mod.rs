@@ -42,6 +42,9 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
+    /// Whether the database file is on the filesystem of the folder [`Db::synced_with`]
+    /// named, so that a `syncfs` of that folder makes its commits durable.
+    synced_with: bool,
 }
 
 impl Db {
@@ -54,6 +57,19 @@ impl Db {
         // WAL lets readers (a second `shelf` command) run while the server writes.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Self::setup(conn)
+    }
+
+    /// Tells the handle that whoever runs [`Db::with_synced_later`] makes `dir`'s filesystem
+    /// durable (`syncfs`) before answering; `db` is the database file. Takes effect only
+    /// when both are on one filesystem.
+    #[must_use]
+    pub fn synced_with(mut self, db: &Path, dir: &Path) -> Self {
+        use std::os::unix::fs::MetadataExt as _;
+        self.synced_with = match (std::fs::metadata(db), std::fs::metadata(dir)) {
+            (Ok(db), Ok(dir)) => db.dev() == dir.dev(),
+            _ => false,
+        };
+        self
     }
 
     /// An in-memory database (tests).
@@ -87,6 +103,7 @@ impl Db {
         }
         Ok(Db {
             conn: Arc::new(Mutex::new(conn)),
+            synced_with: false,
         })
     }
 
@@ -100,6 +117,32 @@ impl Db {
     ) -> Result<T, DbError> {
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
+    }
+
+    /// [`Db::with`] for writes the caller makes durable itself: the writer thread's jobs,
+    /// whose batch ends with a `syncfs` of the index's filesystem before any of them is
+    /// answered ([`crate::index::IndexRepo::sync`]). Their commits skip their own `fsync`
+    /// (`PRAGMA synchronous = NORMAL` for the call: SQLite's WAL stays consistent, and
+    /// only a power failure before that `syncfs` could take them back); under many
+    /// publishers those `fsync`s were most of the writer's waiting. Only a job that
+    /// commits to the index calls it, after (or, for a claim, just before) its commit; a
+    /// database on another filesystem ([`Db::synced_with`]) gets its `fsync`s as always.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or SQLite's on switching the setting.
+    pub fn with_synced_later<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        if !self.synced_with {
+            return self.with(f);
+        }
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let before: i64 = conn.pragma_query_value(None, "synchronous", |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let out = f(&mut conn);
+        conn.pragma_update(None, "synchronous", before)?;
+        out
     }
 
     /// Runs `f` with the connection on a blocking thread, for async callers.
@@ -136,5 +179,30 @@ mod tests {
             Db::open(&path),
             Err(DbError::TooNew { found: 99, .. })
         ));
+    }
+
+    #[test]
+    fn writes_synced_later_skip_their_fsync_only_beside_the_synced_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("shelf.db");
+        let synchronous = |c: &mut Connection| -> Result<i64, DbError> {
+            Ok(c.pragma_query_value(None, "synchronous", |r| r.get(0))?)
+        };
+        // SQLite's default: every commit waits for its fsync (FULL, 2).
+        let db = Db::open(&path)
+            .expect("open")
+            .synced_with(&path, dir.path());
+        assert_eq!(db.with(synchronous).expect("read"), 2);
+        assert_eq!(
+            db.with_synced_later(synchronous).expect("read"),
+            1,
+            "NORMAL"
+        );
+        assert_eq!(db.with(synchronous).expect("read"), 2, "and back");
+        // On another filesystem than the synced folder (procfs), nothing changes.
+        let apart = Db::open(&path)
+            .expect("open")
+            .synced_with(&path, Path::new("/proc"));
+        assert_eq!(apart.with_synced_later(synchronous).expect("read"), 2);
     }
 }

@@ -402,7 +402,9 @@ async fn publish(
                 // would leave a package nobody may publish to.
                 if record.is_none() {
                     let (key, user_id) = (owner_key(&name), caller.user.id);
-                    job_app.db.with(|c| owners::claim(c, &key, user_id, at))?;
+                    job_app
+                        .db
+                        .with_synced_later(|c| owners::claim(c, &key, user_id, at))?;
                 }
                 Ok::<(), ApiError>(())
             };
@@ -412,7 +414,7 @@ async fn publish(
                     Err(e) => return Err(conflict_as_npm_says(e)),
                 };
             let details = serde_json::json!({ "commit": published.commit });
-            job_app.db.with(|c| {
+            job_app.db.with_synced_later(|c| {
                 audit::record(
                     c,
                     at,

@@ -153,7 +153,9 @@ pub async fn put(
                 let details = serde_json::json!({ "commit": commit });
                 job_app
                     .db
-                    .with(|c| audit::record(c, at, Some(&user), "oci_push", &target, &details, &ip))
+                    .with_synced_later(|c| {
+                        audit::record(c, at, Some(&user), "oci_push", &target, &details, &ip)
+                    })
                     .map_err(ApiError::from)?;
             }
             Ok(())

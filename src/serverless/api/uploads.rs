@@ -398,7 +398,7 @@ async fn finish(
                     let user_id = caller.user.id;
                     job_app
                         .db
-                        .with(|c| owners::claim(c, &canonical, user_id, at))?;
+                        .with_synced_later(|c| owners::claim(c, &canonical, user_id, at))?;
                 }
                 Ok::<(), ApiError>(())
             };
@@ -410,7 +410,7 @@ async fn finish(
                 "size": published.size,
                 "commit": published.commit,
             });
-            job_app.db.with(|c| {
+            job_app.db.with_synced_later(|c| {
                 owners::mark_used(c, &upload.id, at)?;
                 audit::record(c, at, Some(&caller.user), "publish", &target, &details, &ip)
             })?;
