@@ -11,7 +11,8 @@
 //! requests ([`auth`], [`db`]), rate limits, the static files) and [`cli`] drives everything from the command
 //! line (its settings also from a `shelf.toml`, [`cli::config`]); [`client`], [`mirror`] and
 //! [`watch`] are the author's side, a follower's copy and editing the index by git. Long work
-//! tells [`progress`] how far it is; the command line draws it, the server does not.
+//! tells [`progress`] how far it is; the command line draws it, the server does not. Files
+//! the index and the site replace are freed on a thread of their own ([`reap`]).
 //!
 //! **The seam.** A protocol is one folder: [`serverless`] (the Serverless Devs packages, the
 //! first), [`npm`] and [`oci`] (container images and artifacts). Each owns how an upload is checked, its records in the index (under
@@ -43,6 +44,7 @@ pub mod oci;
 pub mod output;
 pub mod progress;
 pub mod protocols;
+pub mod reap;
 pub mod registry;
 pub mod serverless;
 pub mod site;

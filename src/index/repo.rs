@@ -89,6 +89,13 @@ pub struct IndexRepo {
     sync_deferred: std::cell::Cell<bool>,
 }
 
+impl Drop for IndexRepo {
+    /// A command that committed leaves no replaced file behind ([`crate::reap`]).
+    fn drop(&mut self) {
+        crate::reap::drain();
+    }
+}
+
 impl IndexRepo {
     /// Opens the index at `root`, creating it (with `config.json` for `base_url`) when it
     /// does not exist yet.
@@ -470,7 +477,10 @@ impl IndexRepo {
         // the commit durable ([`IndexRepo::sync`]) covers this file too.
         let mut temp = tempfile::NamedTempFile::new_in(dir)?;
         temp.write_all(bytes)?;
-        temp.persist(&path).map_err(|e| e.error)?;
+        // The old file is freed by the reaper's thread, not by this rename.
+        crate::reap::replace(&path, self.repo.path(), || {
+            temp.persist(&path).map(drop).map_err(|e| e.error)
+        })?;
 
         // The staging area follows the working tree, so `git status` stays clean.
         self.step(WriteStep::Stage)?;
@@ -489,7 +499,16 @@ impl IndexRepo {
         match parent {
             // Moved only from the commit this one was built on (libgit2 compares and swaps).
             Some(_) => {
-                self.repo.head()?.set_target(oid, &reflog)?;
+                let mut head = self.repo.head()?;
+                let file = head.name().ok().map(|name| self.repo.path().join(name));
+                match file {
+                    // libgit2 renames the branch's lock over its file: the reaper frees it.
+                    Some(file) => crate::reap::replace(&file, self.repo.path(), || {
+                        head.set_target(oid, &reflog)
+                    })
+                    .map(drop)?,
+                    None => drop(head.set_target(oid, &reflog)?),
+                }
             }
             None => {
                 let head = self.repo.find_reference("HEAD")?;

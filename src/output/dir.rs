@@ -48,6 +48,8 @@ pub struct DirTarget {
     /// system calls). Forgotten when a removal prunes a folder, and when a write finds one
     /// gone (removed behind the target's back).
     folders: Arc<Mutex<HashSet<PathBuf>>>,
+    /// Whether replaced files go to [`crate::reap`] ([`Target::reap_replaced`]).
+    reaping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl DirTarget {
@@ -61,6 +63,7 @@ impl DirTarget {
             root: root.to_owned(),
             checking: false,
             folders: Arc::default(),
+            reaping: Arc::default(),
         })
     }
 
@@ -72,6 +75,7 @@ impl DirTarget {
             root: root.to_owned(),
             checking: true,
             folders: Arc::default(),
+            reaping: Arc::default(),
         }
     }
 
@@ -153,8 +157,11 @@ impl DirTarget {
 
     /// Renames a finished temporary file over `dest`. A folder that went missing since
     /// this target made it is made again, once.
+    /// While [reaping](Target::reap_replaced), the file it replaces is kept linked in the
+    /// temporary's folder and freed by [`crate::reap`]'s thread, not by the rename.
     fn persist<F>(&self, temp: tempfile::NamedTempFile<F>, dest: &Path) -> io::Result<()> {
-        match temp.persist(dest) {
+        let folder = temp.path().parent().map(Path::to_owned).unwrap_or_default();
+        let rename = || match temp.persist(dest) {
             Ok(_) => Ok(()),
             Err(e) if e.error.kind() == io::ErrorKind::NotFound => {
                 self.forget_folders();
@@ -162,7 +169,11 @@ impl DirTarget {
                 e.file.persist(dest).map(drop).map_err(|e| e.error)
             }
             Err(e) => Err(e.error),
+        };
+        if !self.reaping.load(std::sync::atomic::Ordering::Relaxed) {
+            return rename();
         }
+        crate::reap::replace(dest, &folder, rename)
     }
 
     /// Runs `make` (which makes a file in a folder this target made), and once more after
@@ -229,6 +240,10 @@ fn rewrite_mtime(previous: SystemTime, now: SystemTime) -> SystemTime {
 }
 
 impl Target for DirTarget {
+    fn reap_replaced(&self, on: bool) {
+        self.reaping.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn put(&self, key: &str, bytes: &[u8]) -> io::Result<Outcome> {
         let dest = self.path(key);
         let before = existing(&dest, bytes)?;

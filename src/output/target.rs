@@ -202,6 +202,13 @@ pub trait Target: Send + Sync {
     fn requests_sent(&self) -> Option<String> {
         None
     }
+
+    /// From now on (until called again with `false`), files this target replaces are freed
+    /// by [`crate::reap`]'s thread rather than by the write that replaces them; a target
+    /// that frees nothing itself ignores it.
+    fn reap_replaced(&self, on: bool) {
+        let _ = on;
+    }
 }
 
 /// Opens the target a `--target` spec names (`s3://BUCKET/PREFIX`), with an endpoint and
@@ -252,5 +259,9 @@ impl<T: Target + ?Sized> Target for std::sync::Arc<T> {
 
     fn requests_sent(&self) -> Option<String> {
         (**self).requests_sent()
+    }
+
+    fn reap_replaced(&self, on: bool) {
+        (**self).reap_replaced(on);
     }
 }

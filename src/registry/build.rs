@@ -241,9 +241,13 @@ impl Registry {
             }
         }
         latest.reverse();
-        let wrote = self
-            .regenerate_counted(&latest, false, false)
-            .inspect_err(|_| self.needs_full_build = true)?;
+        // The files the batch replaces are freed off this path (`crate::reap`); the
+        // derived files' write waits for that first, so once they are written nothing
+        // replaced is left.
+        self.target.reap_replaced(true);
+        let wrote = self.regenerate_counted(&latest, false, false);
+        self.target.reap_replaced(false);
+        let wrote = wrote.inspect_err(|_| self.needs_full_build = true)?;
         self.derived_owed = true;
         Ok(wrote.stats)
     }
@@ -268,6 +272,7 @@ impl Registry {
     /// Those of the writes; the next change then rebuilds everything (a staging area that
     /// could not be written stays owed).
     pub fn write_derived(&mut self) -> Result<SyncStats, RegistryError> {
+        crate::reap::drain();
         self.index.write_stage()?;
         if !std::mem::take(&mut self.derived_owed) {
             return Ok(SyncStats::default());

@@ -44,10 +44,20 @@ pub fn recover(data: &Path, site: Option<&Path>) -> Result<Vec<String>, Registry
     let mut done = Vec::new();
     if let Some(site) = site {
         for path in crate::output::DirTarget::clear_temporaries(site)? {
-            done.push(format!(
-                "removed a site file left half-written when the server stopped: {}",
-                path.display()
-            ));
+            let replaced = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(crate::reap::PREFIX));
+            done.push(if replaced {
+                format!(
+                    "removed a replaced site file not yet freed: {}",
+                    path.display()
+                )
+            } else {
+                format!(
+                    "removed a site file left half-written when the server stopped: {}",
+                    path.display()
+                )
+            });
         }
     }
     let stage = data.join("blobs").join("tmp");
@@ -106,6 +116,17 @@ fn remove_git_locks(git: &Path, done: &mut Vec<String>) -> Result<(), RegistryEr
 
 fn recover_index(root: &Path, done: &mut Vec<String>) -> Result<(), RegistryError> {
     remove_git_locks(&root.join(".git"), done)?;
+    let replaced = files_in(&root.join(".git"))?.into_iter().filter(|path| {
+        path.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(crate::reap::PREFIX))
+    });
+    for link in replaced {
+        remove(&link)?;
+        done.push(format!(
+            "removed a replaced file not yet freed: {}",
+            link.display()
+        ));
+    }
     let repo = Repository::open(root).map_err(index_error)?;
     // An index whose first commit never landed has nothing to go back to; opening it again
     // fails loudly instead.
@@ -268,6 +289,8 @@ mod tests {
         stage.write().expect("write index");
         fs::write(root.join("he/.tmpAbC123"), b"half").expect("temp");
         fs::write(root.join(".git/index.lock"), b"").expect("lock");
+        // A replaced file the reaper had not freed yet (`crate::reap`).
+        fs::write(root.join(".git/.shelf-old-1-1"), b"{}").expect("replaced");
         fs::create_dir_all(root.join(".git/refs/heads")).expect("mkdir");
         fs::write(root.join(".git/refs/heads/main.lock"), b"").expect("lock");
         fs::write(data.join("blobs/tmp/.tmpXyZ"), b"PK").expect("staged");
@@ -288,10 +311,13 @@ mod tests {
         let temp = site.join(crate::output::dir::TEMP_DIR);
         fs::create_dir_all(&temp).expect("site temp");
         fs::write(temp.join(".shelf-tmp-aB12"), b"{\"half").expect("site temp file");
+        fs::create_dir_all(temp.join("3")).expect("a temporaries' folder");
+        fs::write(temp.join("3/.shelf-old-1-2"), b"{}").expect("a replaced site file");
         fs::write(site.join("index.html"), b"<html>").expect("a site file");
 
         let done = recover(data, Some(&site)).expect("recover");
-        assert_eq!(done.len(), 10, "{done:#?}");
+        assert_eq!(done.len(), 12, "{done:#?}");
+        assert!(!root.join(".git/.shelf-old-1-1").exists());
         let left: Vec<_> = walkdir::WalkDir::new(&temp)
             .into_iter()
             .filter_map(Result::ok)

@@ -135,10 +135,12 @@ impl WriterHandle {
                         }
                     }
                 }
-                // Every handle is gone (the server is stopping): nothing stays owed.
+                // Every handle is gone (the server is stopping): nothing stays owed, and no
+                // replaced file is left to free.
                 if registry.derived_owed() {
                     write_derived(&mut registry);
                 }
+                crate::reap::drain();
             })?;
         Ok(WriterHandle { jobs, generation })
     }
