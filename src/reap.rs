@@ -1,13 +1,14 @@
 //! Replaced files freed off the writer's thread.
 //!
-//! Shelf replaces a file by renaming a finished one over it: every commit the package's file
-//! in the index's working tree and the branch (`refs/heads/main`, which libgit2 renames from
-//! its lock), every publish the package's site files. The rename frees the old file, and freeing is not free: on a filesystem mounted with
-//! `discard` (this project's machine: ext4 without a journal) it waits for the device to
-//! discard the freed blocks, and under many publishers that wait was most of what the
-//! writer thread and the threads writing site files did (perf's `sched_switch` stacks:
-//! `ext4_evict_inode` → `blkdev_issue_discard`). So [`replace`] first links the old file into a folder of the same
-//! filesystem, renames, and hands the link to a thread of its own that unlinks it: the
+//! Shelf replaces a file by renaming a finished one over it: every commit the package's
+//! file in the index's working tree and the branch (`refs/heads/main`, which libgit2
+//! renames from its lock), every batch the site files of its packages. The rename frees the
+//! old file, and freeing is not free: on a filesystem mounted with `discard` (this
+//! project's machine: ext4 without a journal) it waits for the device to discard the freed
+//! blocks, and under many publishers that wait was most of what the writer thread and the
+//! threads writing site files did (perf's `sched_switch` stacks: `ext4_evict_inode` →
+//! `blkdev_issue_discard`). So [`replace`] first links the old file into a folder of the
+//! same filesystem, renames, and hands the link to a thread of its own that unlinks it: the
 //! rename frees nothing, and the wait happens there. Links a stopped process left behind
 //! carry [`PREFIX`]; the recovery every start runs removes them
 //! ([`crate::registry::recover`]: the index's in `.git/`, the site's among its temporary

@@ -129,9 +129,13 @@ impl DirTarget {
         let top = self.root.join(TEMP_DIR);
         if !self.knows(&top) {
             self.folder(&top)?;
-            // A hint to ext4's allocator; other filesystems refuse it, which changes nothing.
-            if let Ok(folder) = fs::File::open(&top) {
-                let _ = rustix::fs::ioctl_setflags(&folder, rustix::fs::IFlags::TOPDIR);
+            // A hint to ext4's allocator, added to the folder's flags (its `extents` one
+            // among them); other filesystems refuse it, which changes nothing.
+            if let Ok(folder) = fs::File::open(&top)
+                && let Ok(flags) = rustix::fs::ioctl_getflags(&folder)
+                && !flags.contains(rustix::fs::IFlags::TOPDIR)
+            {
+                let _ = rustix::fs::ioctl_setflags(&folder, flags | rustix::fs::IFlags::TOPDIR);
             }
         }
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -440,6 +444,32 @@ mod tests {
 
     /// Folders are made once and then trusted: one removed behind the target's back (by
     /// hand, or by a removal that pruned it) is made again by the next write into it.
+    #[test]
+    fn the_temporaries_folder_keeps_the_flags_a_folder_has() {
+        use rustix::fs::{IFlags, ioctl_getflags};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = DirTarget::new(dir.path()).expect("target");
+        target.put("p/a.json", b"{}").expect("put");
+        let plain = dir.path().join("plain");
+        fs::create_dir(&plain).expect("mkdir");
+        // A filesystem without inode flags has none to keep.
+        let Ok(expected) = ioctl_getflags(fs::File::open(&plain).expect("open")) else {
+            return;
+        };
+        let temp = fs::File::open(dir.path().join(TEMP_DIR)).expect("open");
+        let flags = ioctl_getflags(temp).expect("flags");
+        assert!(
+            flags.contains(expected),
+            "{flags:?} lost some of {expected:?}"
+        );
+        assert!(
+            flags
+                .difference(expected)
+                .difference(IFlags::TOPDIR)
+                .is_empty()
+        );
+    }
+
     #[test]
     fn a_folder_removed_behind_the_targets_back_is_made_again() {
         let dir = tempfile::tempdir().expect("tempdir");
