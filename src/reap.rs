@@ -74,6 +74,14 @@ struct Reaper {
     done: Condvar,
 }
 
+impl Reaper {
+    /// One link fewer to wait for ([`drain`]).
+    fn finished(&self) {
+        *self.pending.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+        self.done.notify_all();
+    }
+}
+
 static REAPER: OnceLock<Option<Reaper>> = OnceLock::new();
 
 /// Hands `link` to the reaper thread (started on first use); unlinks it here when the
@@ -87,12 +95,7 @@ fn release(link: PathBuf) {
                 for link in queue {
                     unlink(&link);
                     if let Some(Some(reaper)) = REAPER.get() {
-                        let mut pending = reaper
-                            .pending
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner);
-                        *pending -= 1;
-                        reaper.done.notify_all();
+                        reaper.finished();
                     }
                 }
             })
@@ -118,12 +121,7 @@ fn release(link: PathBuf) {
         .send(link);
     if let Err(mpsc::SendError(link)) = sent {
         unlink(&link);
-        let mut pending = reaper
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        *pending -= 1;
-        reaper.done.notify_all();
+        reaper.finished();
     }
 }
 

@@ -135,12 +135,12 @@ impl WriterHandle {
                         }
                     }
                 }
-                // Every handle is gone (the server is stopping): nothing stays owed, and no
-                // replaced file is left to free.
+                // Every handle is gone (the server is stopping): nothing stays owed (and the
+                // registry's index, dropped with this thread, waits for the replaced files
+                // to be freed).
                 if registry.derived_owed() {
                     write_derived(&mut registry);
                 }
-                crate::reap::drain();
             })?;
         Ok(WriterHandle { jobs, generation })
     }
