@@ -200,9 +200,10 @@ fn a_full_export_stores_each_version_as_a_delta_git_reads() {
     for patch in 0..12 {
         add(&fx, "hello", &format!("1.0.{patch}"));
     }
-    // A fresh export: the whole history in one pack, each package file a delta against its
-    // previous version.
+    // A fresh export of an index that adopted no pack: the whole history in one pack, each
+    // package file a delta against its previous version.
     fs::remove_dir_all(fx.data().join("index-export")).expect("remove the export");
+    fs::remove_file(fx.index().join(".git/shelf-packs.json")).expect("remove the record");
     fx.shelf_ok(&["build"]);
     let packs = listed_packs(&fx.site());
     assert_eq!(packs.len(), 1, "{packs:?}");
@@ -225,4 +226,82 @@ fn a_full_export_stores_each_version_as_a_delta_git_reads() {
     git_in(work.path(), &["clone", "--quiet", &url, "copy"]);
     assert_same_as_index(&fx, &work.path().join("copy"));
     drop(server);
+}
+
+/// The packs the index's record names, and the branches they cover.
+fn adopted(index: &Path) -> (Vec<String>, Vec<(String, String)>) {
+    let record = fs::read(index.join(".git/shelf-packs.json")).expect("the index adopted packs");
+    let record: serde_json::Value = serde_json::from_slice(&record).expect("json");
+    let packs = serde_json::from_value(record["packs"].clone()).expect("packs");
+    let branches = serde_json::from_value(record["branches"].clone()).expect("branches");
+    (packs, branches)
+}
+
+#[test]
+fn a_new_machine_exports_from_the_packs_the_index_adopted() {
+    let fx = Fixture::new();
+    for patch in 0..3 {
+        add(&fx, "hello", &format!("1.0.{patch}"));
+    }
+    // The first export's pack is the index's own now: linked in, and named in its record
+    // with the commit whose history it holds.
+    let (packs, branches) = adopted(&fx.index());
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    let pack = fx
+        .index()
+        .join(".git/objects/pack")
+        .join(format!("{}.pack", packs[0]));
+    assert!(pack.is_file());
+    assert_eq!(branches.len(), 1);
+    assert_eq!(branches[0].0, "refs/heads/main");
+    fx.git(&["merge-base", "--is-ancestor", &branches[0].1, "HEAD"]);
+    fx.git(&["fsck", "--full", "--strict"]);
+
+    // A new machine (the index and the blobs copied, nothing else) exports from that pack,
+    // and packs only the commits since.
+    let machine = tempfile::tempdir().expect("tempdir");
+    let data = machine.path().join("data");
+    fs::create_dir_all(&data).expect("mkdir");
+    for part in ["index", "blobs"] {
+        let status = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(fx.data().join(part))
+            .arg(data.join(part))
+            .status()
+            .expect("cp");
+        assert!(status.success());
+    }
+    common::shelf_build_into(&data, &data.join("site"));
+    let listed = listed_packs(&data.join("site"));
+    assert!(
+        listed.contains_key(&format!("{}.pack", packs[0])),
+        "{listed:?}"
+    );
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let server = Server::static_files(&data.join("site"));
+    let work = tempfile::tempdir().expect("tempdir");
+    let url = format!("{}/-/index.git", server.base);
+    git_in(work.path(), &["clone", "--quiet", &url, "copy"]);
+    assert_same_as_index(&fx, &work.path().join("copy"));
+    drop(server);
+
+    // Past the limit the export merges small packs; the index follows, and drops the ones
+    // the merge replaced.
+    for patch in 3..25 {
+        add(&fx, "hello", &format!("1.0.{patch}"));
+    }
+    let (now, _) = adopted(&fx.index());
+    assert_ne!(now, packs);
+    let mirror = fx.data().join("index-export/mirror.git/objects/pack");
+    for name in &now {
+        assert!(mirror.join(format!("{name}.pack")).is_file(), "{name}");
+    }
+    for name in packs.iter().filter(|p| !now.contains(p)) {
+        assert!(
+            !fx.index()
+                .join(format!(".git/objects/pack/{name}.idx"))
+                .exists()
+        );
+    }
+    fx.git(&["fsck", "--full", "--strict"]);
 }

@@ -264,6 +264,7 @@ fn pristine(
     // Bump the suffix when the generator changes, so a stale registry is not measured.
     let dir = root.join(format!("synth-{packages}x{versions}-g2"));
     if dir.join("complete").exists() {
+        adopt_packs(root, &dir)?;
         return Ok((dir, None));
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -271,7 +272,49 @@ fn pristine(
     let started = Instant::now();
     synth::generate(&dir, packages, versions)?;
     std::fs::write(dir.join("complete"), "")?;
-    Ok((dir, Some(started.elapsed())))
+    let generated_in = started.elapsed();
+    adopt_packs(root, &dir)?;
+    Ok((dir, Some(generated_in)))
+}
+
+/// A registry Shelf has served keeps its history in the packs its index adopted from the
+/// export (`src/index/packs.rs`); a synthetic one, written commit by commit, has only
+/// loose objects. One `shelf build` of the pristine registry, outside every measurement
+/// and at its own base URL (so no commit is added), does what serving it would have: the
+/// index adopts the export's pack. Its site goes to the trash.
+fn adopt_packs(root: &Path, pristine: &Path) -> anyhow::Result<()> {
+    if pristine.join("index/.git/shelf-packs.json").exists() {
+        return Ok(());
+    }
+    eprintln!(
+        "packing the index of {} as Shelf keeps it",
+        pristine.display()
+    );
+    let scratch = root.join("adopting");
+    discard(root, &scratch)?;
+    let status = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--data")
+        .arg(pristine)
+        .arg("--out")
+        .arg(scratch.join("site"))
+        .args(["build", "--quiet"])
+        .env_remove("SHELF_TARGET")
+        .env_remove("SHELF_INDEX_REMOTE")
+        .env_remove("SHELF_BASE_URL")
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    ensure!(status.success(), "the build packing the index failed");
+    ensure!(
+        pristine.join("index/.git/shelf-packs.json").exists(),
+        "the build left the index without adopted packs"
+    );
+    // The export's state is the data folder's, not the registry's: a measured build
+    // starts without it, as on a new machine.
+    for part in ["index-export", "build-inputs", "feed-state.json"] {
+        discard(root, &pristine.join(part))?;
+    }
+    discard(root, &scratch)?;
+    Ok(())
 }
 
 /// Moves `path` (a folder of an earlier measure) out of the way, into `ROOT/trash/`, which
@@ -328,6 +371,8 @@ fn working_copy(pristine: &Path, work: &Path) -> anyhow::Result<()> {
         .args(["update-index", "-q", "--refresh"])
         .status()?;
     ensure!(status.success(), "git update-index --refresh failed");
+    // Written back now, so the measured build's `syncfs` does not write the copy's bytes.
+    rustix::fs::sync();
     Ok(())
 }
 

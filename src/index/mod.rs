@@ -5,13 +5,14 @@
 //! `config.json` ([`config`]) and the git operations ([`repo`]: read a file, commit one file
 //! as one change, put a failed write back, make commits durable: one `syncfs` after a commit,
 //! or after a batch of them; the files a commit replaces are freed on a thread of their
-//! own, [`crate::reap`]), and the JSON lines every protocol's record file is made of
+//! own, [`crate::reap`]; adopt the export's packs of the history, [`packs`]), and the JSON lines every protocol's record file is made of
 //! ([`lines`]). What a file holds is for the protocol that owns it to say (the
 //! Serverless protocol's lines are [`crate::serverless::record`]). It never renders or
 //! serves.
 
 pub mod config;
 pub mod lines;
+pub mod packs;
 pub mod remote;
 pub mod repo;
 pub mod shard;

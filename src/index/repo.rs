@@ -69,7 +69,7 @@ pub const CONFIG_FILE: &str = "config.json";
 
 /// An open index repository.
 pub struct IndexRepo {
-    repo: Repository,
+    pub(super) repo: Repository,
     root: PathBuf,
     /// The file of a write that failed and could not be put back to `HEAD` (or that
     /// panicked half-way), until [`IndexRepo::repair_interrupted`] does.

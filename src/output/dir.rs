@@ -244,6 +244,10 @@ fn rewrite_mtime(previous: SystemTime, now: SystemTime) -> SystemTime {
 }
 
 impl Target for DirTarget {
+    fn writes_on_caller(&self) -> bool {
+        true
+    }
+
     fn reap_replaced(&self, on: bool) {
         self.reaping.store(on, std::sync::atomic::Ordering::Relaxed);
     }

@@ -203,6 +203,13 @@ pub trait Target: Send + Sync {
         None
     }
 
+    /// Whether writing costs the calling thread (a local filesystem: the kernel's work is
+    /// the caller's), so that writing from several threads at once is what makes it
+    /// faster. A remote target, which uploads a batch concurrently itself, says `false`.
+    fn writes_on_caller(&self) -> bool {
+        false
+    }
+
     /// From now on (until called again with `false`), files this target replaces are freed
     /// by [`crate::reap`]'s thread rather than by the write that replaces them; a target
     /// that frees nothing itself ignores it.
@@ -259,6 +266,10 @@ impl<T: Target + ?Sized> Target for std::sync::Arc<T> {
 
     fn requests_sent(&self) -> Option<String> {
         (**self).requests_sent()
+    }
+
+    fn writes_on_caller(&self) -> bool {
+        (**self).writes_on_caller()
     }
 
     fn reap_replaced(&self, on: bool) {

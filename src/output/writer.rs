@@ -175,6 +175,52 @@ impl ScopeSync<'_, '_> {
         Ok(())
     }
 
+    /// Whether writing from several threads at once ([`ScopeSync::write_now`]) is what
+    /// makes this sync's target faster ([`Target::writes_on_caller`]).
+    #[must_use]
+    pub fn writes_on_caller(&self) -> bool {
+        self.writer.target.writes_on_caller()
+    }
+
+    /// Writes `files` now, on the calling thread and in their order, apart from the batch:
+    /// for a caller writing groups of files on several threads at once, each group in
+    /// order. What it returns goes back to [`ScopeSync::absorb`] (until then the files
+    /// count neither as written nor as kept).
+    ///
+    /// # Errors
+    /// The target's I/O errors; some of the files may have been written.
+    pub fn write_now(&self, files: Vec<OutFile>) -> io::Result<WrittenNow> {
+        let mut now = WrittenNow::default();
+        let mut pending = Vec::with_capacity(files.len());
+        for file in files {
+            let key = self.writer.layout.key(&file.path, &self.writer.rules);
+            let class = self.writer.rules.class_of(&file.path);
+            let header = self.writer.rules.stored_header(&file.path);
+            now.bytes += match &file.content {
+                Content::Bytes(bytes) => bytes.len() as u64,
+                Content::Blob(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            };
+            pending.push((key, file.content, class, header));
+        }
+        now.files = pending.len() as u64;
+        let outcomes = self.put(&pending)?;
+        for ((key, ..), outcome) in pending.into_iter().zip(outcomes) {
+            if self.listed.contains(&key) {
+                now.keep.push(key.clone());
+            }
+            record(&mut now.stats, &key, outcome);
+        }
+        Ok(now)
+    }
+
+    /// Counts files [`ScopeSync::write_now`] wrote as this sync's.
+    pub fn absorb(&mut self, now: WrittenNow) {
+        self.files += now.files;
+        self.bytes += now.bytes;
+        self.keep.extend(now.keep);
+        self.stats.absorb(now.stats);
+    }
+
     /// Hands the waiting batch to the target now: files written after this land after
     /// every file written before it (a remote target uploads a batch concurrently, in any
     /// order), for files that name others.
@@ -212,8 +258,18 @@ impl ScopeSync<'_, '_> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let batch: Vec<Put<'_>> = self
-            .pending
+        let outcomes = self.put(&self.pending)?;
+        for ((key, ..), outcome) in self.pending.iter().zip(outcomes) {
+            record(&mut self.stats, key, outcome);
+        }
+        self.pending.clear();
+        self.pending_bytes = 0;
+        Ok(())
+    }
+
+    /// Hands `pending` to the target; one outcome for each.
+    fn put(&self, pending: &[Pending]) -> io::Result<Vec<Outcome>> {
+        let batch: Vec<Put<'_>> = pending
             .iter()
             .map(|(key, content, class, header)| Put {
                 key,
@@ -233,13 +289,18 @@ impl ScopeSync<'_, '_> {
                 batch.len()
             )));
         }
-        for (put, outcome) in batch.iter().zip(outcomes) {
-            record(&mut self.stats, put.key, outcome);
-        }
-        self.pending.clear();
-        self.pending_bytes = 0;
-        Ok(())
+        Ok(outcomes)
     }
+}
+
+/// What [`ScopeSync::write_now`] wrote, for [`ScopeSync::absorb`].
+#[derive(Debug, Default)]
+pub struct WrittenNow {
+    stats: SyncStats,
+    /// The listed keys written (kept at the end).
+    keep: Vec<String>,
+    files: u64,
+    bytes: u64,
 }
 
 fn record(stats: &mut SyncStats, key: &str, outcome: Outcome) {

@@ -10,7 +10,7 @@ use super::{Catalog, Registry, RegistryError, inputs};
 use crate::{
     history::ScopedFiles,
     index::IndexConfig,
-    output::writer::{ScopeSync, SyncStats, Writer},
+    output::writer::{ScopeSync, SyncStats, Writer, WrittenNow},
     progress::{Progress, Silent, Tally},
     protocols,
     site::{
@@ -399,6 +399,9 @@ impl Registry {
             write_history(&mut sync, history)?;
             stats.absorb(sync.finish()?);
         }
+        if history {
+            self.adopt_export_packs(false);
+        }
         let history_written = timer.lap();
         if registry_files.is_some() && history {
             self.derived_owed = false;
@@ -418,6 +421,40 @@ impl Registry {
             files: counts,
             registry_files,
         })
+    }
+
+    /// Has the index adopt the export's packs ([`crate::index::packs`]) when it has none
+    /// yet, when the export merged packs it holds, or (`full`, a full build) whenever they
+    /// differ; a publish's small pack waits for the next merge, and a first export picks
+    /// up the commits since. Best effort: the packs only spare a later first export work,
+    /// so a failure is logged, and the index keeps what it had.
+    fn adopt_export_packs(&self, full: bool) {
+        let adopt = || -> Result<(), RegistryError> {
+            let Some(exported) = crate::history::export::exported(&self.data)? else {
+                return Ok(());
+            };
+            if let Some(record) = self.index.adopted_packs() {
+                let held = |name: &String| exported.packs.iter().any(|(n, _)| n == name);
+                let same = record.packs.len() == exported.packs.len()
+                    && record.packs.iter().all(held)
+                    && record.branch_ids().as_ref() == Some(&exported.branches);
+                if same || (!full && record.packs.iter().all(held)) {
+                    return Ok(());
+                }
+            }
+            self.index
+                .adopt_packs(&exported.packs, &exported.branches)?;
+            let packs = exported.packs.len();
+            tracing::debug!(packs, "the index adopted the export's packs");
+            Ok(())
+        };
+        if let Err(e) = adopt() {
+            let error = anyhow::Error::from(e);
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "the index could not adopt the export's packs"
+            );
+        }
     }
 
     /// What every plan is given: the index's settings, the renderer, the blob store, the
@@ -462,7 +499,11 @@ impl Registry {
         // compressing, the other mostly the kernel creating files, and neither needs the
         // other. They describe commits, which exist whatever the site holds yet; they are
         // written after the packages.
-        let (histories, packaged) = std::thread::scope(|threads| {
+        //
+        // libgit2 keeps the commits and trees it parses in a cache (up to 256 MiB): the
+        // history is read once here, so while this runs it would only hold memory.
+        git2::opts::enable_caching(false);
+        let done = std::thread::scope(|threads| {
             let history = std::thread::Builder::new()
                 .name("shelf-history".into())
                 .spawn_scoped(threads, || {
@@ -474,11 +515,14 @@ impl Registry {
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             Ok::<_, RegistryError>((histories?, packaged?))
-        })?;
+        });
+        git2::opts::enable_caching(true);
+        let (histories, packaged) = done?;
         let (catalog, counts) = packaged;
         for history in histories {
             write_history(&mut sync, history)?;
         }
+        self.adopt_export_packs(true);
         progress.stage("registry-wide files", "files", None);
         let entries: Vec<&SearchEntry> = catalog.values().collect();
         let search = crate::site::docs::search_document(&entries);
@@ -525,24 +569,45 @@ fn write_packages(
         // holds one slice's files, not the site's), and written in order: a package's
         // files must reach the target in the order the plan gives (`latest` last), or a
         // reader could see a `latest` its list does not hold yet.
+        //
+        // On a local filesystem, where creating files is the kernel's work on the calling
+        // thread, each package's files are also written on the thread that planned it
+        // (several packages at once, each one's files in order); a remote target uploads
+        // the batches concurrently itself.
+        let on_caller = sync.writes_on_caller();
         for slice in names.chunks(BUILD_SLICE) {
-            let planned: Vec<Result<Option<Planned>, RegistryError>> = slice
+            let shared = &*sync;
+            let planned: Vec<Result<Option<PlannedHere>, RegistryError>> = slice
                 .par_iter()
-                .map(|canonical| Ok(protocol.plan(root, canonical, cx)?))
+                .map(|canonical| {
+                    let Some(planned) = protocol.plan(root, canonical, cx)? else {
+                        return Ok(None);
+                    };
+                    let Planned {
+                        name, files, entry, ..
+                    } = planned;
+                    let count = files.len();
+                    let files = if on_caller {
+                        Pending::Written(shared.write_now(files)?)
+                    } else {
+                        Pending::Waiting(files)
+                    };
+                    Ok(Some((name, entry, count, files)))
+                })
                 .collect();
             for (canonical, package) in slice.iter().zip(planned) {
-                let Some(package) = package? else {
+                let Some((name, entry, count, files)) = package? else {
                     continue;
                 };
-                let Planned {
-                    name, files, entry, ..
-                } = package;
                 let id = PackageId {
                     protocol: protocol.name(),
                     canonical: canonical.clone(),
                 };
-                counts.insert(inputs::key(&id), files.len());
-                sync.write(files)?;
+                counts.insert(inputs::key(&id), count);
+                match files {
+                    Pending::Written(now) => sync.absorb(now),
+                    Pending::Waiting(files) => sync.write(files)?,
+                }
                 if let Some(entry) = entry {
                     catalog.insert((name, protocol.name()), entry);
                 }
@@ -555,6 +620,18 @@ fn write_packages(
         }
     }
     Ok((catalog, counts))
+}
+
+/// A package a full build planned: its name, catalog entry, count of files, and the
+/// files, written already or waiting for the batch.
+type PlannedHere = (String, Option<SearchEntry>, usize, Pending);
+
+/// A package's files in a full build.
+enum Pending {
+    /// Written by the thread that planned them ([`ScopeSync::write_now`]).
+    Written(WrittenNow),
+    /// For the batch ([`ScopeSync::write`]).
+    Waiting(Vec<crate::output::OutFile>),
 }
 
 /// Hands a history's files to `sync`: the files, then (once those have reached the

@@ -60,11 +60,15 @@ pub(super) fn export(
     let heads = mirror::branches(&source)?;
     let new_tips = tips(&heads);
     let mut packs = mirror.packs()?;
-    // The mirror's branches say what its packs cover; with no pack they cover nothing.
-    let exported = if packs.is_empty() {
-        Vec::new()
-    } else {
+    // The mirror's branches say what its packs cover; with no pack they cover nothing,
+    // unless the index adopted packs of its history: a first export starts from those.
+    let exported = if !packs.is_empty() {
         mirror::branches(&mirror_repo)?
+    } else if let Some(seeded) = seed(&source, &mirror, &mirror_repo)? {
+        packs = mirror.packs()?;
+        seeded
+    } else {
+        Vec::new()
     };
     let changed = exported != heads;
 
@@ -100,6 +104,68 @@ pub(super) fn export(
         None => Head::Detached(source.head()?.peel_to_commit()?.id()),
     };
     site_files(&mirror, &head, &heads)
+}
+
+/// Brings the packs the index adopted ([`crate::index::packs`]) into an empty mirror,
+/// with the branches they cover; `None` (the mirror untouched) when the index adopted none,
+/// or when a commit they cover is no longer in the index (its history was rewritten).
+fn seed(
+    source: &Repository,
+    mirror: &Mirror,
+    mirror_repo: &Repository,
+) -> Result<Option<Vec<(String, Oid)>>, IndexError> {
+    let Some(adopted) = crate::index::packs::adopted(source.path()) else {
+        return Ok(None);
+    };
+    let Some(branches) = adopted.branch_ids() else {
+        return Ok(None);
+    };
+    if branches
+        .iter()
+        .any(|(_, id)| source.find_commit(*id).is_err())
+    {
+        return Ok(None);
+    }
+    let from = crate::index::packs::pack_dir(source.path());
+    for name in &adopted.packs {
+        mirror.adopt(&from, name)?;
+    }
+    mirror::set_branches(mirror_repo, &branches)?;
+    tracing::info!(
+        packs = adopted.packs.len(),
+        "the export starts from the packs the index adopted"
+    );
+    Ok(Some(branches))
+}
+
+/// The mirror's packs (each with the folder holding it) and the branches they cover, for
+/// the index to adopt ([`crate::index::IndexRepo::adopt_packs`]); `None` before a first
+/// export.
+///
+/// # Errors
+/// Git and I/O errors.
+pub fn exported(data: &Path) -> Result<Option<Exported>, IndexError> {
+    if !data.join(mirror::EXPORT_DIR).join("mirror.git").exists() {
+        return Ok(None);
+    }
+    let (mirror, repo) = Mirror::open(data)?;
+    let packs = mirror.packs()?;
+    if packs.is_empty() {
+        return Ok(None);
+    }
+    let dir = mirror.pack_dir();
+    Ok(Some(Exported {
+        packs: packs.into_iter().map(|name| (name, dir.clone())).collect(),
+        branches: mirror::branches(&repo)?,
+    }))
+}
+
+/// What [`exported`] finds.
+pub struct Exported {
+    /// Base names of the packs, each with its folder.
+    pub packs: Vec<(String, std::path::PathBuf)>,
+    /// The branches the packs cover, with their commits.
+    pub branches: Vec<(String, Oid)>,
 }
 
 /// Writes the full pack of `tips` and removes every other pack.

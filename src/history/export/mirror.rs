@@ -119,6 +119,23 @@ impl Mirror {
         Ok(())
     }
 
+    /// Brings the pack `name` of the folder `from` (another repository's packs) into the
+    /// mirror, linked (or copied where links cannot go): the `.pack` first, as
+    /// [`Mirror::install`] does. A pack already there is kept.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn adopt(&self, from: &Path, name: &str) -> io::Result<()> {
+        for ext in ["pack", "idx"] {
+            let file = format!("{name}.{ext}");
+            let dest = self.pack_dir().join(&file);
+            if !dest.exists() {
+                crate::index::packs::link_or_copy(&from.join(&file), &dest)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Removes a pack: the `.idx` first, so nothing finds a pack that is going.
     ///
     /// # Errors

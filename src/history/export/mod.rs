@@ -11,7 +11,10 @@
 //! parent's, never by walking the whole tree), so a publish costs the same whatever the size
 //! of the registry; when there are more than [`MAX_PACKS`] packs the small ones are merged
 //! (a geometric roll-up, [`packing::rollup`]). The first export is one pack of everything,
-//! which depends only on the index. Nothing needs a `git` binary (an S3-only deployment
+//! which depends only on the index, unless the index adopted packs of its history
+//! ([`crate::index::packs`]; the registry has it adopt the mirror's): a first export into an
+//! empty data folder then starts from those, and packs only the commits since
+//! ([`exported`] is what the registry hands the index). Nothing needs a `git` binary (an S3-only deployment
 //! has none): the packs Shelf plans (a publish's, the full one) are written by [`pack`],
 //! each object whole or as a delta against the same path's object in the parent commit,
 //! so no delta search runs and a full export is linear in the history's bytes (the full
@@ -36,7 +39,7 @@ mod packing;
 mod server_info;
 mod walk;
 
-pub use files::{MAX_PACKS, files};
+pub use files::{Exported, MAX_PACKS, exported, files};
 pub use mirror::EXPORT_DIR;
 
 #[cfg(test)]

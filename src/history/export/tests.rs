@@ -417,3 +417,60 @@ fn the_one_pass_export_writes_the_planned_pack() {
             .is_none()
     );
 }
+
+#[test]
+fn a_first_export_starts_from_the_packs_the_index_adopted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = Index::new(dir.path());
+    index.commit("config.json", "{}\n");
+    index.commit("he/ll/hello", "hello 1\n");
+    let adopted_head = index.commit("wo/rl/world", "world 1\n");
+    let first = dir.path().join("first");
+    export(&index.root, &first, false, &Silent).expect("first export");
+    let exported = super::exported(&first)
+        .expect("read the mirror")
+        .expect("a mirror");
+    let repo = crate::index::IndexRepo::open_or_init(&index.root, "http://localhost")
+        .expect("open the index");
+    repo.adopt_packs(&exported.packs, &exported.branches)
+        .expect("adopt");
+    let adopted = packs(&first);
+    assert_eq!(adopted.len(), 1);
+
+    // Two commits later, an export into an empty data folder (a new machine) starts from
+    // the adopted pack and packs only what the two commits added.
+    index.commit("he/ll/hello", "hello 1\nhello 2\n");
+    let head = index.commit("wo/rl/world", "world 1\nworld 2\n");
+    let fresh = dir.path().join("fresh");
+    export(&index.root, &fresh, true, &Silent).expect("fresh export");
+    let now = packs(&fresh);
+    assert_eq!(now.len(), 2);
+    assert!(now.contains(&adopted[0]));
+    let new = now.iter().find(|p| **p != adopted[0]).expect("a new pack");
+    assert_eq!(object_count(&fresh, new), 10, "five objects a commit");
+    assert_complete(&fresh, head);
+
+    // A record naming a commit the index no longer has (its history rewritten) is not
+    // used: the export is one pack of everything, as without one.
+    let record = repo.adopted_packs().expect("a record");
+    assert_eq!(record.branch_ids(), Some(exported.branches.clone()));
+    assert_eq!(
+        exported.branches,
+        [("refs/heads/main".to_owned(), adopted_head)]
+    );
+    let mut forged = record.clone();
+    forged.branches[0].1 = "1".repeat(40);
+    let git_dir = index.root.join(".git");
+    fs::write(
+        git_dir.join(crate::index::packs::RECORD),
+        serde_json::to_vec(&forged).expect("json"),
+    )
+    .expect("write the record");
+    let rewritten = dir.path().join("rewritten");
+    export(&index.root, &rewritten, true, &Silent).expect("export");
+    let one = packs(&rewritten);
+    assert_eq!(one.len(), 1);
+    // 3 objects of the first commit, then 5 a commit.
+    assert_eq!(object_count(&rewritten, &one[0]), 3 + 4 * 5);
+    assert_complete(&rewritten, head);
+}
