@@ -180,6 +180,42 @@ impl DirTarget {
         crate::reap::replace(dest, &folder, rename)
     }
 
+    /// Makes the file `dest`, which was not there, holding `bytes`: written as a file with
+    /// no name (`O_TMPFILE`) in `dest`'s folder, then linked at `dest`, so a reader sees
+    /// all of it or nothing, as with a rename, at half the cost: no temporary name to make
+    /// and remove, and no rename between folders, which Linux runs one at a time for the
+    /// whole filesystem. `false` when that cannot be done here (a filesystem without
+    /// `O_TMPFILE`, no `/proc`) or `dest` appeared meanwhile: the caller writes it the
+    /// usual way.
+    fn create(&self, dest: &Path, bytes: &[u8]) -> io::Result<bool> {
+        use rustix::{
+            fs::{AtFlags, CWD, Mode, OFlags},
+            io::Errno,
+        };
+        use std::os::fd::AsRawFd as _;
+        let dir = dest
+            .parent()
+            .ok_or_else(|| io::Error::other("key has no parent"))?;
+        self.folder(dir)?;
+        let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+        let mut file = match rustix::fs::open(dir, flags, Mode::from_raw_mode(0o644)) {
+            Ok(fd) => fs::File::from(fd),
+            Err(Errno::NOENT) => return Err(io::ErrorKind::NotFound.into()),
+            Err(_) => return Ok(false),
+        };
+        file.write_all(bytes)?;
+        // The mode asked for went through the umask; the site is read by a web server's user.
+        file.set_permissions(fs::Permissions::from_mode(0o644))?;
+        let named = format!("/proc/self/fd/{}", file.as_raw_fd());
+        match rustix::fs::linkat(CWD, named.as_str(), CWD, dest, AtFlags::SYMLINK_FOLLOW) {
+            Ok(()) => Ok(true),
+            Err(Errno::NOENT) if dir.exists() => Ok(false),
+            Err(Errno::NOENT) => Err(io::ErrorKind::NotFound.into()),
+            Err(Errno::EXIST | Errno::PERM | Errno::ACCESS | Errno::XDEV) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Runs `make` (which makes a file in a folder this target made), and once more after
     /// forgetting the known folders when it finds one missing.
     fn again_if_gone<T>(&self, make: impl Fn() -> io::Result<T>) -> io::Result<T> {
@@ -261,6 +297,9 @@ impl Target for DirTarget {
         if self.checking {
             return Ok(Outcome::Written);
         }
+        if matches!(before, Existing::Absent) && self.again_if_gone(|| self.create(&dest, bytes))? {
+            return Ok(Outcome::Written);
+        }
         let mut temp = self.again_if_gone(|| self.temp_in(&dest))?;
         temp.write_all(bytes)?;
         // Temporary files are created owner-only; the site is read by a web server's user.
@@ -310,7 +349,23 @@ impl Target for DirTarget {
                 return Ok(Outcome::Unchanged);
             }
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if self.checking {
+                    return Ok(Outcome::Written);
+                }
+                // Nothing there: one link makes it, whole (as [`DirTarget::create`] does).
+                let linked = self.again_if_gone(|| {
+                    let dir = dest.parent().unwrap_or(&self.root);
+                    self.folder(dir)?;
+                    match fs::hard_link(blob, &dest) {
+                        Err(e) if e.kind() == io::ErrorKind::NotFound && !dir.exists() => Err(e),
+                        linked => Ok(linked.is_ok()),
+                    }
+                })?;
+                if linked {
+                    return Ok(Outcome::Written);
+                }
+            }
             Err(e) => return Err(e),
         }
         if self.checking {
@@ -454,6 +509,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let target = DirTarget::new(dir.path()).expect("target");
         target.put("p/a.json", b"{}").expect("put");
+        // A replacement goes through the temporaries' folder (a new file needs none).
+        target.put("p/a.json", b"[]").expect("replace");
         let plain = dir.path().join("plain");
         fs::create_dir(&plain).expect("mkdir");
         // A filesystem without inode flags has none to keep.
@@ -485,7 +542,16 @@ mod tests {
             fs::read(dir.path().join("p/releases/2.json")).expect("read"),
             b"two"
         );
+        // A replacement goes through the temporaries' folder, made again when it went.
+        target.put("p/releases/2.json", b"TWO").expect("replace");
         fs::remove_dir_all(dir.path().join(TEMP_DIR)).expect("remove the temporaries");
+        target
+            .put("p/releases/2.json", b"Two")
+            .expect("replace again");
+        assert_eq!(
+            fs::read(dir.path().join("p/releases/2.json")).expect("read"),
+            b"Two"
+        );
         let blob = dir.path().join("blob");
         fs::write(&blob, b"zip").expect("blob");
         fs::remove_dir_all(dir.path().join("p")).expect("remove again");
@@ -495,6 +561,16 @@ mod tests {
         assert_eq!(
             fs::read(dir.path().join("p/zipball/1")).expect("read"),
             b"zip"
+        );
+        let other = dir.path().join("other");
+        fs::write(&other, b"zap").expect("blob");
+        fs::remove_dir_all(dir.path().join(TEMP_DIR)).expect("remove the temporaries");
+        target
+            .put_blob("p/zipball/1", &other)
+            .expect("put_blob over another");
+        assert_eq!(
+            fs::read(dir.path().join("p/zipball/1")).expect("read"),
+            b"zap"
         );
         // A removal that prunes the folder is known to the target.
         assert!(target.remove("p/zipball/1").expect("remove"));
@@ -506,6 +582,26 @@ mod tests {
             .put("p/releases/3.json", b"three")
             .expect("put into a pruned folder");
         assert!(dir.path().join("p/releases/3.json").is_file());
+    }
+
+    /// A new file is made whole under its name (no temporary file), readable by the web
+    /// server's user whatever the umask.
+    #[test]
+    fn a_new_file_is_linked_whole_with_the_sites_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = DirTarget::new(dir.path()).expect("target");
+        let written = target.put("p/releases/1.json", b"one").expect("put");
+        assert!(matches!(written, Outcome::Written));
+        let path = dir.path().join("p/releases/1.json");
+        assert_eq!(fs::read(&path).expect("read"), b"one");
+        let mode = fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
+        assert!(
+            !dir.path().join(TEMP_DIR).exists(),
+            "nothing went through the temporaries"
+        );
+        let again = target.put("p/releases/1.json", b"one").expect("put again");
+        assert!(matches!(again, Outcome::Unchanged));
     }
 
     #[test]
