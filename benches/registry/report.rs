@@ -156,9 +156,11 @@ pub fn section(all: &[Figures], machine: &Machine, args: &[String]) -> anyhow::R
          `cargo bench --bench registry{}`. Each registry is N/10 packages × 10 versions made \
          by `benches/registry/synth.rs` (a ~4 KiB README, a ~15 KiB zip and realistic \
          metadata per version, names spread over the index's shard folders, one commit per \
-         version), measured on a fresh copy (the copies of earlier sizes are deleted only \
-         after the last figure: ext4 creates files slowly for minutes after a large \
-         delete). Builds run the real `shelf` binary; its peak RSS is `VmHWM` sampled every 5 ms. Publishes go \
+         version; its index then packed as Shelf keeps it, by one build outside every \
+         measurement: the index adopts the export's pack, `src/index/packs.rs`), measured \
+         on a fresh copy of the index and the blobs alone, written back to disk before the \
+         first measure (the copies of earlier sizes are deleted only after the last \
+         figure: ext4 creates files slowly for minutes after a large delete). Builds run the real `shelf` binary; its peak RSS is `VmHWM` sampled every 5 ms. Publishes go \
          through `shelf serve` on loopback with Shelf's own client, each timed from the first \
          byte of `POST /releases` to the upload's 200, which comes after the index commit and \
          the static files. wrk and the server share the same {} cores.\n",
