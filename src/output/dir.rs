@@ -16,9 +16,11 @@ use super::{Listing, Outcome, Target, is_folder};
 /// interrupted write left behind: they are listed like any key, and nothing produces them.
 pub const TEMP_PREFIX: &str = ".shelf-tmp-";
 
-/// The folder under the root where files are written before they are renamed into place
-/// (the same filesystem, so the rename is atomic): one place to clear after a writer was
-/// killed ([`DirTarget::clear_temporaries`]), whatever the size of the site.
+/// The folder under the root where replacements are written before they are renamed into
+/// place (the same filesystem, so the rename is atomic): one place to clear after a writer
+/// was killed ([`DirTarget::clear_temporaries`]), whatever the size of the site. A file
+/// that was not there needs none: it is written with no name and linked at its key
+/// ([`DirTarget`]'s `create`).
 ///
 /// It holds [`TEMP_FOLDERS`] folders, and each file's temporary goes into the one its path
 /// hashes to. The folder is marked as a top of directory hierarchies (`chattr +T`), so ext4
@@ -33,8 +35,9 @@ pub const TEMP_DIR: &str = ".shelf-tmp";
 /// How many folders [`TEMP_DIR`] spreads temporary files over.
 pub const TEMP_FOLDERS: u64 = 16;
 
-/// Writes files under a root directory, atomically (temporary file + rename), leaving files
-/// whose bytes did not change untouched so their mtime and inode stay.
+/// Writes files under a root directory, atomically (a new file written with no name and
+/// linked at its key, a replacement written to a temporary file and renamed over it),
+/// leaving files whose bytes did not change untouched so their mtime and inode stay.
 ///
 /// A *checking* target ([`DirTarget::checking`]) writes and removes nothing: it answers
 /// `Written` for each key whose bytes differ or are missing and `true` for each key it would

@@ -588,9 +588,9 @@ fn write_packages(
                     } = planned;
                     let count = files.len();
                     let files = if on_caller {
-                        Pending::Written(shared.write_now(files)?)
+                        PackageFiles::Written(shared.write_now(files)?)
                     } else {
-                        Pending::Waiting(files)
+                        PackageFiles::Waiting(files)
                     };
                     Ok(Some((name, entry, count, files)))
                 })
@@ -605,8 +605,8 @@ fn write_packages(
                 };
                 counts.insert(inputs::key(&id), count);
                 match files {
-                    Pending::Written(now) => sync.absorb(now),
-                    Pending::Waiting(files) => sync.write(files)?,
+                    PackageFiles::Written(now) => sync.absorb(now),
+                    PackageFiles::Waiting(files) => sync.write(files)?,
                 }
                 if let Some(entry) = entry {
                     catalog.insert((name, protocol.name()), entry);
@@ -624,10 +624,10 @@ fn write_packages(
 
 /// A package a full build planned: its name, catalog entry, count of files, and the
 /// files, written already or waiting for the batch.
-type PlannedHere = (String, Option<SearchEntry>, usize, Pending);
+type PlannedHere = (String, Option<SearchEntry>, usize, PackageFiles);
 
 /// A package's files in a full build.
-enum Pending {
+enum PackageFiles {
     /// Written by the thread that planned them ([`ScopeSync::write_now`]).
     Written(WrittenNow),
     /// For the batch ([`ScopeSync::write`]).

@@ -5,7 +5,8 @@
 //! registry-wide files ([`crate::site`]) → the one writer ([`crate::output`]). Nothing is
 //! written before every check passed, and a call returns success only after the commit and
 //! the files exist. [`build`] writes the site and keeps the [`catalog`], and after a build
-//! of everything records its [`inputs`] so that the next plans only what changed; [`worker`] runs
+//! of everything records its [`inputs`] so that the next plans only what changed (and has
+//! the index adopt the history's packs, [`crate::index::packs`]); [`worker`] runs
 //! every change on one thread, in order, for the server. One process writes a data
 //! directory at a time ([`lock`]), a server starting after a crash first clears away what
 //! the killed one left ([`recover`]), [`check`] says whether everything agrees, and [`gc`]
