@@ -95,14 +95,7 @@ impl IndexRepo {
         let dir = pack_dir(git_dir);
         fs::create_dir_all(&dir)?;
         for (name, from) in packs {
-            // The `.pack` first: whoever finds an `.idx` finds its pack.
-            for ext in ["pack", "idx"] {
-                let file = format!("{name}.{ext}");
-                let dest = dir.join(&file);
-                if !dest.exists() {
-                    link_or_copy(&from.join(&file), &dest)?;
-                }
-            }
+            place_pack(from, name, &dir, link_or_copy)?;
         }
         fs::File::open(&dir)?.sync_all()?;
         let previous = adopted(git_dir);
@@ -136,6 +129,28 @@ impl IndexRepo {
         self.repo.odb()?.refresh()?;
         Ok(())
     }
+}
+
+/// Puts the pack `name` of the folder `from` into the folder `to` with `place` (a rename,
+/// a link), the `.pack` first so that whoever finds an `.idx` finds its pack. A file
+/// already there (same name, so same content) is kept, with its inode.
+///
+/// # Errors
+/// Those of `place`.
+pub fn place_pack(
+    from: &Path,
+    name: &str,
+    to: &Path,
+    place: impl Fn(&Path, &Path) -> io::Result<()>,
+) -> io::Result<()> {
+    for ext in ["pack", "idx"] {
+        let file = format!("{name}.{ext}");
+        let dest = to.join(&file);
+        if !dest.exists() {
+            place(&from.join(&file), &dest)?;
+        }
+    }
+    Ok(())
 }
 
 /// Hard-links `from` at `dest`, or copies it there (through a temporary file, made

@@ -109,14 +109,9 @@ impl Mirror {
     /// # Errors
     /// I/O errors.
     pub fn install(&self, staged: &Path, name: &str) -> io::Result<()> {
-        for ext in ["pack", "idx"] {
-            let file = format!("{name}.{ext}");
-            let dest = self.pack_dir().join(&file);
-            if !dest.exists() {
-                fs::rename(staged.join(&file), dest)?;
-            }
-        }
-        Ok(())
+        crate::index::packs::place_pack(staged, name, &self.pack_dir(), |from, to| {
+            fs::rename(from, to)
+        })
     }
 
     /// Brings the pack `name` of the folder `from` (another repository's packs) into the
@@ -126,14 +121,8 @@ impl Mirror {
     /// # Errors
     /// I/O errors.
     pub fn adopt(&self, from: &Path, name: &str) -> io::Result<()> {
-        for ext in ["pack", "idx"] {
-            let file = format!("{name}.{ext}");
-            let dest = self.pack_dir().join(&file);
-            if !dest.exists() {
-                crate::index::packs::link_or_copy(&from.join(&file), &dest)?;
-            }
-        }
-        Ok(())
+        use crate::index::packs::{link_or_copy, place_pack};
+        place_pack(from, name, &self.pack_dir(), link_or_copy)
     }
 
     /// Removes a pack: the `.idx` first, so nothing finds a pack that is going.
