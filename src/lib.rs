@@ -48,5 +48,6 @@ pub mod reap;
 pub mod registry;
 pub mod serverless;
 pub mod site;
+pub mod spelling;
 pub mod text;
 pub mod watch;

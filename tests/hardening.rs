@@ -15,3 +15,5 @@ mod nonces;
 mod openapi;
 #[path = "hardening/s_client.rs"]
 mod s_client;
+#[path = "hardening/site_writes.rs"]
+mod site_writes;

@@ -133,8 +133,9 @@ pub struct Session {
 /// The key password guesses are counted under: a username *from one address*. Counting per
 /// username alone let a stranger lock an account out of login from anywhere, six wrong
 /// passwords at a time; this way a stranger's guesses cost only the stranger's address,
-/// while each address is also held to [`Limit::LoginAddress`] across usernames, and every
-/// failure lands in the audit log.
+/// while each address is also held to four times that across usernames
+/// ([`crate::api::limits::RateLimits::admit_login`]), and every failure lands in the audit
+/// log.
 fn login_key(username: &str, ip: &str) -> String {
     format!("user:{username}@{ip}")
 }
@@ -349,8 +350,8 @@ pub async fn verify_password(
     password: String,
 ) -> Result<users::User, ApiError> {
     let ip = ip.to_owned();
-    app.limits.check(Limit::LoginAddress, &ip)?;
-    app.limits.check(Limit::Login, &login_key(&username, &ip))?;
+    let key = login_key(&username, &ip);
+    app.limits.admit_login(&key, &ip)?;
 
     let name = username.clone();
     let found = app
@@ -362,20 +363,34 @@ pub async fn verify_password(
             Ok(users::password_hash(conn, user.id)?.map(|phc| (user, phc)))
         })
         .await?;
-    let (found, verified) = blocking(app, move || {
-        let verified = match &found {
-            Some((_, phc)) => password::verify(&password, phc),
-            None => {
-                password::verify_decoy(&password);
-                false
-            }
-        };
-        (found.map(|(user, _)| user), verified)
-    })
-    .await?;
+    // A password verified a moment ago against the same hash is not hashed again: a
+    // Docker-style client sends it with every token request.
+    let remembered = found
+        .as_ref()
+        .map(|(user, phc)| app.verified.key(&app.secret, user.id, phc, &password));
+    let (found, verified) = match remembered.filter(|key| app.verified.holds(key)) {
+        Some(_) => (found.map(|(user, _)| user), true),
+        None => {
+            blocking(app, move || {
+                let verified = match &found {
+                    Some((_, phc)) => password::verify(&password, phc),
+                    None => {
+                        password::verify_decoy(&password);
+                        false
+                    }
+                };
+                (found.map(|(user, _)| user), verified)
+            })
+            .await?
+        }
+    };
+    if let (true, Some(key)) = (verified, remembered) {
+        app.verified.remember(key);
+    }
 
     let now = app.now().unix_timestamp();
     let Some(user) = found.filter(|_| verified) else {
+        app.limits.login_failed(&key, &ip);
         app.db
             .run(move |conn| {
                 // The user is recorded when the account exists, so its owner's history
@@ -635,8 +650,8 @@ async fn change_password(
     // Guessing the old password through this endpoint counts against the same allowance as
     // guessing it through /login.
     let user = caller.user;
-    app.limits
-        .check(Limit::Login, &login_key(&user.username, &ip))?;
+    let key = login_key(&user.username, &ip);
+    app.limits.admit_login(&key, &ip)?;
     password::check(&new_password).map_err(|e| password_error(&e))?;
 
     let user_id = user.id;
@@ -648,6 +663,7 @@ async fn change_password(
     let old_ok = blocking(&app, move || password::verify(&old_password, &phc)).await?;
     let now = app.now().unix_timestamp();
     if !old_ok {
+        app.limits.login_failed(&key, &ip);
         let (user, ip) = (user.clone(), ip.clone());
         app.db
             .run(move |conn| {

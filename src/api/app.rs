@@ -141,6 +141,8 @@ pub struct App {
     /// The server's secret (`DATA/secret`, made once): the key of credentials the server
     /// signs itself (OCI's bearer tokens).
     pub secret: Vec<u8>,
+    /// Passwords verified a moment ago ([`crate::auth::password::Verified`]).
+    pub verified: crate::auth::password::Verified,
 }
 
 /// The server's secret at `path`, made (32 random bytes, readable by the owner only) when
@@ -220,6 +222,7 @@ impl App {
             password_hashing: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             clock,
             secret: server_secret(&options.data.join("secret"))?,
+            verified: crate::auth::password::Verified::default(),
             files: super::files::FileCache::default(),
         }))
     }
@@ -228,5 +231,35 @@ impl App {
     #[must_use]
     pub fn now(&self) -> OffsetDateTime {
         (self.clock)()
+    }
+
+    /// Records a change in the audit log from the writer, before its answer (the batch's
+    /// `syncfs` makes it durable with the commit); the entry goes again if the writer then
+    /// refuses the change ([`Registry::on_refused`]).
+    ///
+    /// # Errors
+    /// The database's.
+    #[allow(clippy::too_many_arguments)]
+    pub fn audit_change(
+        self: &Arc<Self>,
+        registry: &mut Registry,
+        at: i64,
+        user: &crate::db::users::User,
+        action: &str,
+        target: &str,
+        details: &serde_json::Value,
+        ip: &str,
+    ) -> Result<(), crate::db::DbError> {
+        use crate::db::audit;
+        let id = self.db.with_synced_later(|c| {
+            audit::record(c, at, Some(user), action, target, details, ip)
+        })?;
+        let app = self.clone();
+        registry.on_refused(move || {
+            if let Err(e) = app.db.with(|c| audit::forget(c, id)) {
+                tracing::error!("removing the audit entry of a refused change: {e}");
+            }
+        });
+        Ok(())
     }
 }

@@ -153,7 +153,14 @@ impl From<RegistryError> for ApiError {
 
 impl From<WriterGone> for ApiError {
     fn from(error: WriterGone) -> Self {
-        ApiError::internal(&error)
+        match &error.refused {
+            // The server's fault, and nothing changed: say so, so the client may retry.
+            Some(_) => {
+                tracing::error!(error = %error, "a change was refused");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string())
+            }
+            None => ApiError::internal(&error),
+        }
     }
 }
 

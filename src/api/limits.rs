@@ -4,12 +4,18 @@
 //! `period / count`) with a burst of `count`. Keys are IPs (`203.0.113.7`) or accounts
 //! (`user:alice`). Limiter memory is pruned of keys back at full allowance every
 //! [`PRUNE_EVERY`] checks, so it stays bounded by the clients active within one period.
+//! Logins are the exception: only wrong passwords count against them
+//! ([`RateLimits::admit_login`]), within a sliding period.
 
 use std::{
+    collections::{HashMap, VecDeque},
     net::SocketAddr,
     num::NonZeroU32,
-    sync::atomic::{AtomicU64, Ordering},
-    time::Duration,
+    sync::{
+        Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
 };
 
 use axum::{
@@ -79,11 +85,6 @@ pub const PRUNE_EVERY: u64 = 1024;
 pub enum Limit {
     /// `POST /register`, per IP.
     Register,
-    /// `POST /login` (and old-password checks), per username and address.
-    Login,
-    /// `POST /login`, per address across usernames: four times [`Limit::Login`]'s quota,
-    /// so one address cannot spray guesses over many accounts.
-    LoginAddress,
     /// `POST /releases` and uploads, per account.
     Publish,
     /// `GET /search`, per IP.
@@ -93,8 +94,11 @@ pub enum Limit {
 /// One limiter per kind of request.
 pub struct RateLimits {
     register: DefaultKeyedRateLimiter<String>,
-    login: DefaultKeyedRateLimiter<String>,
-    login_address: DefaultKeyedRateLimiter<String>,
+    /// Wrong passwords per username from one address.
+    login: Failures,
+    /// Wrong passwords per address across usernames: four times the per-username quota,
+    /// so one address cannot spray guesses over many accounts.
+    login_address: Failures,
     publish: DefaultKeyedRateLimiter<String>,
     search: DefaultKeyedRateLimiter<String>,
     checks: AtomicU64,
@@ -118,8 +122,8 @@ impl RateLimits {
     pub fn new(settings: &RateSettings) -> Self {
         RateLimits {
             register: limiter(settings.register),
-            login: limiter(settings.login),
-            login_address: limiter(Quota {
+            login: Failures::new(settings.login),
+            login_address: Failures::new(Quota {
                 count: settings.login.count.saturating_mul(4),
                 per: settings.login.per,
             }),
@@ -137,23 +141,17 @@ impl RateLimits {
     pub fn check(&self, kind: Limit, key: &str) -> Result<(), ApiError> {
         let limiter = match kind {
             Limit::Register => &self.register,
-            Limit::Login => &self.login,
-            Limit::LoginAddress => &self.login_address,
             Limit::Publish => &self.publish,
             Limit::Search => &self.search,
         };
         if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
-            let all = [
-                &self.register,
-                &self.login,
-                &self.login_address,
-                &self.publish,
-                &self.search,
-            ];
+            let all = [&self.register, &self.publish, &self.search];
             for l in all {
                 l.retain_recent();
                 l.shrink_to_fit();
             }
+            self.login.prune();
+            self.login_address.prune();
         }
         limiter.check_key(&key.to_owned()).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
@@ -163,6 +161,88 @@ impl RateLimits {
                 wait.as_secs() + 1,
             )
         })
+    }
+}
+
+impl RateLimits {
+    /// Whether a password for `user_key` (a username from one address) from `ip` may be
+    /// checked now: refused while its wrong passwords, or its address's, fill their
+    /// allowance. A right password never counts (a client that logs in on every request,
+    /// as Docker-style clients fetch a token, is never limited); each wrong one does
+    /// ([`RateLimits::login_failed`]).
+    ///
+    /// # Errors
+    /// 429 with `Retry-After`.
+    pub fn admit_login(&self, user_key: &str, ip: &str) -> Result<(), ApiError> {
+        self.login_address.admit(ip)?;
+        self.login.admit(user_key)
+    }
+
+    /// Counts a wrong password for `user_key` from `ip`.
+    pub fn login_failed(&self, user_key: &str, ip: &str) {
+        self.login_address.failed(ip);
+        self.login.failed(user_key);
+    }
+}
+
+/// Failures per key within a sliding period: at most `count` in any `per`. Only failures
+/// are counted, and a key is refused while `count` of them lie within the last period.
+struct Failures {
+    quota: Quota,
+    seen: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl Failures {
+    fn new(quota: Quota) -> Self {
+        Failures {
+            quota,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn admit(&self, key: &str) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(times) = seen.get_mut(key) else {
+            return Ok(());
+        };
+        while times.front().is_some_and(|t| now.duration_since(*t) >= self.quota.per) {
+            times.pop_front();
+        }
+        match times.front() {
+            Some(oldest) if times.len() >= self.quota.count.max(1) as usize => {
+                let wait = self.quota.per.saturating_sub(now.duration_since(*oldest));
+                Err(ApiError::retry(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many wrong passwords; try again later",
+                    wait.as_secs() + 1,
+                ))
+            }
+            Some(_) => Ok(()),
+            None => {
+                seen.remove(key);
+                Ok(())
+            }
+        }
+    }
+
+    fn failed(&self, key: &str) {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let times = seen.entry(key.to_owned()).or_default();
+        times.push_back(Instant::now());
+        // Only the newest `count` matter.
+        while times.len() > self.quota.count.max(1) as usize {
+            times.pop_front();
+        }
+    }
+
+    /// Forgets keys with no failure within the period.
+    fn prune(&self) {
+        let now = Instant::now();
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let per = self.quota.per;
+        seen.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < per));
+        seen.shrink_to_fit();
     }
 }
 
@@ -194,7 +274,7 @@ mod tests {
     #[test]
     fn allows_the_quota_then_answers_429_with_retry_after() {
         let settings = RateSettings {
-            login: Quota {
+            search: Quota {
                 count: 5,
                 per: Duration::from_secs(60),
             },
@@ -203,11 +283,11 @@ mod tests {
         let limits = RateLimits::new(&settings);
         for _ in 0..5 {
             limits
-                .check(Limit::Login, "10.0.0.1")
+                .check(Limit::Search, "10.0.0.1")
                 .expect("within quota");
         }
         let err = limits
-            .check(Limit::Login, "10.0.0.1")
+            .check(Limit::Search, "10.0.0.1")
             .expect_err("over quota");
         assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
         let retry = err.retry_after.expect("retry-after");
@@ -216,10 +296,44 @@ mod tests {
             "one request comes back every 12 s: {retry}"
         );
         limits
-            .check(Limit::Login, "10.0.0.2")
+            .check(Limit::Search, "10.0.0.2")
             .expect("another key has its own allowance");
         limits
-            .check(Limit::Search, "10.0.0.1")
+            .check(Limit::Publish, "10.0.0.1")
             .expect("another kind has its own allowance");
+    }
+
+    #[test]
+    fn logins_count_wrong_passwords_only() {
+        let settings = RateSettings {
+            login: Quota {
+                count: 5,
+                per: Duration::from_secs(60),
+            },
+            ..RateSettings::default()
+        };
+        let limits = RateLimits::new(&settings);
+        // Right passwords, as often as a client likes.
+        for _ in 0..50 {
+            limits.admit_login("user:a@ip1", "ip1").expect("never counted");
+        }
+        for _ in 0..5 {
+            limits.admit_login("user:a@ip1", "ip1").expect("within quota");
+            limits.login_failed("user:a@ip1", "ip1");
+        }
+        let err = limits
+            .admit_login("user:a@ip1", "ip1")
+            .expect_err("five wrong passwords fill the allowance");
+        assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(err.retry_after.is_some_and(|r| (1..=61).contains(&r)));
+        limits
+            .admit_login("user:a@ip2", "ip2")
+            .expect("another address has its own allowance");
+        // An address spraying usernames meets four times the quota.
+        for n in 0..15 {
+            limits.login_failed(&format!("user:{n}@ip1"), "ip1");
+        }
+        let err = limits.admit_login("user:fresh@ip1", "ip1").expect_err("the address");
+        assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
     }
 }

@@ -114,3 +114,65 @@ mod tests {
         );
     }
 }
+
+/// Passwords verified a moment ago: a client that sends the same right password on every
+/// request (Docker-style clients fetch a token with Basic credentials for each command and
+/// each repository) is checked against this instead of Argon2 each time.
+///
+/// Nothing here can be turned back into a password: an entry is an HMAC, under the
+/// server's secret, of the account, its stored hash (so a changed password misses) and
+/// the password, kept for [`VERIFIED_FOR`]. A wrong password never matches one.
+#[derive(Default)]
+pub struct Verified {
+    seen: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::time::Instant>>,
+}
+
+/// How long a verified password is remembered.
+pub const VERIFIED_FOR: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// At most this many remembered at once (the oldest half goes past it).
+const VERIFIED_CAP: usize = 4096;
+
+impl Verified {
+    /// The entry for `password` of the account `user_id` whose stored hash is `phc`.
+    #[must_use]
+    pub fn key(&self, secret: &[u8], user_id: i64, phc: &str, password: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret) else {
+            return [0; 32];
+        };
+        mac.update(&user_id.to_be_bytes());
+        mac.update(&(phc.len() as u64).to_be_bytes());
+        mac.update(phc.as_bytes());
+        mac.update(password.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether `key` was verified within [`VERIFIED_FOR`].
+    #[must_use]
+    pub fn holds(&self, key: &[u8; 32]) -> bool {
+        let seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.get(key).is_some_and(|at| at.elapsed() < VERIFIED_FOR)
+    }
+
+    /// Remembers `key` as verified now.
+    pub fn remember(&self, key: [u8; 32]) {
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.len() >= VERIFIED_CAP {
+            seen.retain(|_, at| at.elapsed() < VERIFIED_FOR);
+            if seen.len() >= VERIFIED_CAP {
+                let mut ages: Vec<std::time::Instant> = seen.values().copied().collect();
+                ages.sort_unstable();
+                let cut = ages[ages.len() / 2];
+                seen.retain(|_, at| *at > cut);
+            }
+        }
+        seen.insert(key, std::time::Instant::now());
+    }
+}

@@ -65,5 +65,13 @@ pub fn run(options: &Options, args: &Args, style: Style) -> anyhow::Result<()> {
     if let Some(requests) = registry.target_requests() {
         println!("Requests to the store: {requests}");
     }
+    for failed in &stats.failed {
+        println!("not built: {failed}");
+    }
+    anyhow::ensure!(
+        stats.failed.is_empty(),
+        "{} packages could not be built (the lines above say why); every other file is written",
+        stats.failed.len()
+    );
     Ok(())
 }

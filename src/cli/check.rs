@@ -35,6 +35,7 @@ pub fn run(options: &Options, args: &Args, style: Style) -> anyhow::Result<()> {
             &report.differing,
         ),
         ("should not be in the site", &report.extra),
+        ("cannot be built", &report.unbuildable),
     ];
     for (what, problems) in sections {
         for problem in problems.iter().take(limit) {

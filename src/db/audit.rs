@@ -38,7 +38,7 @@ pub fn record(
     target: &str,
     details: &serde_json::Value,
     ip: &str,
-) -> Result<(), DbError> {
+) -> Result<i64, DbError> {
     conn.execute(
         "INSERT INTO audit_log (at, user_id, username, action, target, details, ip)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -52,6 +52,16 @@ pub fn record(
             ip
         ],
     )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Removes the entry `id` [`record`] returned: for a change the writer refused after it
+/// was recorded (nothing happened, so nothing is logged as done).
+///
+/// # Errors
+/// SQLite errors.
+pub fn forget(conn: &Connection, id: i64) -> Result<(), DbError> {
+    conn.execute("DELETE FROM audit_log WHERE id = ?1", params![id])?;
     Ok(())
 }
 

@@ -519,6 +519,117 @@ impl IndexRepo {
         Ok(())
     }
 
+    /// The commits on `to`'s first-parent line after `from` (all of them back to the first
+    /// when `from` is `None`), newest first.
+    ///
+    /// # Errors
+    /// Git errors; `from` not on the line.
+    pub fn line(&self, from: Option<Oid>, to: Oid) -> Result<Vec<Oid>, IndexError> {
+        let mut line = Vec::new();
+        let mut at = self.repo.find_commit(to)?;
+        while Some(at.id()) != from {
+            line.push(at.id());
+            match at.parent(0) {
+                Ok(parent) => at = parent,
+                Err(_) if from.is_none() => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(line)
+    }
+
+    /// Takes the commits `drop` out of the history since `base` (an ancestor of `HEAD` on
+    /// its first-parent line): the branch is moved to a chain rebuilt from `base` with
+    /// every other commit of the line applied again in order (its author, committer,
+    /// message and the files it changed, so a kept commit changes exactly what it
+    /// changed before), and the files the dropped commits changed are put back as the
+    /// new `HEAD` has them, in the working tree and the staging area. Returns those
+    /// files' paths.
+    ///
+    /// For the writer ([`crate::registry::worker`]) refusing a change of a batch whose
+    /// files could not be written: the batch's commits are not yet answered, pushed or
+    /// exported, so nobody has seen them. The caller makes sure no kept commit changed a
+    /// file a dropped one changed (it then refuses that change too).
+    ///
+    /// # Errors
+    /// Git and I/O errors; `base` not on `HEAD`'s first-parent line.
+    pub fn drop_commits(
+        &self,
+        base: Oid,
+        drop: &std::collections::HashSet<Oid>,
+    ) -> Result<Vec<String>, IndexError> {
+        let head = self.head()?;
+        let mut line = Vec::new();
+        let mut at = self.repo.find_commit(head)?;
+        while at.id() != base {
+            let parent = at.parent(0).map_err(|_| {
+                io::Error::other(format!("{base} is not an ancestor of HEAD ({head})"))
+            })?;
+            line.push(at);
+            at = parent;
+        }
+        line.reverse();
+        let mut tip = at;
+        let mut dropped = std::collections::BTreeSet::new();
+        for commit in line {
+            let before = commit.parent(0)?.tree()?;
+            let after = commit.tree()?;
+            let diff = self
+                .repo
+                .diff_tree_to_tree(Some(&before), Some(&after), None)?;
+            let mut update = git2::build::TreeUpdateBuilder::new();
+            for delta in diff.deltas() {
+                let new = delta.new_file();
+                let old = delta.old_file();
+                let path = new
+                    .path()
+                    .or_else(|| old.path())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if drop.contains(&commit.id()) {
+                    dropped.insert(path);
+                } else if delta.status() == git2::Delta::Deleted {
+                    update.remove(&path);
+                } else {
+                    let mode = match new.mode() {
+                        git2::FileMode::BlobExecutable => git2::FileMode::BlobExecutable,
+                        _ => git2::FileMode::Blob,
+                    };
+                    update.upsert(&path, new.id(), mode);
+                }
+            }
+            if drop.contains(&commit.id()) {
+                continue;
+            }
+            let tree = self
+                .repo
+                .find_tree(update.create_updated(&self.repo, &tip.tree()?)?)?;
+            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+            let id = self.repo.commit(
+                None,
+                &commit.author(),
+                &commit.committer(),
+                &message,
+                &tree,
+                &[&tip],
+            )?;
+            tip = self.repo.find_commit(id)?;
+        }
+        if tip.id() != head {
+            let mut reference = self.repo.head()?;
+            reference.set_target(tip.id(), "shelf: a refused change taken back")?;
+            self.unsynced.set(true);
+        }
+        let dropped: Vec<String> = dropped.into_iter().collect();
+        for rel in &dropped {
+            self.restore(rel)?;
+        }
+        if !self.sync_deferred.get() {
+            self.sync()?;
+        }
+        Ok(dropped)
+    }
+
     /// The commit `HEAD` names; `None` before the first commit.
     fn head_commit(&self) -> Result<Option<git2::Commit<'_>>, IndexError> {
         match self.repo.head() {

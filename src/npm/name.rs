@@ -28,6 +28,10 @@
 //!   `@../x` and `@scope/..`; Shelf refuses a leading `.` in either part of a scoped name,
 //!   which would otherwise climb out of the index folder. A leading `_` stays allowed there,
 //!   as npm allows it.
+//! - npm's validator accepts a leading `-` (`-foo`, `-`), which its registry refuses for new
+//!   packages; Shelf refuses it too, because `npm/-/` is the folder of npm's endpoints
+//!   (`-/v1/search`, `-/user/…`), and a package `-foo` would share a first segment's shape
+//!   with them (issue 23: such a publish once stopped the registry).
 //! - npm gives "name can only contain URL-friendly characters" for every malformed scoped
 //!   name; Shelf says which part is wrong.
 
@@ -104,6 +108,9 @@ pub enum NpmNameError {
     /// The name starts with `_`.
     #[error("name cannot start with an underscore")]
     LeadingUnderscore,
+    /// The name starts with `-` (Shelf follows npm's registry; module documentation).
+    #[error("name cannot start with a hyphen")]
+    LeadingHyphen,
     /// The name starts or ends with white space.
     #[error("name cannot contain leading or trailing spaces")]
     LeadingOrTrailingSpaces,
@@ -193,6 +200,9 @@ impl NpmName {
         }
         if name.starts_with('_') {
             return Err(NpmNameError::LeadingUnderscore);
+        }
+        if name.starts_with('-') {
+            return Err(NpmNameError::LeadingHyphen);
         }
         // JavaScript's trim() removes Unicode white space and the BOM.
         let is_space = |c: char| c.is_whitespace() || c == '\u{feff}';
@@ -422,7 +432,8 @@ mod tests {
             "lodash.merge",
             "left-pad",
             "under_score",
-            "-dash",
+            "da-sh-",
+            "@acme/-dash",
             "1234",
             "@types/node",
             "@acme/_private",
@@ -452,6 +463,9 @@ mod tests {
             (".".into(), E::LeadingPeriod),
             ("..".into(), E::LeadingPeriod),
             ("_x".into(), E::LeadingUnderscore),
+            ("-dash".into(), E::LeadingHyphen),
+            ("-".into(), E::LeadingHyphen),
+            ("-foo".into(), E::LeadingHyphen),
             (" x".into(), E::LeadingOrTrailingSpaces),
             ("x ".into(), E::LeadingOrTrailingSpaces),
             ("x\n".into(), E::LeadingOrTrailingSpaces),
@@ -641,7 +655,7 @@ mod tests {
     #[test]
     fn no_shard_climbs_out() {
         // Every component of every shard path of a sample of awkward names is a plain name.
-        for name in ["ab..", "a..b", "-..-", "@a/b..c", "@a-b/x.y.z", "a_.b"] {
+        for name in ["ab..", "a..b", "x-..-", "@a/b..c", "@a-b/x.y.z", "a_.b"] {
             let Ok(parsed) = NpmName::parse(name) else {
                 panic!("{name} should be valid");
             };

@@ -85,8 +85,14 @@ impl Registry {
         authorize: impl FnOnce(Option<&NpmRecord>) -> Result<(), E>,
     ) -> Result<NpmPublished, E> {
         let existing = self.npm_record(&new.name)?;
-        if let Some(line) = existing.as_ref().and_then(|r| r.find(&new.version)) {
-            let (name, version) = (new.name.to_string(), new.version.clone());
+        if let Some(line) = existing.as_ref().and_then(|r| r.find_number(&new.version)) {
+            let name = new.name.to_string();
+            // `2.0.0+evil` after `2.0.0`: say which number it is.
+            let version = if line.version == new.version {
+                new.version.clone()
+            } else {
+                format!("{} (the number of {})", line.version, new.version)
+            };
             return Err(if line.is_live() {
                 RegistryError::VersionExists { name, version }.into()
             } else {

@@ -148,6 +148,24 @@ impl NpmRecord {
         self.versions.iter().find(|l| l.version == version)
     }
 
+    /// The line of the version number `version` is, tombstone or not: the version equal
+    /// to it in SemVer precedence, build metadata aside (`2.0.0+evil` is the number
+    /// `2.0.0`, which npm's own registry and its clients treat as one), so that a number
+    /// once used is never used again however its build is spelled.
+    #[must_use]
+    pub fn find_number(&self, version: &str) -> Option<&VersionLine> {
+        let number = |v: &str| {
+            semver::Version::parse(v)
+                .ok()
+                .map(|v| (v.major, v.minor, v.patch, v.pre))
+        };
+        let wanted = number(version);
+        self.versions.iter().find(|l| match (&wanted, number(&l.version)) {
+            (Some(wanted), Some(number)) => *wanted == number,
+            _ => l.version == version,
+        })
+    }
+
     /// The line of `version`, to change it.
     pub fn find_mut(&mut self, version: &str) -> Option<&mut VersionLine> {
         self.versions.iter_mut().find(|l| l.version == version)

@@ -294,6 +294,17 @@ pub enum TarballError {
         /// The name.
         name: String,
     },
+    /// Two entries Windows and macOS unpack to one path.
+    #[error(
+        "entry {name:?} collides with entry {other:?}: Windows and macOS ignore case and \
+         Unicode normalisation in file names, so both unpack to one path"
+    )]
+    CaseOrNormalizationCollision {
+        /// The later entry.
+        name: String,
+        /// The earlier path it collides with.
+        other: String,
+    },
     /// A path that is both a file and a folder.
     #[error("entry {name:?} makes {path:?} both a file and a folder")]
     PathConflict {
@@ -875,10 +886,16 @@ enum Node {
 /// however many entries lie under it and each entry adds at most its own components
 /// ([`MAX_PATH_DEPTH`]), where a set of every entry's folders would store each whole path
 /// again for every folder above it.
+///
+/// Components are compared as Windows and macOS compare them ([`crate::spelling::fold`]):
+/// `index.js` beside `INDEX.js`, or `café.js` precomposed beside decomposed, is one path
+/// there, so the second is refused as the zip checks refuse it.
 struct PathTree {
-    /// (parent node, component) → node; node 0 is the root.
+    /// (parent node, folded component) → node; node 0 is the root.
     children: HashMap<(usize, Box<str>), usize>,
     nodes: Vec<Node>,
+    /// Each node's component as first spelled (the root's is empty).
+    spelled: Vec<Box<str>>,
 }
 
 impl PathTree {
@@ -886,6 +903,7 @@ impl PathTree {
         PathTree {
             children: HashMap::new(),
             nodes: vec![Node::Implied],
+            spelled: vec!["".into()],
         }
     }
 
@@ -901,9 +919,19 @@ impl PathTree {
         while let Some(part) = parts.next() {
             end += part.len();
             let fresh = self.nodes.len();
-            let child = *self.children.entry((node, part.into())).or_insert(fresh);
+            let folded = crate::spelling::fold(part);
+            let child = *self.children.entry((node, folded.into())).or_insert(fresh);
             if child == fresh {
                 self.nodes.push(Node::Implied);
+                self.spelled.push(part.into());
+            } else if let Some(first) = self.spelled.get(child)
+                && **first != *part
+            {
+                let folder = &path[..end - part.len()];
+                return Err(TarballError::CaseOrNormalizationCollision {
+                    name: path.to_owned(),
+                    other: format!("{folder}{first}"),
+                });
             }
             let last = parts.peek().is_none();
             let kind = self.nodes.get(child).copied().unwrap_or(Node::Implied);

@@ -38,6 +38,16 @@ pub enum Refusal {
     /// A manifest the index names is not in the repository.
     #[error("the index names the manifest {0}, which is not in this repository")]
     ManifestUnknown(String),
+    /// A descriptor's size is not that of what it names.
+    #[error("the manifest says {digest} is {said} bytes, but it is {is}")]
+    SizeMismatch {
+        /// The descriptor's digest.
+        digest: String,
+        /// Its size as the manifest says it.
+        said: u64,
+        /// The size of what it names.
+        is: u64,
+    },
     /// The repository has no such manifest or tag.
     #[error("{0} is not in this repository")]
     Unknown(String),
@@ -102,15 +112,31 @@ impl Registry {
         let existing = self.oci_record(&new.name)?;
         authorize(existing.as_ref())?;
         let mut record = existing.unwrap_or_else(|| OciRecord::new(&new.name));
+        // Each descriptor names something there, of the size it says (a client reads
+        // exactly that many bytes, and `shelf check` verifies it).
+        let mismatch = |digest: &str, said: u64, is: u64| Refusal::SizeMismatch {
+            digest: digest.to_owned(),
+            said,
+            is,
+        };
         for blob in &new.manifest.blobs {
-            let known = Digest::parse(&blob.digest).is_ok_and(|d| self.blobs().contains(d.hex()));
-            if !known {
+            let size = (Digest::parse(&blob.digest).ok())
+                .and_then(|d| std::fs::metadata(self.blobs().path(d.hex())).ok())
+                .filter(std::fs::Metadata::is_file)
+                .map(|m| m.len());
+            let Some(size) = size else {
                 return Err(Refusal::BlobUnknown(blob.digest.clone()).into());
+            };
+            if size != blob.size {
+                return Err(mismatch(&blob.digest, blob.size, size).into());
             }
         }
         for child in &new.manifest.manifests {
-            if record.find(&child.digest).is_none() {
+            let Some(line) = record.find(&child.digest) else {
                 return Err(Refusal::ManifestUnknown(child.digest.clone()).into());
+            };
+            if line.size != child.size {
+                return Err(mismatch(&child.digest, child.size, line.size).into());
             }
         }
         let digest = new.digest.as_str();

@@ -30,6 +30,9 @@ pub struct SyncStats {
     /// How many keys were left alone without a comparison: a build that knew from its
     /// inputs that their files could not have changed.
     pub untouched: usize,
+    /// Packages whose files could not be planned or written, each as `protocol:name:
+    /// why` (their other files were left as they were; the rest of the sync went on).
+    pub failed: Vec<String>,
 }
 
 impl SyncStats {
@@ -39,6 +42,7 @@ impl SyncStats {
         self.unchanged += other.unchanged;
         self.removed.extend(other.removed);
         self.untouched += other.untouched;
+        self.failed.extend(other.failed);
     }
 
     /// Every key that changed, written or removed (what a CDN purge needs).
@@ -211,6 +215,15 @@ impl ScopeSync<'_, '_> {
             record(&mut now.stats, &key, outcome);
         }
         Ok(now)
+    }
+
+    /// Keeps every listed key under `scope` ([`crate::output::in_scope`]) from being
+    /// removed at the end: for a package whose files could not be written, which keeps
+    /// what it had.
+    pub fn keep_under(&mut self, scope: &[String]) {
+        let keys = self.listed.keys();
+        let kept = keys.filter(|key| scope.iter().any(|entry| super::in_scope(entry, key)));
+        self.keep.extend(kept.map(str::to_owned));
     }
 
     /// Counts files [`ScopeSync::write_now`] wrote as this sync's.

@@ -69,7 +69,7 @@ impl Registry {
         };
         let config = self.index.config()?;
         let global = self.global_fingerprint(&config)?;
-        let current = super::inputs::package_hashes(&self.index)?;
+        let mut current = super::inputs::package_hashes(&self.index)?;
         let head = self.index.head()?.to_string();
         let previous = super::inputs::load(&record);
         super::inputs::forget(&record)?;
@@ -88,6 +88,9 @@ impl Registry {
             inputs::Plan::Full(why) => {
                 tracing::info!("building every package: {why}");
                 let wrote = self.build_all_counted()?;
+                for failure in &wrote.failed {
+                    current.remove(&inputs::key(&failure.id));
+                }
                 let registry_files = wrote.registry_files.unwrap_or(0);
                 (wrote.stats, wrote.files, registry_files)
             }
@@ -106,8 +109,14 @@ impl Registry {
                     mut stats,
                     files: counts,
                     registry_files,
+                    failed,
                 } = self.regenerate_counted(&changed, !changed.is_empty(), history)?;
                 stats.untouched = untouched;
+                // Not recorded as built: the next build tries them again.
+                for failure in &failed {
+                    tracing::error!("{}", failure.describe());
+                    current.remove(&inputs::key(&failure.id));
+                }
                 let mut files: BTreeMap<String, usize> = (previous.packages.into_iter())
                     .map(|(key, package)| (key, package.files))
                     .collect();
@@ -201,6 +210,31 @@ impl Registry {
         self.index.defer_sync();
     }
 
+    /// The packages changed since the changes waiting for [`Registry::flush`] numbered
+    /// `from`.
+    #[must_use]
+    pub fn deferred_since(&self, from: usize) -> Vec<PackageId> {
+        (self.deferred.as_ref())
+            .and_then(|d| d.get(from..))
+            .map(<[PackageId]>::to_vec)
+            .unwrap_or_default()
+    }
+
+    /// Has `undo` run if the writer refuses the change now running, because its files
+    /// could not be written ([`super::worker`]): for what a change does besides its
+    /// commits (a database row). A change made outside a batch is never refused, and
+    /// drops it.
+    pub fn on_refused(&mut self, undo: impl FnOnce() + Send + 'static) {
+        if self.deferred.is_some() {
+            self.undo.push(Box::new(undo));
+        }
+    }
+
+    /// What [`Registry::on_refused`] gathered for the change that just ran.
+    pub(super) fn take_undo(&mut self) -> Vec<super::Undo> {
+        std::mem::take(&mut self.undo)
+    }
+
     /// How many changes wait for [`Registry::flush`].
     #[must_use]
     pub fn deferred_len(&self) -> usize {
@@ -216,22 +250,29 @@ impl Registry {
     /// after the answers, [`super::worker`]), and so is git's staging area, which no client
     /// reads either.
     ///
+    /// A package whose files could not be written does not fail the flush: it is in
+    /// [`Flushed::failed`], for the writer to refuse the changes behind it
+    /// ([`Registry::refuse`]); every other package's files are written.
+    ///
     /// # Errors
-    /// Those of the writes; the next change then rebuilds everything, so nothing committed
-    /// stays missing from the site.
-    pub fn flush(&mut self) -> Result<SyncStats, RegistryError> {
+    /// Making the commits durable, listing the target; the next change then rebuilds
+    /// everything, so nothing committed stays missing from the site.
+    pub fn flush(&mut self) -> Result<Flushed, RegistryError> {
         // The batch's commits, durable before any of them is answered.
         let started = std::time::Instant::now();
         self.index.sync()?;
         tracing::debug!(took = ?started.elapsed(), "the batch's commits made durable");
         let Some(changed) = self.deferred.take() else {
-            return Ok(SyncStats::default());
+            return Ok(Flushed::default());
         };
         if changed.is_empty() {
-            return Ok(SyncStats::default());
+            return Ok(Flushed::default());
         }
         if self.needs_full_build {
-            return self.build_everything(false);
+            return Ok(Flushed {
+                stats: self.build_everything(false)?,
+                failed: Vec::new(),
+            });
         }
         // Each package once, where it last changed.
         let mut latest: Vec<PackageId> = Vec::with_capacity(changed.len());
@@ -249,7 +290,10 @@ impl Registry {
         self.target.reap_replaced(false);
         let wrote = wrote.inspect_err(|_| self.needs_full_build = true)?;
         self.derived_owed = true;
-        Ok(wrote.stats)
+        Ok(Flushed {
+            stats: wrote.stats,
+            failed: wrote.failed,
+        })
     }
 
     /// Whether flushed changes still owe the registry-wide and history files, or git's
@@ -286,6 +330,67 @@ impl Registry {
         Ok(wrote.stats)
     }
 
+    /// Takes back changes whose files could not be written ([`Flushed::failed`]): the
+    /// commits `drop` go from the history since `base` ([`crate::index::IndexRepo::drop_commits`]),
+    /// then each failed package's files are written again from the index as it is now
+    /// (those of a package that no longer exists, a refused new one, are removed), and
+    /// what runs after a write (pushing the index, purges) runs. Best effort past the
+    /// index: a package whose files still cannot be written keeps what it has, logged.
+    ///
+    /// # Errors
+    /// The index's, when the commits cannot be taken back (they then stand).
+    pub fn refuse(
+        &mut self,
+        base: git2::Oid,
+        drop: &std::collections::HashSet<git2::Oid>,
+        failed: &[&Failed],
+    ) -> Result<(), RegistryError> {
+        let restored = self.index.drop_commits(base, drop)?;
+        tracing::warn!(
+            commits = drop.len(),
+            files = ?restored,
+            "took back changes whose files could not be written"
+        );
+        let ids: Vec<PackageId> = failed.iter().map(|f| f.id.clone()).collect();
+        let again = self.regenerate_counted(&ids, false, false)?;
+        let mut stats = again.stats;
+        for failure in failed {
+            let exists = protocols::named(failure.id.protocol)
+                .map(|p| p.package_exists(self.index.root(), &failure.id.canonical))
+                .transpose()
+                .unwrap_or(Some(true))
+                .unwrap_or(false);
+            if exists {
+                continue;
+            }
+            // A refused new package: the files its plan named go (nothing else under its
+            // folders, which may be another's).
+            let keys: Vec<String> = (failure.keys.iter())
+                .map(|path| self.layout.key(path, &protocols::RULES))
+                .collect();
+            match self.target.remove_many(&keys) {
+                Ok(gone) => stats.removed.extend(
+                    keys.into_iter()
+                        .zip(gone)
+                        .filter_map(|(key, gone)| gone.then_some(key)),
+                ),
+                Err(e) => tracing::error!(
+                    "removing what the refused {} left: {e}",
+                    inputs::key(&failure.id)
+                ),
+            }
+        }
+        for failure in &again.failed {
+            tracing::error!(
+                "the files of {} cannot be written back: {}",
+                inputs::key(&failure.id),
+                failure.describe()
+            );
+        }
+        self.hooks.after_write(&stats);
+        Ok(())
+    }
+
     /// Rewrites the files of the `changed` packages and the registry-wide files (or defers
     /// that, see [`Registry::defer_writes`]).
     ///
@@ -299,7 +404,11 @@ impl Registry {
         if self.needs_full_build {
             return self.build_everything(false);
         }
-        Ok(self.regenerate_counted(changed, true, true)?.stats)
+        let wrote = self.regenerate_counted(changed, true, true)?;
+        match wrote.failed.into_iter().next() {
+            Some(failure) => Err(failure.error),
+            None => Ok(wrote.stats),
+        }
     }
 
     /// [`Registry::regenerate`] now, with how many files each package made and, when
@@ -326,11 +435,24 @@ impl Registry {
         progress.stage("packages", "packages", Some(changed.len() as u64));
         // A batch's packages are planned and written on every core (each into its own
         // scope, its files in the plan's order); one package stays on this thread.
-        let one = |id: &PackageId| -> Result<Option<WrotePackage>, RegistryError> {
+        //
+        // A package whose files cannot be planned or written fails alone: the others are
+        // written, and the caller hears which failed ([`Failed`]): the writer refuses the
+        // changes behind it, a build reports it.
+        let one = |id: &PackageId| -> Result<Option<WrotePackage>, Failed> {
             let Some(protocol) = protocols::named(id.protocol) else {
                 return Ok(None);
             };
-            let Some(planned) = protocol.plan(root, &id.canonical, &cx)? else {
+            let failed = |keys: &[String]| {
+                let keys = keys.to_vec();
+                move |error: RegistryError| Failed {
+                    id: id.clone(),
+                    error,
+                    keys,
+                }
+            };
+            let planned = protocol.plan(root, &id.canonical, &cx);
+            let Some(planned) = planned.map_err(|e| failed(&[])(e.into()))? else {
                 return Ok(None);
             };
             let Planned {
@@ -339,29 +461,40 @@ impl Registry {
                 files,
                 entry,
             } = planned;
+            let keys: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
             let count = files.len();
-            let mut sync = writer.begin(&scope)?;
-            sync.write(files)?;
-            let tally = sync.tally();
+            let written = (|| -> Result<(Tally, SyncStats), RegistryError> {
+                let mut sync = writer.begin(&scope)?;
+                sync.write(files)?;
+                let tally = sync.tally();
+                Ok((tally, sync.finish()?))
+            })();
+            let (tally, stats) = written.map_err(failed(&keys))?;
             Ok(Some(WrotePackage {
                 protocol: protocol.name(),
                 name,
                 entry,
                 count,
                 tally,
-                stats: sync.finish()?,
+                stats,
             }))
         };
-        let wrote: Vec<Result<Option<WrotePackage>, RegistryError>> = if changed.len() > 1 {
+        let wrote: Vec<Result<Option<WrotePackage>, Failed>> = if changed.len() > 1 {
             changed.par_iter().map(one).collect()
         } else {
             changed.iter().map(one).collect()
         };
         let mut tally = Tally::default();
+        let mut failed = Vec::new();
         for (id, package) in changed.iter().zip(wrote) {
             tally.done += 1;
-            let Some(package) = package? else {
-                continue;
+            let package = match package {
+                Ok(Some(package)) => package,
+                Ok(None) => continue,
+                Err(failure) => {
+                    failed.push(failure);
+                    continue;
+                }
             };
             counts.insert(inputs::key(id), package.count);
             stats.absorb(package.stats);
@@ -406,6 +539,9 @@ impl Registry {
         if registry_files.is_some() && history {
             self.derived_owed = false;
         }
+        for failure in &failed {
+            stats.failed.push(failure.describe());
+        }
         tracing::debug!(
             ?packages,
             ?registry_rendered,
@@ -415,11 +551,16 @@ impl Registry {
             written = stats.written.len(),
             "site files regenerated"
         );
-        self.hooks.after_write(&stats);
+        // A batch whose changes the writer may yet refuse is not pushed or purged until
+        // it has (`Registry::refuse`).
+        if failed.is_empty() {
+            self.hooks.after_write(&stats);
+        }
         Ok(Wrote {
             stats,
             files: counts,
             registry_files,
+            failed,
         })
     }
 
@@ -518,7 +659,7 @@ impl Registry {
         });
         git2::opts::enable_caching(true);
         let (histories, packaged) = done?;
-        let (catalog, counts) = packaged;
+        let (catalog, counts, failed) = packaged;
         for history in histories {
             write_history(&mut sync, history)?;
         }
@@ -533,7 +674,8 @@ impl Registry {
             done: registry_count as u64,
             ..Tally::default()
         });
-        let stats = sync.finish()?;
+        let mut stats = sync.finish()?;
+        stats.failed.extend(failed.iter().map(Failed::describe));
         self.catalog.replace(catalog);
         self.needs_full_build = false;
         self.derived_owed = false;
@@ -542,14 +684,17 @@ impl Registry {
             stats,
             files: counts,
             registry_files: Some(registry_count),
+            failed,
         })
     }
 }
 
-/// The catalog's entries by name and protocol, and each package's count of files.
+/// The catalog's entries by name and protocol, each package's count of files, and the
+/// packages that failed.
 type Packaged = (
     BTreeMap<(String, &'static str), SearchEntry>,
     BTreeMap<String, usize>,
+    Vec<Failed>,
 );
 
 /// Plans and writes every package of every protocol into `sync` (a full build).
@@ -561,6 +706,7 @@ fn write_packages(
 ) -> Result<Packaged, RegistryError> {
     let mut catalog = BTreeMap::new();
     let mut counts = BTreeMap::new();
+    let mut failed = Vec::new();
     let (lists, total) = protocols::packages(root)?;
     progress.stage("packages", "packages", Some(total));
     let mut done = 0;
@@ -577,18 +723,28 @@ fn write_packages(
         let on_caller = sync.writes_on_caller();
         for slice in names.chunks(BUILD_SLICE) {
             let shared = &*sync;
-            let planned: Vec<Result<Option<PlannedHere>, RegistryError>> = slice
+            // A package that cannot be planned or written fails alone (a server always
+            // starts): it is logged and reported, the files it had stay when its plan
+            // named its folders, and every other package is written.
+            type Planning = Result<Option<PlannedHere>, (Vec<String>, RegistryError)>;
+            let planned: Vec<Planning> = slice
                 .par_iter()
                 .map(|canonical| {
-                    let Some(planned) = protocol.plan(root, canonical, cx)? else {
+                    let planned = protocol.plan(root, canonical, cx);
+                    let planned = planned.map_err(|e| (Vec::new(), e.into()))?;
+                    let Some(planned) = planned else {
                         return Ok(None);
                     };
                     let Planned {
-                        name, files, entry, ..
+                        name,
+                        files,
+                        entry,
+                        scope,
                     } = planned;
                     let count = files.len();
                     let files = if on_caller {
-                        PackageFiles::Written(shared.write_now(files)?)
+                        let now = shared.write_now(files);
+                        PackageFiles::Written(now.map_err(|e| (scope, e.into()))?)
                     } else {
                         PackageFiles::Waiting(files)
                     };
@@ -596,12 +752,24 @@ fn write_packages(
                 })
                 .collect();
             for (canonical, package) in slice.iter().zip(planned) {
-                let Some((name, entry, count, files)) = package? else {
-                    continue;
-                };
                 let id = PackageId {
                     protocol: protocol.name(),
                     canonical: canonical.clone(),
+                };
+                let (name, entry, count, files) = match package {
+                    Ok(Some(package)) => package,
+                    Ok(None) => continue,
+                    Err((scope, error)) => {
+                        sync.keep_under(&scope);
+                        let failure = Failed {
+                            id,
+                            error,
+                            keys: Vec::new(),
+                        };
+                        tracing::error!("{}", failure.describe());
+                        failed.push(failure);
+                        continue;
+                    }
                 };
                 counts.insert(inputs::key(&id), count);
                 match files {
@@ -619,7 +787,7 @@ fn write_packages(
             }
         }
     }
-    Ok((catalog, counts))
+    Ok((catalog, counts, failed))
 }
 
 /// A package a full build planned: its name, catalog entry, count of files, and the
@@ -659,6 +827,45 @@ struct Wrote {
     files: BTreeMap<String, usize>,
     /// How many registry-wide files there are, when they were written.
     registry_files: Option<usize>,
+    /// The packages whose files could not be planned or written (the others were).
+    failed: Vec<Failed>,
+}
+
+/// What [`Registry::flush`] wrote, and the packages whose files it could not write.
+#[derive(Debug, Default)]
+pub struct Flushed {
+    /// What changed.
+    pub stats: SyncStats,
+    /// The packages whose files could not be written (their changes are to be refused).
+    pub failed: Vec<Failed>,
+}
+
+/// A package whose files could not be planned or written.
+#[derive(Debug)]
+pub struct Failed {
+    /// The package.
+    pub id: PackageId,
+    /// Why.
+    pub error: RegistryError,
+    /// The paths its plan named, when it was planned (what a refused new package may
+    /// have left, [`Registry::refuse`]).
+    pub keys: Vec<String>,
+}
+
+impl Failed {
+    /// `npm:-foo: writing the site failed: Is a directory (os error 21)`, for logs and
+    /// [`SyncStats::failed`].
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let mut text = format!("{}: {}", inputs::key(&self.id), self.error);
+        let mut source = std::error::Error::source(&self.error);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
 }
 
 /// Laps of a stopwatch, for debug logs.

@@ -32,6 +32,9 @@ pub struct Report {
     pub differing: Vec<String>,
     /// Site files nothing in the index produces.
     pub extra: Vec<String>,
+    /// Packages whose files cannot be planned or compared (`protocol:name: why`): an
+    /// index file today's rules refuse, or a site that cannot hold a file.
+    pub unbuildable: Vec<String>,
     /// How many site files matched.
     pub matching: usize,
     /// How many blobs were verified.
@@ -46,6 +49,7 @@ impl Report {
             && self.blobs.is_empty()
             && self.differing.is_empty()
             && self.extra.is_empty()
+            && self.unbuildable.is_empty()
     }
 }
 
@@ -79,7 +83,6 @@ pub fn check(opts: &Options, progress: &Reporter) -> Result<Report, RegistryErro
             .map(|path| format!("{path}: not committed")),
     );
     let blobs = BlobStore::open(&opts.data.join("blobs"))?;
-    let mut lines_ok = true;
     let (lists, total) = crate::protocols::packages(index.root())?;
     progress.stage("hashing blobs", "packages", Some(total));
     let mut tally = Tally::default();
@@ -97,17 +100,14 @@ pub fn check(opts: &Options, progress: &Reporter) -> Result<Report, RegistryErro
                         }
                     }
                 }
-                Err(e) => {
-                    lines_ok = false;
-                    report.index.push(e.to_string());
-                }
+                Err(e) => report.index.push(e.to_string()),
             }
             tally.done += 1;
             progress.tally(tally);
         }
     }
-    // The site renders only from a readable index.
-    if lines_ok {
+    // A package whose record cannot be read fails alone: the rest of the site is compared.
+    {
         let mut quiet = opts.clone();
         // A check tells nobody anything: no purge, no push.
         quiet.purge_url = None;
@@ -123,6 +123,7 @@ pub fn check(opts: &Options, progress: &Reporter) -> Result<Report, RegistryErro
         report.differing = stats.written;
         report.extra = stats.removed;
         report.matching = stats.unchanged;
+        report.unbuildable = stats.failed;
     }
     Ok(report)
 }

@@ -244,7 +244,13 @@ pub struct Registry {
     inputs_record: Option<PathBuf>,
     /// Told how far a build is (the command line draws it; silent by default).
     progress: crate::progress::Reporter,
+    /// What takes back the running change's effects outside the index, should the writer
+    /// refuse it ([`Registry::on_refused`]).
+    undo: Vec<Undo>,
 }
+
+/// Takes back one effect of a change the writer refused ([`Registry::on_refused`]).
+pub type Undo = Box<dyn FnOnce() + Send>;
 
 impl Registry {
     /// Opens the registry in `opts.data`, creating what is missing, writing to the directory
@@ -317,6 +323,7 @@ impl Registry {
             deferred: None,
             derived_owed: false,
             progress: crate::progress::silent(),
+            undo: Vec::new(),
         })
     }
 

@@ -49,9 +49,20 @@ use std::{
 use tokio::sync::oneshot;
 
 use super::{Registry, RegistryError};
+use crate::site::protocol::PackageId;
 
 /// Sends a job's result to its caller; told whether the batch's files were written.
-type Delivery = Box<dyn FnOnce(bool) + Send>;
+type Delivery = Box<dyn FnOnce(Outcome) + Send>;
+
+/// How a job's change ended, for its delivery.
+enum Outcome {
+    /// Its commit and files exist (or it changed nothing).
+    Done,
+    /// The batch's files could not be written: its commit stands, unanswered.
+    Unwritten,
+    /// Its files could not be written, so its commits were taken back: nothing changed.
+    Refused(String),
+}
 type Job = Box<dyn FnOnce(&mut Registry) -> Delivery + Send>;
 
 /// Most jobs in one batch, so the first of them does not wait behind too many others.
@@ -73,10 +84,17 @@ pub struct WriterHandle {
 }
 
 /// The writer thread has stopped (it panicked, or the server is shutting down), or the
-/// site could not be written after a change.
-#[derive(Debug, thiserror::Error)]
-#[error("the registry writer has stopped")]
-pub struct WriterGone;
+/// site could not be written after a change: [`WriterGone::refused`] says why when the
+/// change was taken back.
+#[derive(Debug, thiserror::Error, Default)]
+#[error("{}", match refused {
+    Some(why) => format!("the change was refused and nothing was committed: {why}"),
+    None => "the registry writer has stopped".to_owned(),
+})]
+pub struct WriterGone {
+    /// Why the change's files could not be written, when its commits were taken back.
+    pub refused: Option<String>,
+}
 
 impl WriterHandle {
     /// The site's generation: odd while the writer is changing files, even when they are
@@ -114,8 +132,8 @@ impl WriterHandle {
                     counter.fetch_add(1, Ordering::SeqCst);
                     let deliveries = run_batch(&mut registry, batch);
                     counter.fetch_add(1, Ordering::SeqCst);
-                    for (delivery, ok) in deliveries {
-                        delivery(ok);
+                    for (delivery, outcome) in deliveries {
+                        delivery(outcome);
                     }
                     if registry.derived_owed() {
                         let since = *owed_since.get_or_insert_with(Instant::now);
@@ -159,16 +177,18 @@ impl WriterHandle {
         let (reply, answer) = oneshot::channel();
         let boxed: Job = Box::new(move |registry| {
             let result = job(registry);
-            Box::new(move |written| {
+            Box::new(move |outcome| {
                 // Without its files a change is not done: the caller hears `WriterGone`.
                 // The caller may also have gone away (client disconnected); the job ran.
-                if written {
-                    let _ = reply.send(result);
-                }
+                let _ = reply.send(match outcome {
+                    Outcome::Done => Ok(result),
+                    Outcome::Unwritten => Err(WriterGone::default()),
+                    Outcome::Refused(why) => Err(WriterGone { refused: Some(why) }),
+                });
             })
         });
-        self.jobs.send(boxed).map_err(|_| WriterGone)?;
-        answer.await.map_err(|_| WriterGone)
+        self.jobs.send(boxed).map_err(|_| WriterGone::default())?;
+        answer.await.map_err(|_| WriterGone::default())?
     }
 
     /// Writes the derived files the changes so far owe, after every job sent before: for a
@@ -196,45 +216,172 @@ fn write_derived(registry: &mut Registry) {
     }
 }
 
-/// Runs a batch and writes its files; each job's delivery and whether its change is done.
-fn run_batch(registry: &mut Registry, batch: Vec<Job>) -> Vec<(Delivery, bool)> {
+/// A job of a batch that ran: its delivery, and what the batch needs to refuse it.
+struct Ran {
+    delivery: Delivery,
+    /// Whether it left files to write.
+    changed: bool,
+    /// `HEAD` before and after it.
+    commits: (Option<git2::Oid>, Option<git2::Oid>),
+    /// The packages it changed.
+    packages: Vec<PackageId>,
+    /// What takes back its other effects (database rows), should it be refused.
+    undo: Vec<super::Undo>,
+}
+
+/// Runs a batch and writes its files; each job's delivery and how its change ended.
+///
+/// A package whose files cannot be written fails only the changes to it: their commits
+/// are taken out of the batch's history and whatever else they did is undone
+/// ([`Registry::refuse`], [`Registry::on_refused`]), so they answer that nothing
+/// changed, and the batch's other changes are answered as written.
+fn run_batch(registry: &mut Registry, batch: Vec<Job>) -> Vec<(Delivery, Outcome)> {
     use std::panic::{AssertUnwindSafe, catch_unwind};
     registry.defer_writes();
     let started = Instant::now();
     let jobs = batch.len();
-    let mut deliveries = Vec::with_capacity(batch.len());
+    let base = registry.index().head().ok();
+    let mut ran = Vec::with_capacity(batch.len());
     for job in batch {
         // Whatever the job before left half-done in the index goes back to HEAD first.
         registry.repair_interrupted_write();
         let before = registry.deferred_len();
+        let head = registry.index().head().ok();
         // A job that panics (a bug) fails alone: its caller sees `WriterGone`, and the
         // thread goes on with the jobs behind it.
-        match catch_unwind(AssertUnwindSafe(|| job(registry))) {
-            Ok(delivery) => deliveries.push((delivery, registry.deferred_len() > before)),
+        let delivery = catch_unwind(AssertUnwindSafe(|| job(registry)));
+        let undo = registry.take_undo();
+        match delivery {
+            Ok(delivery) => ran.push(Ran {
+                delivery,
+                changed: registry.deferred_len() > before,
+                commits: (head, registry.index().head().ok()),
+                packages: registry.deferred_since(before),
+                undo,
+            }),
             Err(_) => tracing::error!("a registry job panicked; continuing with the next one"),
         }
     }
-    let ran = started.elapsed();
-    let written = match catch_unwind(AssertUnwindSafe(|| registry.flush())) {
-        Ok(Ok(_)) => true,
+    let took = started.elapsed();
+    let flushed = match catch_unwind(AssertUnwindSafe(|| registry.flush())) {
+        Ok(Ok(flushed)) => Some(flushed),
         Ok(Err(e)) => {
             tracing::error!(
-                "writing the site after {} changes failed: {e}",
-                deliveries.len()
+                "writing the site after {} changes failed: {:#}",
+                ran.len(),
+                anyhow::Error::from(e)
             );
-            false
+            None
         }
         Err(_) => {
             tracing::error!("writing the site panicked");
-            false
+            None
         }
     };
-    let flushed = started.elapsed() - ran;
-    tracing::debug!(jobs, ?ran, ?flushed, "batch written");
-    deliveries
-        .into_iter()
-        .map(|(delivery, changed)| (delivery, written || !changed))
+    let flush_took = started.elapsed() - took;
+    tracing::debug!(jobs, ran = ?took, flushed = ?flush_took, "batch written");
+    let Some(flushed) = flushed else {
+        return (ran.into_iter())
+            .map(|job| {
+                let outcome = if job.changed {
+                    Outcome::Unwritten
+                } else {
+                    Outcome::Done
+                };
+                (job.delivery, outcome)
+            })
+            .collect();
+    };
+    let refused = match base {
+        Some(base) if !flushed.failed.is_empty() => {
+            refuse(registry, base, &mut ran, &flushed.failed)
+        }
+        _ => Vec::new(),
+    };
+    (ran.into_iter().zip(refused.into_iter().chain(std::iter::repeat(None))))
+        .map(|(job, refused)| match refused {
+            Some(why) => (job.delivery, Outcome::Refused(why)),
+            None => (job.delivery, Outcome::Done),
+        })
         .collect()
+}
+
+/// Refuses the jobs of `ran` that changed a package of `failed` (and, so that no kept
+/// commit stands on a taken-back one, every job that shares a package with a refused
+/// one): their commits go, their undos run. Returns, job by job, why it was refused.
+fn refuse(
+    registry: &mut Registry,
+    base: git2::Oid,
+    ran: &mut [Ran],
+    failed: &[super::build::Failed],
+) -> Vec<Option<String>> {
+    let mut refused: Vec<Option<String>> = vec![None; ran.len()];
+    let mut packages: Vec<PackageId> = failed.iter().map(|f| f.id.clone()).collect();
+    loop {
+        let mut grew = false;
+        for (job, why) in ran.iter().zip(refused.iter_mut()) {
+            if why.is_some() || !job.packages.iter().any(|p| packages.contains(p)) {
+                continue;
+            }
+            let reason = (failed.iter())
+                .find(|f| job.packages.contains(&f.id))
+                .map_or_else(
+                    || "it changed a package whose files could not be written".to_owned(),
+                    |f| format!("its files could not be written ({})", f.describe()),
+                );
+            *why = Some(reason);
+            for package in &job.packages {
+                if !packages.contains(package) {
+                    packages.push(package.clone());
+                    grew = true;
+                }
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let mut drop = std::collections::HashSet::new();
+    for (job, why) in ran.iter().zip(&refused) {
+        if why.is_none() {
+            continue;
+        }
+        if let (before, Some(after)) = job.commits {
+            match registry.index().line(before, after) {
+                Ok(line) => drop.extend(line),
+                Err(e) => tracing::error!("listing a refused change's commits: {e}"),
+            }
+        }
+    }
+    let failed_too: Vec<super::build::Failed> = (packages.iter())
+        .filter(|p| !failed.iter().any(|f| &f.id == *p))
+        .map(|p| super::build::Failed {
+            id: p.clone(),
+            error: RegistryError::PackageNotFound(p.canonical.clone()),
+            keys: Vec::new(),
+        })
+        .collect();
+    let all: Vec<&super::build::Failed> = failed.iter().chain(&failed_too).collect();
+    if let Err(e) = registry.refuse(base, &drop, &all) {
+        // The commits stand: the changes are not answered as done, and their files are
+        // owed (the next build writes them, or reports them again).
+        tracing::error!(
+            "taking back changes whose files could not be written failed: {:#}",
+            anyhow::Error::from(e)
+        );
+        return refused
+            .into_iter()
+            .map(|why| why.map(|_| "its files could not be written".to_owned()))
+            .collect();
+    }
+    for (job, why) in ran.iter_mut().zip(&refused) {
+        if why.is_some() {
+            for undo in job.undo.drain(..) {
+                undo();
+            }
+        }
+    }
+    refused
 }
 
 #[cfg(test)]

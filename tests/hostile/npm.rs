@@ -368,6 +368,28 @@ fn tarballs(ctx: &Ctx) -> Vec<Case> {
         ),
         tarball_case(
             ctx,
+            "with lib.js and LIB.js",
+            &Tgz::package("victim", "1.0.0")
+                .file("package/lib.js", "1")
+                .file("package/LIB.js", "2")
+                .build(),
+            "entry \"package/LIB.js\" collides with entry \"package/lib.js\": Windows and \
+             macOS ignore case and Unicode normalisation in file names, so both unpack to one \
+             path",
+        ),
+        tarball_case(
+            ctx,
+            "with caf\u{e9}.js precomposed and decomposed",
+            &Tgz::package("victim", "1.0.0")
+                .file("package/caf\u{e9}.js", "1")
+                .file("package/cafe\u{301}.js", "2")
+                .build(),
+            "entry \"package/cafe\\u{301}.js\" collides with entry \"package/caf\u{e9}.js\": \
+             Windows and macOS ignore case and Unicode normalisation in file names, so both \
+             unpack to one path",
+        ),
+        tarball_case(
+            ctx,
             "with a second package.json",
             &dup,
             "duplicate entry name \"package/package.json\"",
@@ -480,6 +502,49 @@ fn tags_and_versions(ctx: &Ctx) -> Vec<Case> {
             403,
             "You cannot publish over the previously published versions: hello-npm@1.1.0 was \
              deleted",
+        ),
+    ]
+}
+
+/// Names npm's registry refuses although its validator takes them, and version numbers
+/// spelled again with build metadata (issue 23: `-foo` once stopped the registry, and
+/// `2.0.0+evil` replaced `2.0.0` for `npm install`).
+fn names_and_numbers(ctx: &Ctx) -> Vec<Case> {
+    let token = &ctx.alice.token;
+    let named = |name: &str| {
+        let tgz = Tgz::package(name, "1.0.0").build();
+        document(name, "1.0.0", "latest", &tgz).to_string()
+    };
+    let hello = |version: &str| {
+        let tgz = Tgz::package("hello-npm", version).build();
+        document("hello-npm", version, "latest", &tgz).to_string()
+    };
+    vec![
+        put("a name with a leading hyphen", token, "-foo", named("-foo"))
+            .expect(400, "\"-foo\": name cannot start with a hyphen"),
+        put("the name -", token, "-", named("-"))
+            .expect(400, "\"-\": name cannot start with a hyphen"),
+        put(
+            "a version that exists, with build metadata",
+            token,
+            "hello-npm",
+            hello("1.0.0+evil"),
+        )
+        .expect(
+            403,
+            "You cannot publish over the previously published versions: hello-npm@1.0.0 (the \
+             number of 1.0.0+evil) already exists",
+        ),
+        put(
+            "an unpublished version, with build metadata",
+            token,
+            "hello-npm",
+            hello("1.1.0+again"),
+        )
+        .expect(
+            403,
+            "You cannot publish over the previously published versions: hello-npm@1.1.0 (the \
+             number of 1.1.0+again) was deleted",
         ),
     ]
 }
@@ -631,6 +696,7 @@ pub async fn run() {
     cases.extend(inconsistent(&ctx));
     cases.extend(tarballs(&ctx));
     cases.extend(tags_and_versions(&ctx));
+    cases.extend(names_and_numbers(&ctx));
     cases.extend(credentials(&ctx));
     crate::send_all(&t, &cases).await;
 

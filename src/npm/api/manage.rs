@@ -329,39 +329,46 @@ async fn set_owners(
                     )));
                 }
             }
-            let shown = job_app.db.with(|c| {
-                let current = owners::members(c, &key)?;
+            // One transaction, committed only once the index's record is: a list naming
+            // an unknown account, or a record that cannot be committed, changes nothing.
+            job_app.db.with(|c| {
+                let tx = c.transaction()?;
+                let current = owners::members(&tx, &key)?;
+                let mut added = Vec::new();
                 for username in &wanted {
                     if current.iter().any(|(n, _)| n == username) {
                         continue;
                     }
-                    let Some(user) = users::find_by_name(c, username)? else {
+                    let Some(user) = users::find_by_name(&tx, username)? else {
                         return Ok(Err(ApiError::not_found(format!("No user {username:?}"))));
                     };
-                    owners::set_role(
-                        c,
-                        &key,
-                        user.id,
-                        Role::Maintainer,
-                        now,
-                        Some(caller.user.id),
-                    )?;
+                    added.push(user.id);
+                }
+                for user_id in added {
+                    let by = Some(caller.user.id);
+                    owners::set_role(&tx, &key, user_id, Role::Maintainer, now, by)?;
                 }
                 for (username, role) in &current {
                     if wanted.contains(username) {
                         continue;
                     }
-                    let last_owner = *role == Role::Owner && owners::owner_count(c, &key)? <= 1;
-                    if let (false, Some(user)) = (last_owner, users::find_by_name(c, username)?) {
-                        owners::remove(c, &key, user.id)?;
+                    let last_owner = *role == Role::Owner && owners::owner_count(&tx, &key)? <= 1;
+                    if let (false, Some(user)) = (last_owner, users::find_by_name(&tx, username)?)
+                    {
+                        owners::remove(&tx, &key, user.id)?;
                     }
                 }
-                Ok(Ok(owners::members(c, &key)?
-                    .into_iter()
+                let shown: Vec<String> = (owners::members(&tx, &key)?.into_iter())
                     .map(|(n, _)| n)
-                    .collect::<Vec<_>>()))
+                    .collect();
+                match registry.npm_set_maintainers(&name, shown, &author(&caller)) {
+                    Ok(_) => {
+                        tx.commit()?;
+                        Ok(Ok(()))
+                    }
+                    Err(e) => Ok(Err(ApiError::from(e))),
+                }
             })??;
-            registry.npm_set_maintainers(&name, shown, &author(&caller))?;
             Ok(())
         })
         .await??;

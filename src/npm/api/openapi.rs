@@ -322,6 +322,7 @@ fn npm_create_token() {}
     params(("key" = String, Path, description = "The token's id, from the list")),
     responses(
         (status = 204, description = "Revoked"),
+        (status = 403, description = "Another token, and not a login token", body = ErrorBody),
         (status = 404, description = "Not one of the caller's tokens", body = ErrorBody),
         AuthRefusals,
     ),

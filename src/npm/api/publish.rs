@@ -40,7 +40,7 @@ use crate::{
     },
     auth::scope::Action,
     blob::{BlobStore, StageError, Staged, Stager},
-    db::{audit, packages as owners},
+    db::packages as owners,
     index::Author,
     npm::{
         NAME,
@@ -396,35 +396,45 @@ async fn publish(
         .run(move |registry: &mut Registry| -> Result<(), ApiError> {
             let at = now.unix_timestamp();
             let name = new.name.clone();
+            let (key, user_id) = (owner_key(&name), caller.user.id);
+            let mut claimed = false;
             let authorize = |record: Option<&NpmRecord>| {
                 may_publish(&job_app, &caller, &name, record)?;
                 // A new name is claimed before its commit: a server killed between the two
-                // would leave a package nobody may publish to.
+                // would leave a package nobody may publish to. A publish refused after
+                // this takes the claim back.
                 if record.is_none() {
-                    let (key, user_id) = (owner_key(&name), caller.user.id);
                     job_app
                         .db
                         .with_synced_later(|c| owners::claim(c, &key, user_id, at))?;
+                    claimed = true;
                 }
                 Ok::<(), ApiError>(())
             };
-            let published =
-                match registry.npm_publish(new, staged, &inspected, &author, now, authorize) {
-                    Ok(published) => published,
-                    Err(e) => return Err(conflict_as_npm_says(e)),
-                };
+            let published = registry.npm_publish(new, staged, &inspected, &author, now, authorize);
+            let unclaim = {
+                let (app, key) = (job_app.clone(), key.clone());
+                move || {
+                    if let Err(e) = app.db.with(|c| owners::remove(c, &key, user_id)) {
+                        tracing::error!("taking back the claim of a refused publish: {e}");
+                    }
+                }
+            };
+            let published = match published {
+                Ok(published) => published,
+                Err(e) => {
+                    if claimed {
+                        unclaim();
+                    }
+                    return Err(conflict_as_npm_says(e));
+                }
+            };
+            if claimed {
+                registry.on_refused(unclaim);
+            }
             let details = serde_json::json!({ "commit": published.commit });
-            job_app.db.with_synced_later(|c| {
-                audit::record(
-                    c,
-                    at,
-                    Some(&caller.user),
-                    "npm_publish",
-                    &target,
-                    &details,
-                    &ip,
-                )
-            })?;
+            let user = &caller.user;
+            job_app.audit_change(registry, at, user, "npm_publish", &target, &details, &ip)?;
             Ok(())
         })
         .await??;

@@ -321,6 +321,14 @@ pub async fn revoke_token(app: &Arc<App>, parts: &Parts, key: &str) -> Result<Re
     let id: i64 = key
         .parse()
         .map_err(|_| ApiError::not_found("No such token"))?;
+    // As the Shelf API: a token may revoke itself; the account's others take full rights
+    // (a token scoped to publishing cannot revoke its owner's login).
+    let itself = matches!(caller.credential, Credential::Token { id: own, .. } if own == id);
+    if !itself && !caller.is_full() {
+        return Err(ApiError::forbidden(
+            "Only a login token can revoke other tokens or keys",
+        ));
+    }
     let (user_id, now) = (caller.user.id, app.now().unix_timestamp());
     let revoked = app
         .db

@@ -47,16 +47,16 @@ async fn account(app: &App, claims: &Claims) -> Result<users::User, OciError> {
 }
 
 /// Whether `user` may change the repository: a maintainer (or an administrator); for a new
-/// repository anyone, who claims it. Runs on the writer, before the commit.
+/// repository anyone, who claims it once the change is accepted ([`claim_new`]): `Ok(true)`
+/// then. Runs on the writer, before the commit; writes nothing.
 fn may_change(
     app: &App,
     user: &users::User,
     name: &RepoName,
     record: Option<&OciRecord>,
-    now: i64,
-) -> Result<(), OciError> {
+) -> Result<bool, OciError> {
     if user.is_admin {
-        return Ok(());
+        return Ok(false);
     }
     let key = token::owner_key(name);
     let role = app
@@ -64,7 +64,7 @@ fn may_change(
         .with(|c| owners::role(c, &key, user.id))
         .map_err(ApiError::from)?;
     if role.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     let owned = app
         .db
@@ -78,11 +78,29 @@ fn may_change(
             format!("You are not a maintainer of {name}"),
         ));
     }
-    if record.is_none() && !owned {
-        app.db
-            .with(|c| owners::claim(c, &key, user.id, now))
-            .map_err(ApiError::from)?;
-    }
+    Ok(record.is_none() && !owned)
+}
+
+/// Makes `user` the owner of the new repository `name` its accepted push created, on the
+/// writer before the answer; taken back if the writer refuses the push after all (its
+/// files could not be written). A refused push claims nothing.
+fn claim_new(
+    app: &Arc<App>,
+    registry: &mut Registry,
+    user: &users::User,
+    name: &RepoName,
+    now: i64,
+) -> Result<(), OciError> {
+    let key = token::owner_key(name);
+    app.db
+        .with_synced_later(|c| owners::claim(c, &key, user.id, now))
+        .map_err(ApiError::from)?;
+    let (app, user_id) = (app.clone(), user.id);
+    registry.on_refused(move || {
+        if let Err(e) = app.db.with(|c| owners::remove(c, &key, user_id)) {
+            tracing::error!("taking back the claim of a refused push: {e}");
+        }
+    });
     Ok(())
 }
 
@@ -146,16 +164,18 @@ pub async fn put(
         .run(move |registry: &mut Registry| -> Result<(), OciError> {
             let at = now.unix_timestamp();
             let repo = new.name.clone();
-            let authorize =
-                |record: Option<&OciRecord>| may_change(&job_app, &user, &repo, record, at);
+            let mut claims = false;
+            let authorize = |record: Option<&OciRecord>| {
+                claims = may_change(&job_app, &user, &repo, record)?;
+                Ok::<(), OciError>(())
+            };
             let changed = registry.oci_put_manifest(new, staged, &author, now, authorize)?;
+            if claims && changed.commit.is_some() {
+                claim_new(&job_app, registry, &user, &repo, at)?;
+            }
             if let Some(commit) = changed.commit {
                 let details = serde_json::json!({ "commit": commit });
-                job_app
-                    .db
-                    .with_synced_later(|c| {
-                        audit::record(c, at, Some(&user), "oci_push", &target, &details, &ip)
-                    })
+                (job_app.audit_change(registry, at, &user, "oci_push", &target, &details, &ip))
                     .map_err(ApiError::from)?;
             }
             Ok(())
@@ -202,7 +222,7 @@ pub async fn delete(
         .run(move |registry: &mut Registry| -> Result<(), OciError> {
             let at = now.unix_timestamp();
             let authorize =
-                |record: &OciRecord| may_change(&job_app, &user, &name, Some(record), at);
+                |record: &OciRecord| may_change(&job_app, &user, &name, Some(record)).map(drop);
             let changed = match &reference {
                 Reference::Digest(digest) => {
                     registry.oci_delete_manifest(&name, digest, &author, authorize)?

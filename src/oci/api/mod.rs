@@ -140,6 +140,7 @@ impl From<Refusal> for OciError {
             Refusal::BlobUnknown(_) | Refusal::ManifestUnknown(_) => {
                 (StatusCode::BAD_REQUEST, "MANIFEST_BLOB_UNKNOWN")
             }
+            Refusal::SizeMismatch { .. } => (StatusCode::BAD_REQUEST, "MANIFEST_INVALID"),
             Refusal::Unknown(_) => (StatusCode::NOT_FOUND, "MANIFEST_UNKNOWN"),
             Refusal::TagImmutable { .. } | Refusal::Referenced(_) => {
                 (StatusCode::CONFLICT, "DENIED")

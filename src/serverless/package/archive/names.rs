@@ -11,8 +11,6 @@
 //! the package then installs the same on every system. This holds for `node_modules` packed
 //! with `--include-node-modules` too: a dependency shipping such a name is as broken.
 
-use unicode_normalization::UnicodeNormalization as _;
-
 use super::{ArchiveError, Entry};
 
 /// Characters Windows refuses in a file name (besides the control characters, refused for
@@ -45,27 +43,6 @@ pub(super) fn is_reserved_device(component: &str) -> bool {
                 )
             }),
     }
-}
-
-/// `component` as case-insensitive, normalisation-insensitive file systems compare it.
-///
-/// NTFS compares names through its upcase table (a simple uppercase, one character to one);
-/// APFS and HFS+, in their default case-insensitive form, ignore both case and Unicode
-/// normalisation. Canonical composition (NFC) makes `café` one name whether it arrived
-/// precomposed or as `e` plus a combining accent. Uppercasing each character and then
-/// lowercasing it is close enough to both foldings: it merges what the upcase table merges,
-/// including pairs a lowercase mapping alone keeps apart (`ς` and `σ`, `ı` and `i`, `ſ` and
-/// `s`, `µ` and `μ`), and the few pairs it merges beyond that (`ß` and `ss`, `ﬁ` and `fi`)
-/// Unicode's full case folding merges too; refusing such a pair in one package costs nobody
-/// anything. Per character, because `str::to_lowercase` spells a final sigma by its
-/// neighbours. Decomposing first keeps combining marks apart from their letters while the
-/// case changes, as Unicode's canonical caseless match does.
-fn fold(component: &str) -> impl Iterator<Item = char> + '_ {
-    component
-        .nfd()
-        .flat_map(char::to_uppercase)
-        .flat_map(char::to_lowercase)
-        .nfc()
 }
 
 /// Refuses two entries that Windows or macOS would unpack to one path: a file or folder
@@ -141,13 +118,7 @@ fn sort_key(path: &str) -> String {
         if index > 0 {
             key.push('\0');
         }
-        // ASCII is its own normal form and folds to its lowercase; most names are ASCII, and
-        // the Unicode iterators cost a microsecond a component in a debug build.
-        if component.is_ascii() {
-            key.extend(component.chars().map(|c| c.to_ascii_lowercase()));
-        } else {
-            key.extend(fold(component));
-        }
+        crate::spelling::fold_into(&mut key, component);
     }
     key
 }
@@ -155,6 +126,7 @@ fn sort_key(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spelling::fold;
 
     #[test]
     fn reserved_devices_are_matched_on_the_stem_in_any_case() {
@@ -237,9 +209,9 @@ mod tests {
         ];
         for (a, b) in same {
             assert_eq!(sort_key(a), sort_key(b), "{a:?} {b:?}");
-            assert!(fold(a).eq(fold(b)), "{a:?} {b:?}");
+            assert_eq!(fold(a), fold(b), "{a:?} {b:?}");
         }
-        assert!(!fold("readme").eq(fold("readme ")));
-        assert!(!fold("cafe").eq(fold("caf\u{e9}")));
+        assert_ne!(fold("readme"), fold("readme "));
+        assert_ne!(fold("cafe"), fold("caf\u{e9}"));
     }
 }
