@@ -13,6 +13,8 @@ mod limits;
 mod nonces;
 #[path = "hardening/openapi.rs"]
 mod openapi;
+#[path = "hardening/partial_writes.rs"]
+mod partial_writes;
 #[path = "hardening/s_client.rs"]
 mod s_client;
 #[path = "hardening/site_writes.rs"]

@@ -251,9 +251,9 @@ impl App {
         ip: &str,
     ) -> Result<(), crate::db::DbError> {
         use crate::db::audit;
-        let id = self.db.with_synced_later(|c| {
-            audit::record(c, at, Some(user), action, target, details, ip)
-        })?;
+        let id = self
+            .db
+            .with_synced_later(|c| audit::record(c, at, Some(user), action, target, details, ip))?;
         let app = self.clone();
         registry.on_refused(move || {
             if let Err(e) = app.db.with(|c| audit::forget(c, id)) {

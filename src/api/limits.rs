@@ -206,7 +206,10 @@ impl Failures {
         let Some(times) = seen.get_mut(key) else {
             return Ok(());
         };
-        while times.front().is_some_and(|t| now.duration_since(*t) >= self.quota.per) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.quota.per)
+        {
             times.pop_front();
         }
         match times.front() {
@@ -315,10 +318,14 @@ mod tests {
         let limits = RateLimits::new(&settings);
         // Right passwords, as often as a client likes.
         for _ in 0..50 {
-            limits.admit_login("user:a@ip1", "ip1").expect("never counted");
+            limits
+                .admit_login("user:a@ip1", "ip1")
+                .expect("never counted");
         }
         for _ in 0..5 {
-            limits.admit_login("user:a@ip1", "ip1").expect("within quota");
+            limits
+                .admit_login("user:a@ip1", "ip1")
+                .expect("within quota");
             limits.login_failed("user:a@ip1", "ip1");
         }
         let err = limits
@@ -333,7 +340,9 @@ mod tests {
         for n in 0..15 {
             limits.login_failed(&format!("user:{n}@ip1"), "ip1");
         }
-        let err = limits.admit_login("user:fresh@ip1", "ip1").expect_err("the address");
+        let err = limits
+            .admit_login("user:fresh@ip1", "ip1")
+            .expect_err("the address");
         assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
     }
 }

@@ -29,6 +29,9 @@ pub fn sha256_of(path: &Path) -> io::Result<String> {
 /// The folder of upload sessions ([`BlobStore::sessions`]).
 const SESSIONS: &str = "uploads";
 
+/// The folder of the upload sessions' owners ([`BlobStore::session_owners`]).
+const SESSION_OWNERS: &str = "upload-owners";
+
 /// The folder of fresh markers ([`BlobStore::mark_fresh`]).
 const FRESH: &str = "fresh";
 
@@ -194,6 +197,18 @@ impl BlobStore {
     /// I/O errors creating the folder.
     pub fn sessions(&self) -> io::Result<PathBuf> {
         let dir = self.root.join(SESSIONS);
+        fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+
+    /// The folder recording whose each upload session is: `{account}/{session id}`, an
+    /// empty file per session, beside [`BlobStore::sessions`] (its markers of sessions gone
+    /// are removed as the account's sessions are counted).
+    ///
+    /// # Errors
+    /// I/O errors creating the folder.
+    pub fn session_owners(&self) -> io::Result<PathBuf> {
+        let dir = self.root.join(SESSION_OWNERS);
         fs::create_dir_all(&dir)?;
         Ok(dir)
     }

@@ -160,10 +160,12 @@ impl NpmRecord {
                 .map(|v| (v.major, v.minor, v.patch, v.pre))
         };
         let wanted = number(version);
-        self.versions.iter().find(|l| match (&wanted, number(&l.version)) {
-            (Some(wanted), Some(number)) => *wanted == number,
-            _ => l.version == version,
-        })
+        self.versions
+            .iter()
+            .find(|l| match (&wanted, number(&l.version)) {
+                (Some(wanted), Some(number)) => *wanted == number,
+                _ => l.version == version,
+            })
     }
 
     /// The line of `version`, to change it.

@@ -298,12 +298,13 @@ fn run_batch(registry: &mut Registry, batch: Vec<Job>) -> Vec<(Delivery, Outcome
         }
         _ => Vec::new(),
     };
-    (ran.into_iter().zip(refused.into_iter().chain(std::iter::repeat(None))))
-        .map(|(job, refused)| match refused {
-            Some(why) => (job.delivery, Outcome::Refused(why)),
-            None => (job.delivery, Outcome::Done),
-        })
-        .collect()
+    (ran.into_iter()
+        .zip(refused.into_iter().chain(std::iter::repeat(None))))
+    .map(|(job, refused)| match refused {
+        Some(why) => (job.delivery, Outcome::Refused(why)),
+        None => (job.delivery, Outcome::Done),
+    })
+    .collect()
 }
 
 /// Refuses the jobs of `ran` that changed a package of `failed` (and, so that no kept

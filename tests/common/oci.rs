@@ -204,6 +204,8 @@ pub struct Answer {
     pub challenge: String,
     /// `Docker-Distribution-API-Version`.
     pub api_version: String,
+    /// The first error's message.
+    pub message: String,
 }
 
 pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
@@ -217,13 +219,17 @@ pub fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -
     );
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_vec().unwrap_or_default();
-    let code = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v["errors"][0]["code"].as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let error = |field: &str| {
+        serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|v| v["errors"][0][field].as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let (code, message) = (error("code"), error("message"));
     Answer {
         status,
         code,
+        message,
         location,
         range,
         challenge,

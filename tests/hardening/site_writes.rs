@@ -59,7 +59,12 @@ async fn a_change_whose_files_cannot_be_written_is_refused_and_the_others_go_on(
         npm_publish(&t, &alice.token, "victim", "1.0.0"),
         npm_publish(&t, &bob.token, "ok-b", "1.0.0"),
     );
-    assert_eq!(other.status, 200, "the other change goes on: {}", body(&other));
+    assert_eq!(
+        other.status,
+        200,
+        "the other change goes on: {}",
+        body(&other)
+    );
     assert_eq!(victim.status, 500, "{}", body(&victim));
     let message = victim.error();
     assert!(
@@ -89,7 +94,10 @@ async fn a_change_whose_files_cannot_be_written_is_refused_and_the_others_go_on(
     git_in(&index, &["fsck", "--strict"]);
     assert!(!site.join("npm/victim/-/victim-1.0.0.tgz").exists());
     let search = fs::read_to_string(site.join("-/search.json")).expect("search");
-    assert!(!search.contains("victim") && search.contains("ok-b"), "{search}");
+    assert!(
+        !search.contains("victim") && search.contains("ok-b"),
+        "{search}"
+    );
     let audit = t.call("GET", "/audit?limit=100", Some(&admin.token)).await;
     assert_eq!(audit.status, 200, "{}", body(&audit));
     let audit = body(&audit);
@@ -128,7 +136,11 @@ fn a_server_starts_whatever_package_it_cannot_write() {
     // reads it); and, by hand, a change to a package the site cannot hold.
     let record = fs::read_to_string(index.join("npm/ok/-n/ok-npm")).expect("a record");
     fs::create_dir_all(index.join("npm/-f/oo")).expect("shard");
-    fs::write(index.join("npm/-f/oo/-foo"), record.replace("ok-npm", "-foo")).expect("write");
+    fs::write(
+        index.join("npm/-f/oo/-foo"),
+        record.replace("ok-npm", "-foo"),
+    )
+    .expect("write");
     let blocked = fs::read_to_string(index.join("npm/bl/oc/blocked")).expect("a record");
     fs::write(
         index.join("npm/bl/oc/blocked"),

@@ -434,3 +434,181 @@ fn a_robot_pushes_with_an_api_key_within_its_scopes() {
         .expect("GET /v2/token");
     assert_eq!(wrong.status().as_u16(), 401);
 }
+
+/// Issue 23, points 3 and 4: a refused push changes nothing, the database included (it
+/// once made its pusher the repository's owner, leaving the rightful owner pull-only), and
+/// a descriptor's size must be its blob's.
+#[test]
+fn a_refused_push_claims_nothing_and_sizes_must_be_the_blobs() {
+    let fx = Fixture::new();
+    let server = Server::shelf(&mut unlimited_serve(&fx.data()));
+    sign_up(&server.base, "mallory");
+    sign_up(&server.base, "carol");
+    let scope = "repository:team/app:pull,push";
+    let api = |user: &str| Api {
+        base: server.base.clone(),
+        bearer: token(&server.base, Some((user, PASSWORD)), scope),
+    };
+    let mallory = api("mallory");
+    let config = mallory.blob("team/app", b"{}");
+    let layer = mallory.blob("team/app", b"hello");
+    let before = state(&fx.data());
+    let missing = manifest_naming(&config, &digest(b"never uploaded"));
+    let refused = mallory.put("/v2/team/app/manifests/v1", MANIFEST, &missing);
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (400, "MANIFEST_BLOB_UNKNOWN")
+    );
+    // The layer is 5 bytes; a manifest saying 1 (or 6) is refused, whatever names it.
+    for size in [1, 6] {
+        let lying = json!({
+            "schemaVersion": 2, "mediaType": MANIFEST,
+            "config": {"mediaType": CONFIG, "digest": config, "size": 2},
+            "layers": [{"mediaType": LAYER, "digest": layer, "size": size}]
+        });
+        let got = mallory.put(
+            "/v2/team/app/manifests/v1",
+            MANIFEST,
+            lying.to_string().as_bytes(),
+        );
+        assert_eq!(
+            (got.status, got.code.as_str()),
+            (400, "MANIFEST_INVALID"),
+            "size {size}"
+        );
+        assert!(got.message.contains("is 5"), "{}", got.message);
+    }
+    assert_eq!(state(&fx.data()), before, "nothing was written");
+
+    // The repository is nobody's yet: carol is granted push and pushes it.
+    let carol = api("carol");
+    let config = carol.blob("team/app", b"{}");
+    let layer = carol.blob("team/app", b"hello");
+    let good = manifest_naming(&config, &layer);
+    let pushed = carol.put("/v2/team/app/manifests/v1", MANIFEST, &good);
+    assert_eq!(pushed.status, 201, "{}", pushed.message);
+    // Now it is carol's: mallory's new token grants pull only.
+    let mallory = api("mallory");
+    let denied = mallory.put("/v2/team/app/manifests/v2", MANIFEST, &good);
+    assert_eq!(denied.status, 403, "{}", denied.message);
+}
+
+/// Issue 23, point 11: Docker-style clients send the account's password with every token
+/// request, and only wrong passwords count against the login limit (5 a minute by
+/// default): the right one, sent twenty times in a row, is never refused, while five wrong
+/// ones shut that username out from that address, the right password included.
+#[test]
+fn token_requests_with_the_right_password_are_never_rate_limited() {
+    use base64::Engine as _;
+    let fx = Fixture::new();
+    let mut serve = crate::common::server::shelf_serve(&fx.data(), &["--listen", "127.0.0.1:0"]);
+    let server = Server::shelf(&mut serve);
+    sign_up(&server.base, "alice");
+    let scope = "repository:team/app:pull,push";
+    for _ in 0..20 {
+        token(&server.base, Some(("alice", PASSWORD)), scope);
+    }
+    let agent = crate::common::server::agent();
+    let fetch = |secret: &str| {
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("alice:{secret}"));
+        let url = format!("{}/v2/token?service=shelf&scope={scope}", server.base);
+        let response = agent
+            .get(&url)
+            .header("Authorization", &format!("Basic {basic}"))
+            .call()
+            .expect("an answer");
+        response.status().as_u16()
+    };
+    for _ in 0..5 {
+        assert_eq!(fetch("a wrong guess of a password"), 401);
+    }
+    assert_eq!(fetch("a wrong guess of a password"), 429);
+    assert_eq!(
+        fetch(PASSWORD),
+        429,
+        "the guesses shut the door for a minute"
+    );
+}
+
+/// Issue 23, point 7: one cap on open upload sessions and one publish limit for every
+/// protocol. An account may hold at most `--max-pending-uploads` OCI sessions (as it may
+/// have that many Serverless uploads announced), and its manifest pushes count against
+/// `--publish-per-hour` with its npm publishes.
+#[test]
+fn upload_sessions_are_capped_and_pushes_share_the_publish_limit() {
+    let fx = Fixture::new();
+    let mut serve = crate::common::server::shelf_serve(
+        &fx.data(),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--max-pending-uploads",
+            "3",
+            "--publish-per-hour",
+            "3",
+        ],
+    );
+    let server = Server::shelf(&mut serve);
+    let login = sign_up(&server.base, "alice");
+    let alice = Api {
+        base: server.base.clone(),
+        bearer: token(
+            &server.base,
+            Some(("alice", PASSWORD)),
+            "repository:team/app:pull,push",
+        ),
+    };
+    let sessions: Vec<String> = (0..3)
+        .map(|_| {
+            let started = alice.post("/v2/team/app/blobs/uploads/");
+            assert_eq!(started.status, 202);
+            started.location
+        })
+        .collect();
+    let refused = alice.post("/v2/team/app/blobs/uploads/");
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (429, "TOOMANYREQUESTS")
+    );
+    // Finishing one frees its place.
+    let done = alice.put(
+        &format!("{}?digest={}", sessions[0], digest(b"{}")),
+        "application/octet-stream",
+        b"{}",
+    );
+    assert_eq!(done.status, 201);
+    assert_eq!(alice.post("/v2/team/app/blobs/uploads/").status, 202);
+
+    // Two npm publishes, then the third publish of any protocol is the last of the hour.
+    let agent = crate::common::server::agent();
+    for name in ["first", "second"] {
+        let tgz = crate::common::npm::Tgz::package(name, "1.0.0").build();
+        let doc = crate::common::npm::document(name, "1.0.0", "latest", &tgz);
+        let response = agent
+            .put(format!("{}/npm/{name}", server.base))
+            .header("Authorization", &format!("Bearer {login}"))
+            .header("Content-Type", "application/json")
+            .send(doc.to_string())
+            .expect("an answer");
+        assert_eq!(response.status().as_u16(), 200);
+    }
+    // In one request: the account's three sessions are open.
+    let layer = digest(b"hello");
+    let one_shot = alice.post_bytes(
+        &format!("/v2/team/app/blobs/uploads/?digest={layer}"),
+        b"hello",
+    );
+    assert_eq!(one_shot.status, 201);
+    let good = manifest_naming(&digest(b"{}"), &layer);
+    assert_eq!(
+        alice
+            .put("/v2/team/app/manifests/v1", MANIFEST, &good)
+            .status,
+        201
+    );
+    let limited = alice.put("/v2/team/app/manifests/v2", MANIFEST, &good);
+    assert_eq!(
+        (limited.status, limited.code.as_str()),
+        (429, "TOOMANYREQUESTS")
+    );
+}

@@ -353,8 +353,7 @@ async fn set_owners(
                         continue;
                     }
                     let last_owner = *role == Role::Owner && owners::owner_count(&tx, &key)? <= 1;
-                    if let (false, Some(user)) = (last_owner, users::find_by_name(&tx, username)?)
-                    {
+                    if let (false, Some(user)) = (last_owner, users::find_by_name(&tx, username)?) {
                         owners::remove(&tx, &key, user.id)?;
                     }
                 }

@@ -19,7 +19,13 @@ use sha2::{Digest as _, Sha256};
 
 use super::{CONTENT_DIGEST, OciError, token, token::Claims};
 use crate::{
-    api::{App, auth::header_str, error::ApiError, extract::read_limited, limits::client_ip},
+    api::{
+        App,
+        auth::header_str,
+        error::ApiError,
+        extract::read_limited,
+        limits::{Limit, client_ip},
+    },
     db::{audit, packages as owners, users},
     index::Author,
     oci::{
@@ -117,6 +123,10 @@ pub async fn put(
     body: Body,
 ) -> Result<Response, OciError> {
     let claims = token::require(app, parts, &name, token::PUSH)?;
+    // One publish limit for every protocol: a manifest pushed counts as a version published.
+    if let Some(user) = &claims.name {
+        app.limits.check(Limit::Publish, &format!("user:{user}"))?;
+    }
     let reference = Reference::parse(reference)?;
     let bytes = read_limited(&parts.headers, body, MAX_MANIFEST)
         .await

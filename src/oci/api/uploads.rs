@@ -145,6 +145,22 @@ fn sweep(dir: &Path, ttl: std::time::Duration) {
     }
 }
 
+/// How many of the sessions marked in `owners` (an account's folder of
+/// [`crate::blob::BlobStore::session_owners`]) are still open in `sessions`; the markers of
+/// the others go.
+fn open_sessions(owners: &Path, sessions: &Path) -> io::Result<usize> {
+    let mut open = 0;
+    for entry in fs::read_dir(owners)? {
+        let entry = entry?;
+        if sessions.join(entry.file_name()).exists() {
+            open += 1;
+        } else {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(open)
+}
+
 /// The digest a finished upload must have.
 fn wanted_digest(parts: &Parts) -> Result<Digest, OciError> {
     let digest = query(parts, "digest")
@@ -162,7 +178,7 @@ pub async fn start(
     name: RepoName,
     body: Body,
 ) -> Result<Response, OciError> {
-    token::require(app, parts, &name, token::PUSH)?;
+    let claims = token::require(app, parts, &name, token::PUSH)?;
     if let Some(mount) = query(parts, "mount") {
         // Every repository is public: a blob anywhere in the store may be mounted.
         if let Ok(digest) = Digest::parse(&mount)
@@ -181,17 +197,44 @@ pub async fn start(
         return commit(app, &name, &digest, staged).await;
     }
     let dir = session_dir(app)?;
-    let ttl = app.settings.upload_ttl;
+    let owners = app
+        .blobs
+        .session_owners()
+        .map_err(|e| internal(&e))?
+        .join(claims.sub.unwrap_or_default().to_string());
+    let (ttl, cap) = (app.settings.upload_ttl, app.settings.max_pending_uploads);
     let id = new_id()?;
     let path = dir.join(&id);
-    tokio::task::spawn_blocking(move || {
+    let marker = owners.join(&id);
+    let opened = tokio::task::spawn_blocking(move || {
         fs::create_dir_all(&dir)?;
         sweep(&dir, ttl);
-        fs::File::create_new(path).map(|_| ())
+        // One cap for every protocol: an account holds at most as many open sessions as
+        // it may have Serverless uploads announced and not sent.
+        fs::create_dir_all(&owners)?;
+        if open_sessions(&owners, &dir)? >= cap {
+            return Ok(false);
+        }
+        fs::File::create_new(&marker)?;
+        fs::File::create_new(path).map(|_| true)
     })
     .await
     .map_err(|e| internal(&io::Error::other(e)))?
     .map_err(|e| internal(&e))?;
+    if !opened {
+        return Err(OciError {
+            retry_after: Some(ttl.as_secs().max(1)),
+            ..OciError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TOOMANYREQUESTS",
+                format!(
+                    "This account has {cap} upload sessions open: finish or abandon one (an \
+                     idle session goes after {} s)",
+                    ttl.as_secs()
+                ),
+            )
+        });
+    }
     let fresh = Running {
         hasher: Sha256::new(),
         size: 0,
