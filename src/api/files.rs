@@ -15,7 +15,7 @@ use axum::{
 use tokio_util::io::ReaderStream;
 use tower_http::compression::{
     CompressionLayer,
-    predicate::{And, DefaultPredicate, NotForContentType, Predicate},
+    predicate::{And, DefaultPredicate, Predicate},
 };
 
 use utoipa::openapi::path::Paths;
@@ -139,10 +139,40 @@ fn method_not_allowed() -> Response {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response()
 }
 
-/// Gzip for text answers. Zips are already compressed; gzipping them again only burns CPU.
-pub(crate) fn compression() -> CompressionLayer<And<DefaultPredicate, NotForContentType>> {
-    CompressionLayer::new()
-        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/zip")))
+/// Gzip for documents only ([`Documents`]).
+pub(crate) fn compression() -> CompressionLayer<And<DefaultPredicate, Documents>> {
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(Documents))
+}
+
+/// Which answers are gzipped when the client takes it: the site's documents (JSON, HTML,
+/// text, scripts, styles, SVG), never an archive or a blob (a zip, a tarball, a layer:
+/// compressed already, so gzip only burns CPU, loses `Content-Length` and may grow them),
+/// and nothing under `/v2/` (an OCI client hashes what it reads against a digest, and the
+/// distribution spec has every body carry `Content-Length`; the OCI routes stamp
+/// `Docker-Distribution-API-Version` on every answer, which is how they are known here).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Documents;
+
+impl Predicate for Documents {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        let headers = response.headers();
+        if headers.contains_key("docker-distribution-api-version") {
+            return false;
+        }
+        let kind = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let essence = kind.split(';').next().unwrap_or_default().trim();
+        essence.starts_with("text/")
+            || matches!(
+                essence,
+                "application/json" | "application/javascript" | "image/svg+xml"
+            )
+    }
 }
 
 /// Names that are never content: a write's temporary files (`.shelf-tmp-…`) and a mirror's
@@ -471,26 +501,219 @@ async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
             header::CONTENT_TYPE,
             HeaderValue::from_static(class.kind.content_type()),
         )
-        .header(header::CONTENT_LENGTH, len);
+        .header(header::ACCEPT_RANGES, "bytes");
+    let (builder, status, start, count) = match ranged(builder, headers, &tag, len) {
+        Ok(ranged) => ranged,
+        Err(refused) => return refused,
+    };
+    let part = |bytes: &[u8]| -> bytes::Bytes {
+        let from = usize::try_from(start)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        let to = usize::try_from(start + count)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        bytes::Bytes::copy_from_slice(&bytes[from..to])
+    };
     let body = match content {
         _ if method == Method::HEAD => Body::empty(),
-        Content::Read(bytes) => Body::from(bytes),
-        Content::Shared(bytes) => Body::from(bytes),
+        Content::Read(bytes) if count == len => Body::from(bytes),
+        Content::Shared(bytes) if count == len => Body::from(bytes),
+        Content::Read(bytes) => Body::from(part(&bytes)),
+        Content::Shared(bytes) => Body::from(part(&bytes)),
         // The length sent is the length stat saw: a file replaced meanwhile is a new inode
         // (writes are renames), so the open file still has exactly those bytes.
         Content::Open(file) => {
-            Body::from_stream(ReaderStream::new(tokio::fs::File::from_std(file)))
+            match streamed(tokio::fs::File::from_std(file), start, count).await {
+                Ok(body) => body,
+                Err(refused) => return refused,
+            }
         }
     };
-    builder
-        .status(StatusCode::OK)
-        .body(body)
-        .unwrap_or_default()
+    builder.status(status).body(body).unwrap_or_default()
+}
+
+/// Sends the open `file` of `len` bytes as `builder` (its headers set) says, honouring a
+/// single `Range` (206, or 416) as the site's files are ([`send`]); `Content-Length`
+/// always. For a protocol's reads of its archives outside the site (OCI blobs from the
+/// store).
+pub(crate) async fn send_file(
+    builder: axum::http::response::Builder,
+    file: tokio::fs::File,
+    len: u64,
+    tag: &str,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Response {
+    let builder = builder.header(header::ACCEPT_RANGES, "bytes");
+    let (builder, status, start, count) = match ranged(builder, headers, tag, len) {
+        Ok(ranged) => ranged,
+        Err(refused) => return refused,
+    };
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        match streamed(file, start, count).await {
+            Ok(body) => body,
+            Err(refused) => return refused,
+        }
+    };
+    builder.status(status).body(body).unwrap_or_default()
+}
+
+/// The range of a file of `len` bytes to send, with its status and `Content-Length` (and
+/// `Content-Range`) on `builder`; the 416 to answer instead. One range when asked for one
+/// (and `If-Range`, if sent, still names this file); several ranges are answered with the
+/// whole file, as RFC 9110 allows.
+fn ranged(
+    builder: axum::http::response::Builder,
+    headers: &HeaderMap,
+    tag: &str,
+    len: u64,
+) -> Result<(axum::http::response::Builder, StatusCode, u64, u64), Response> {
+    let (builder, status, start, count) = match requested_range(headers, tag, len) {
+        Ranged::Whole => (builder, StatusCode::OK, 0, len),
+        Ranged::Part { start, end } => (
+            builder.header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
+            StatusCode::PARTIAL_CONTENT,
+            start,
+            end - start + 1,
+        ),
+        Ranged::Unsatisfiable => {
+            return Err(builder
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header(header::CONTENT_RANGE, format!("bytes */{len}"))
+                .header(header::CONTENT_LENGTH, 0)
+                .body(Body::empty())
+                .unwrap_or_default());
+        }
+    };
+    Ok((
+        builder.header(header::CONTENT_LENGTH, count),
+        status,
+        start,
+        count,
+    ))
+}
+
+/// `count` bytes of `file` from `start`, streamed in [`STREAM_BUFFER`] reads.
+async fn streamed(mut file: tokio::fs::File, start: u64, count: u64) -> Result<Body, Response> {
+    use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+    if start > 0 && file.seek(std::io::SeekFrom::Start(start)).await.is_err() {
+        return Err(
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Reading failed").into_response(),
+        );
+    }
+    Ok(Body::from_stream(ReaderStream::with_capacity(
+        file.take(count),
+        STREAM_BUFFER,
+    )))
+}
+
+/// How much of a large file is read at a time while it streams: 4 KiB reads (the
+/// default) cost a system call and a trip through the runtime each, 122,000 of them for a
+/// 500 MB blob.
+const STREAM_BUFFER: usize = 1 << 20;
+
+/// What a request's `Range` asks of a file of `len` bytes whose validator is `tag`.
+#[derive(Debug, PartialEq, Eq)]
+enum Ranged {
+    /// No range (or several, or one this server ignores): the whole file.
+    Whole,
+    /// Bytes `start..=end`.
+    Part { start: u64, end: u64 },
+    /// A range that starts past the end.
+    Unsatisfiable,
+}
+
+fn requested_range(headers: &HeaderMap, tag: &str, len: u64) -> Ranged {
+    let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ranged::Whole;
+    };
+    // `If-Range` with another validator: the file changed, so the whole of it.
+    if let Some(validator) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) {
+        let strip = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+        if strip(validator) != strip(tag) {
+            return Ranged::Whole;
+        }
+    }
+    let Some(spec) = range.trim().strip_prefix("bytes=") else {
+        return Ranged::Whole;
+    };
+    if spec.contains(',') {
+        return Ranged::Whole;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ranged::Whole;
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let parse = |n: &str| n.parse::<u64>().ok();
+    match (first.is_empty(), last.is_empty()) {
+        // `bytes=-N`: the last N bytes.
+        (true, false) => match parse(last) {
+            Some(0) => Ranged::Unsatisfiable,
+            Some(n) if len > 0 => Ranged::Part {
+                start: len.saturating_sub(n),
+                end: len - 1,
+            },
+            Some(_) => Ranged::Unsatisfiable,
+            None => Ranged::Whole,
+        },
+        (false, _) => {
+            let Some(start) = parse(first) else {
+                return Ranged::Whole;
+            };
+            let end = if last.is_empty() {
+                Some(u64::MAX)
+            } else {
+                parse(last)
+            };
+            match end {
+                None => Ranged::Whole,
+                Some(end) if end < start => Ranged::Whole,
+                Some(_) if start >= len => Ranged::Unsatisfiable,
+                Some(end) => Ranged::Part {
+                    start,
+                    end: end.min(len - 1),
+                },
+            }
+        }
+        (true, true) => Ranged::Whole,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::segments;
+    use super::{HeaderMap, HeaderValue, Ranged, header, requested_range, segments};
+
+    #[test]
+    fn a_single_range_is_honoured_and_several_are_not() {
+        let range = |value: &str, len: u64| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::RANGE,
+                HeaderValue::from_str(value).expect("a header"),
+            );
+            requested_range(&headers, "W/\"t\"", len)
+        };
+        let part = |start, end| Ranged::Part { start, end };
+        assert_eq!(range("bytes=0-9", 100), part(0, 9));
+        assert_eq!(range("bytes=90-", 100), part(90, 99));
+        assert_eq!(range("bytes=90-200", 100), part(90, 99));
+        assert_eq!(range("bytes=-10", 100), part(90, 99));
+        assert_eq!(range("bytes=-200", 100), part(0, 99));
+        assert_eq!(range("bytes=100-", 100), Ranged::Unsatisfiable);
+        assert_eq!(range("bytes=-0", 100), Ranged::Unsatisfiable);
+        assert_eq!(range("bytes=0-1,5-6", 100), Ranged::Whole);
+        assert_eq!(range("bytes=9-1", 100), Ranged::Whole);
+        assert_eq!(range("items=0-1", 100), Ranged::Whole);
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RANGE, HeaderValue::from_static("bytes=0-1"));
+        headers.insert(header::IF_RANGE, HeaderValue::from_static("\"other\""));
+        assert_eq!(requested_range(&headers, "W/\"t\"", 100), Ranged::Whole);
+        headers.insert(header::IF_RANGE, HeaderValue::from_static("\"t\""));
+        assert_eq!(requested_range(&headers, "W/\"t\"", 100), part(0, 1));
+    }
 
     #[test]
     fn refuses_escaping_paths() {

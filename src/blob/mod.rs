@@ -29,6 +29,9 @@ pub fn sha256_of(path: &Path) -> io::Result<String> {
 /// The folder of upload sessions ([`BlobStore::sessions`]).
 const SESSIONS: &str = "uploads";
 
+/// The folder of who holds which blob ([`BlobStore::hold`]).
+const HELD: &str = "held";
+
 /// The folder of the upload sessions' owners ([`BlobStore::session_owners`]).
 const SESSION_OWNERS: &str = "upload-owners";
 
@@ -230,6 +233,37 @@ impl BlobStore {
             .write(true)
             .open(&marker)?;
         file.set_modified(std::time::SystemTime::now())
+    }
+
+    /// Records that `holder` (a protocol's namespace, such as `oci/team/app`) holds the
+    /// blob: it was uploaded or mounted there. The store is shared by every protocol and
+    /// repository, but a holder may read, and have its records name, only what it holds
+    /// (or what its own records already name): what another repository, or a deleted
+    /// version of another protocol, left in the store is no one else's.
+    ///
+    /// # Errors
+    /// I/O errors writing the marker.
+    pub fn hold(&self, holder: &str, sha256: &str) -> io::Result<()> {
+        let dir = self.holdings(holder);
+        fs::create_dir_all(&dir)?;
+        fs::write(dir.join(sha256), b"")
+    }
+
+    /// Whether `holder` holds the blob ([`BlobStore::hold`]) and the store has it.
+    #[must_use]
+    pub fn holds(&self, holder: &str, sha256: &str) -> bool {
+        self.holdings(holder).join(sha256).is_file() && self.contains(sha256)
+    }
+
+    /// The folder of `holder`'s markers: `held/{holder}/_/`. No name component is `_`
+    /// (OCI's start with a letter or digit), so one holder's markers never lie among
+    /// another's folders (`a` and `a/b`).
+    fn holdings(&self, holder: &str) -> PathBuf {
+        let mut dir = self.root.join(HELD);
+        for part in holder.split('/').filter(|p| !p.is_empty() && *p != "..") {
+            dir.push(part);
+        }
+        dir.join("_")
     }
 
     /// When the blob was last stored or marked fresh; `None` when it is not stored.

@@ -20,6 +20,32 @@ use crate::{
     site::protocol::PackageId,
 };
 
+/// The holder of the repository `name`'s blobs in the store ([`crate::blob::BlobStore::hold`]).
+#[must_use]
+pub fn holder(name: &RepoName) -> String {
+    format!("{NAME}/{name}")
+}
+
+/// Whether the repository `record` (of `name`; `None` when it has none yet) holds the blob
+/// `hex`: uploaded or mounted to it, or named by one of its manifests.
+#[must_use]
+pub fn repository_holds(
+    blobs: &crate::blob::BlobStore,
+    name: &RepoName,
+    record: Option<&OciRecord>,
+    hex: &str,
+) -> bool {
+    let named = |line: &ManifestLine| {
+        super::name::hex_of(&line.digest) == hex
+            || line
+                .blobs
+                .iter()
+                .any(|b| super::name::hex_of(&b.digest) == hex)
+    };
+    let in_record = record.is_some_and(|r| r.manifests.iter().any(named));
+    (in_record && blobs.contains(hex)) || blobs.holds(&holder(name), hex)
+}
+
 /// The id of the repository `name`.
 #[must_use]
 pub fn package_id(name: &RepoName) -> PackageId {
@@ -120,7 +146,9 @@ impl Registry {
             is,
         };
         for blob in &new.manifest.blobs {
+            // Only what this repository holds (module `crate::blob`'s `hold`).
             let size = (Digest::parse(&blob.digest).ok())
+                .filter(|d| repository_holds(self.blobs(), &new.name, Some(&record), d.hex()))
                 .and_then(|d| std::fs::metadata(self.blobs().path(d.hex())).ok())
                 .filter(std::fs::Metadata::is_file)
                 .map(|m| m.len());

@@ -98,6 +98,8 @@ fn collections_racing_pushes_lose_no_blob_of_an_acknowledged_manifest() {
             "127.0.0.1:0",
             "--login-per-minute",
             "1000",
+            "--publish-per-hour",
+            "1000000",
             "--gc-every",
             "1s",
             "--gc-grace",

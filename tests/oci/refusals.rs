@@ -313,7 +313,15 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
         "/v2/lib/a/blobs/uploads/?mount={}&from=lib/b",
         digest(&blob)
     ));
-    assert_eq!(mounted.status, 201, "a blob the registry has is mounted");
+    assert_eq!(
+        mounted.status, 202,
+        "a blob lib/b does not hold is not mounted from it"
+    );
+    let mounted = alice.post(&format!(
+        "/v2/lib/a/blobs/uploads/?mount={}&from=lib/a",
+        digest(&blob)
+    ));
+    assert_eq!(mounted.status, 201, "a blob lib/a holds is mounted from it");
     let one_shot = alice.post_bytes(
         &format!("/v2/lib/a/blobs/uploads/?digest={}", digest(b"one request")),
         b"one request",
@@ -611,4 +619,121 @@ fn upload_sessions_are_capped_and_pushes_share_the_publish_limit() {
         (limited.status, limited.code.as_str()),
         (429, "TOOMANYREQUESTS")
     );
+}
+
+/// Issue 23, points 5 and 12: a repository serves, and lets a manifest name, only the
+/// blobs it holds (pushed to it, mounted into it, named by its manifests), however the
+/// store shares them; and a blob is sent as it is stored, never gzipped, with its
+/// `Content-Length`, one `Range` honoured.
+#[test]
+fn a_repository_reads_only_its_own_blobs_whole_or_in_part() {
+    use sha2::Digest as _;
+    let fx = Fixture::new();
+    let server = Server::shelf(&mut unlimited_serve(&fx.data()));
+    let login = sign_up(&server.base, "alice");
+    sign_up(&server.base, "bob");
+    let api = |user: &str, repo: &str| Api {
+        base: server.base.clone(),
+        bearer: token(
+            &server.base,
+            Some((user, PASSWORD)),
+            &format!("repository:{repo}:pull,push"),
+        ),
+    };
+    let alice = api("alice", "lib/a");
+    let layer = alice.blob("lib/a", b"hello, layer");
+    let config = alice.blob("lib/a", b"{}");
+
+    // An npm tarball is in the same store, and no repository's.
+    let tgz = crate::common::npm::Tgz::package("tarpkg", "1.0.0").build();
+    let doc = crate::common::npm::document("tarpkg", "1.0.0", "latest", &tgz);
+    let agent = crate::common::server::agent();
+    let response = agent
+        .put(format!("{}/npm/tarpkg", server.base))
+        .header("Authorization", &format!("Bearer {login}"))
+        .header("Content-Type", "application/json")
+        .send(doc.to_string())
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 200);
+    let tarball = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&tgz)));
+    let got = alice.get(&format!("/v2/lib/a/blobs/{tarball}"));
+    assert_eq!((got.status, got.code.as_str()), (404, "BLOB_UNKNOWN"));
+
+    // bob's repository holds none of alice's blobs: not served, not nameable.
+    let bob = api("bob", "lib/b");
+    let got = bob.get(&format!("/v2/lib/b/blobs/{layer}"));
+    assert_eq!((got.status, got.code.as_str()), (404, "BLOB_UNKNOWN"));
+    let borrowed = json!({
+        "schemaVersion": 2, "mediaType": MANIFEST,
+        "config": {"mediaType": CONFIG, "digest": config, "size": 2},
+        "layers": [{"mediaType": LAYER, "digest": layer, "size": 12}]
+    });
+    let got = bob.put(
+        "/v2/lib/b/manifests/v1",
+        MANIFEST,
+        borrowed.to_string().as_bytes(),
+    );
+    assert_eq!(
+        (got.status, got.code.as_str()),
+        (400, "MANIFEST_BLOB_UNKNOWN")
+    );
+    // Mounted from the repository that holds them, they are bob's too.
+    for blob in [&layer, &config] {
+        let mounted = bob.post(&format!("/v2/lib/b/blobs/uploads/?mount={blob}&from=lib/a"));
+        assert_eq!(mounted.status, 201);
+    }
+    let got = bob.put(
+        "/v2/lib/b/manifests/v1",
+        MANIFEST,
+        borrowed.to_string().as_bytes(),
+    );
+    assert_eq!(got.status, 201, "{}", got.message);
+
+    // Read as a Go client reads: gzip offered, the blob comes as stored.
+    let url = format!("{}/v2/lib/a/blobs/{layer}", server.base);
+    let mut whole = agent
+        .get(&url)
+        .header("Authorization", &format!("Bearer {}", alice.bearer))
+        .header("Accept-Encoding", "gzip")
+        .call()
+        .expect("an answer");
+    assert_eq!(whole.status().as_u16(), 200);
+    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
+        crate::common::server::header_of(r, name)
+    };
+    assert_eq!(header(&whole, "content-encoding"), "");
+    assert_eq!(header(&whole, "content-length"), "12");
+    assert_eq!(header(&whole, "accept-ranges"), "bytes");
+    assert_eq!(
+        whole.body_mut().read_to_vec().expect("body"),
+        b"hello, layer"
+    );
+    let mut part = agent
+        .get(&url)
+        .header("Authorization", &format!("Bearer {}", alice.bearer))
+        .header("Range", "bytes=7-")
+        .call()
+        .expect("an answer");
+    assert_eq!(part.status().as_u16(), 206);
+    assert_eq!(header(&part, "content-range"), "bytes 7-11/12");
+    assert_eq!(header(&part, "content-length"), "5");
+    assert_eq!(part.body_mut().read_to_vec().expect("body"), b"layer");
+    let past = agent
+        .get(&url)
+        .header("Authorization", &format!("Bearer {}", alice.bearer))
+        .header("Range", "bytes=12-")
+        .call()
+        .expect("an answer");
+    assert_eq!(past.status().as_u16(), 416);
+    assert_eq!(header(&past, "content-range"), "bytes */12");
+    // A manifest neither: its digest is of the bytes as stored.
+    let manifest = agent
+        .get(format!("{}/v2/lib/b/manifests/v1", server.base))
+        .header("Authorization", &format!("Bearer {}", bob.bearer))
+        .header("Accept", MANIFEST)
+        .header("Accept-Encoding", "gzip")
+        .call()
+        .expect("an answer");
+    assert_eq!(header(&manifest, "content-encoding"), "");
+    assert!(!header(&manifest, "content-length").is_empty());
 }

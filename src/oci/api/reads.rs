@@ -7,14 +7,16 @@
 use std::sync::Arc;
 
 use axum::{
-    http::{HeaderValue, StatusCode, header, request::Parts},
+    http::{HeaderValue, header, request::Parts},
     response::{IntoResponse, Response},
 };
-use tokio_util::io::ReaderStream;
 
 use super::{CONTENT_DIGEST, OciError, token};
 use crate::{
-    api::{App, files::answer_exact},
+    api::{
+        App,
+        files::{answer_exact, send_file},
+    },
     oci::{
         manifest::OCI_INDEX,
         name::{Digest, Reference, RepoName},
@@ -91,31 +93,31 @@ pub async fn blob(
     let claims = token::require(app, parts, &name, token::PULL)?;
     let digest = Digest::parse(digest)?;
     let path = app.blobs.path(digest.hex());
+    let unknown = || OciError::unknown("BLOB_UNKNOWN", format!("No blob {digest}"));
+    // Only what this repository holds: the store is shared by every repository and
+    // protocol (an unpublished npm tarball is no repository's).
+    if !super::uploads::held_by(app, &name, digest.hex()).await {
+        return Err(unknown());
+    }
     // A pusher asking whether a blob is there will not upload it again: its manifest is
     // coming, so the garbage collection's grace starts again.
-    if claims.allows(name.as_str(), token::PUSH) && app.blobs.contains(digest.hex()) {
+    if claims.allows(name.as_str(), token::PUSH) {
         app.blobs
             .mark_fresh(digest.hex())
             .map_err(|e| crate::api::error::ApiError::internal(&e))?;
     }
-    let unknown = || OciError::unknown("BLOB_UNKNOWN", format!("No blob {digest}"));
     let file = tokio::fs::File::open(&path).await.map_err(|_| unknown())?;
     let len = file.metadata().await.map_err(|_| unknown())?.len();
+    let tag = format!("\"{digest}\"");
     let mut builder = Response::builder()
-        .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/octet-stream")
-        .header(header::CONTENT_LENGTH, len)
         .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
-        .header(header::ETAG, format!("\"{digest}\""));
+        .header(header::ETAG, &tag);
     if let Ok(value) = HeaderValue::try_from(digest.as_str()) {
         builder = builder.header(CONTENT_DIGEST, value);
     }
-    let body = if parts.method == axum::http::Method::HEAD {
-        axum::body::Body::empty()
-    } else {
-        axum::body::Body::from_stream(ReaderStream::new(file))
-    };
-    Ok(builder.body(body).unwrap_or_default())
+    let (method, headers) = (&parts.method, &parts.headers);
+    Ok(send_file(builder, file, len, &tag, method, headers).await)
 }
 
 /// `GET /v2/{name}/tags/list`.

@@ -145,6 +145,22 @@ fn sweep(dir: &Path, ttl: std::time::Duration) {
     }
 }
 
+/// Whether the repository `name` holds the blob `hex` ([`crate::oci::ops::repository_holds`]).
+pub(super) async fn held_by(app: &App, name: &RepoName, hex: &str) -> bool {
+    let (root, blobs, name, hex) = (
+        app.index_root.clone(),
+        app.blobs.clone(),
+        name.clone(),
+        hex.to_owned(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let record = crate::oci::record::read_record(&root, &name).ok().flatten();
+        crate::oci::ops::repository_holds(&blobs, &name, record.as_ref(), &hex)
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// How many of the sessions marked in `owners` (an account's folder of
 /// [`crate::blob::BlobStore::session_owners`]) are still open in `sessions`; the markers of
 /// the others go.
@@ -180,13 +196,18 @@ pub async fn start(
 ) -> Result<Response, OciError> {
     let claims = token::require(app, parts, &name, token::PUSH)?;
     if let Some(mount) = query(parts, "mount") {
-        // Every repository is public: a blob anywhere in the store may be mounted.
-        if let Ok(digest) = Digest::parse(&mount)
-            && app.blobs.contains(digest.hex())
+        // A blob the repository `from` holds (every repository may be read): the new one
+        // holds it too. Anything else starts an upload, as the spec has it.
+        let from = query(parts, "from").and_then(|f| RepoName::parse(&f).ok());
+        if let (Ok(digest), Some(from)) = (Digest::parse(&mount), from)
+            && held_by(app, &from, digest.hex()).await
         {
             // Its manifest is coming: the garbage collection's grace starts again.
             app.blobs
                 .mark_fresh(digest.hex())
+                .map_err(|e| internal(&e))?;
+            app.blobs
+                .hold(&crate::oci::ops::holder(&name), digest.hex())
                 .map_err(|e| internal(&e))?;
             return Ok(created(&name, &digest));
         }
@@ -312,10 +333,16 @@ async fn commit(
         ));
     }
     let blobs = app.blobs.clone();
-    tokio::task::spawn_blocking(move || blobs.commit(staged))
-        .await
-        .map_err(|e| internal(&io::Error::other(e)))?
-        .map_err(|e| internal(&e))?;
+    let holder = crate::oci::ops::holder(name);
+    let hex = digest.hex().to_owned();
+    tokio::task::spawn_blocking(move || {
+        blobs.commit(staged)?;
+        // The repository it was pushed to holds it (only it may read it, or name it).
+        blobs.hold(&holder, &hex)
+    })
+    .await
+    .map_err(|e| internal(&io::Error::other(e)))?
+    .map_err(|e| internal(&e))?;
     Ok(created(name, digest))
 }
 
