@@ -86,23 +86,32 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
             "repository:lib/b:pull,push",
         ),
     };
+    // A token lacking the scope: a 401 naming it (clients ask again only on a 401).
     let denied = other.put("/v2/lib/a/manifests/v2", MANIFEST, &good);
-    assert_eq!((denied.status, denied.code.as_str()), (403, "DENIED"));
+    assert_eq!((denied.status, denied.code.as_str()), (401, "UNAUTHORIZED"));
+    assert!(
+        denied
+            .challenge
+            .contains("scope=\"repository:lib/a:pull,push\"")
+            && denied.challenge.contains("error=\"insufficient_scope\""),
+        "{}",
+        denied.challenge
+    );
     let bob = Api {
         base: server.base.clone(),
         bearer: token(&server.base, Some(("bob", PASSWORD)), scope),
     };
     assert_eq!(
         bob.put("/v2/lib/a/manifests/v2", MANIFEST, &good).status,
-        403
+        401
     );
-    assert_eq!(bob.delete("/v2/lib/a/manifests/v1").status, 403);
+    assert_eq!(bob.delete("/v2/lib/a/manifests/v1").status, 401);
     let pull_only = Api {
         base: server.base.clone(),
         bearer: token(&server.base, None, scope),
     };
     assert_eq!(pull_only.get("/v2/lib/a/manifests/v1").status, 200);
-    assert_eq!(pull_only.post("/v2/lib/a/blobs/uploads/").status, 403);
+    assert_eq!(pull_only.post("/v2/lib/a/blobs/uploads/").status, 401);
 
     // Manifests.
     let unknown_blob = manifest_naming(&config, &digest(b"nowhere"));
@@ -242,7 +251,7 @@ fn every_refusal_is_the_specs_code_and_writes_nothing() {
         bearer: token(&server.base, None, "repository:lib/zzz:pull"),
     };
     assert_eq!(reader.get("/v2/lib/zzz/tags/list").code, "NAME_UNKNOWN");
-    assert_eq!(alice.get("/v2/lib/zzz/tags/list").code, "DENIED");
+    assert_eq!(alice.get("/v2/lib/zzz/tags/list").code, "UNAUTHORIZED");
     assert_eq!(
         alice.delete(&format!("/v2/lib/a/blobs/{layer}")).status,
         405
@@ -421,7 +430,7 @@ fn a_robot_pushes_with_an_api_key_within_its_scopes() {
             "repository:other/app:pull,push",
         ),
     };
-    assert_eq!(outside.post("/v2/other/app/blobs/uploads/").status, 403);
+    assert_eq!(outside.post("/v2/other/app/blobs/uploads/").status, 401);
     // A wrong secret gets no token at all.
     let wrong = crate::common::server::agent()
         .get(&format!(
@@ -498,7 +507,7 @@ fn a_refused_push_claims_nothing_and_sizes_must_be_the_blobs() {
     // Now it is carol's: mallory's new token grants pull only.
     let mallory = api("mallory");
     let denied = mallory.put("/v2/team/app/manifests/v2", MANIFEST, &good);
-    assert_eq!(denied.status, 403, "{}", denied.message);
+    assert_eq!(denied.status, 401, "{}", denied.message);
 }
 
 /// Issue 23, point 11: Docker-style clients send the account's password with every token

@@ -220,7 +220,12 @@ pub async fn delete(
     reference: &str,
 ) -> Result<Response, OciError> {
     let claims = token::require(app, parts, &name, token::DELETE)?;
-    let reference = Reference::parse(reference)?;
+    let reference = Reference::parse(reference).map_err(|_| {
+        OciError::unknown(
+            "MANIFEST_UNKNOWN",
+            format!("{reference} is not in this repository"),
+        )
+    })?;
     let user = account(app, &claims).await?;
     let author = Author {
         name: user.username.clone(),

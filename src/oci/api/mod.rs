@@ -199,6 +199,8 @@ pub enum Route {
     Tags(RepoName),
     /// `{name}/referrers/{digest}`.
     Referrers(RepoName, String),
+    /// `{name}/-/`: the repository's page.
+    Page(RepoName),
 }
 
 /// Reads `rest` (the decoded path after `/v2/`).
@@ -228,6 +230,7 @@ pub fn route(rest: &str) -> Result<Route, OciError> {
             (name.len(), Box::new(move |n| Route::Manifest(n, reference)))
         }
         [name @ .., "tags", "list"] => (name.len(), Box::new(Route::Tags)),
+        [name @ .., "-", ""] => (name.len(), Box::new(Route::Page)),
         [name @ .., "referrers", digest] => {
             let digest = (*digest).to_owned();
             (name.len(), Box::new(move |n| Route::Referrers(n, digest)))
@@ -324,7 +327,10 @@ async fn handle(
         },
         Route::Tags(name) if read => reads::tags(app, parts, name).await,
         Route::Referrers(name, digest) if read => reads::referrers(app, parts, name, &digest).await,
-        Route::Tags(_) | Route::Referrers(..) => Ok(method_not_allowed("GET, HEAD")),
+        Route::Page(name) if read => reads::page(app, parts, &name).await,
+        Route::Tags(_) | Route::Referrers(..) | Route::Page(_) => {
+            Ok(method_not_allowed("GET, HEAD"))
+        }
     }
 }
 
@@ -357,6 +363,10 @@ mod tests {
         assert_eq!(
             route(&format!("x/referrers/{d}")).expect("valid"),
             Route::Referrers(name("x"), d)
+        );
+        assert_eq!(
+            route("lib/x/-/").expect("valid"),
+            Route::Page(name("lib/x"))
         );
         assert_eq!(
             route("Bad/tags/list").expect_err("refused").code,

@@ -15,6 +15,7 @@ use super::{CONTENT_DIGEST, OciError, token};
 use crate::{
     api::{
         App,
+        error::ApiError,
         files::{answer_exact, send_file},
     },
     oci::{
@@ -55,7 +56,8 @@ pub async fn manifest(
     reference: &str,
 ) -> Result<Response, OciError> {
     token::require(app, parts, &name, token::PULL)?;
-    let reference = Reference::parse(reference)?;
+    // A reference no tag or digest can be is a manifest nobody has (the spec's 404).
+    let reference = Reference::parse(reference).map_err(|_| manifest_unknown(reference))?;
     let Some(site) = &app.site else {
         return Err(manifest_unknown(reference.as_str()));
     };
@@ -90,7 +92,7 @@ pub async fn blob(
     name: RepoName,
     digest: &str,
 ) -> Result<Response, OciError> {
-    let claims = token::require(app, parts, &name, token::PULL)?;
+    let claims = token::require_asking(app, parts, &name, token::PULL, "pull,push")?;
     let digest = Digest::parse(digest)?;
     let path = app.blobs.path(digest.hex());
     let unknown = || OciError::unknown("BLOB_UNKNOWN", format!("No blob {digest}"));
@@ -120,6 +122,13 @@ pub async fn blob(
     Ok(send_file(builder, file, len, &tag, method, headers).await)
 }
 
+/// The tag list read back from the site, for a page of it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Tags {
+    name: String,
+    tags: Vec<String>,
+}
+
 /// `GET /v2/{name}/tags/list`.
 ///
 /// # Errors
@@ -130,15 +139,62 @@ pub async fn tags(app: &Arc<App>, parts: &Parts, name: RepoName) -> Result<Respo
         return Err(name_unknown(&name));
     };
     let logical = format!("{PREFIX}/{name}/tags/list");
-    answer_exact(site, logical, &parts.method, &parts.headers)
+    let query = |key: &str| {
+        form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    };
+    let (n, last) = (query("n"), query("last"));
+    if n.is_none() && last.is_none() {
+        return answer_exact(site, logical, &parts.method, &parts.headers)
+            .await
+            .ok_or_else(|| name_unknown(&name));
+    }
+    // A page of the list: the tags after `last`, at most `n`, in the list's (lexical)
+    // order, with a `Link` to the next page when more follow. The static tree answers the
+    // whole list, which the spec allows.
+    let n = match n.map(|n| n.parse::<usize>()) {
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => {
+            return Err(OciError::bad("UNSUPPORTED", "n must be a number of tags"));
+        }
+        None => None,
+    };
+    let path = site.join(&logical);
+    let list = tokio::fs::read(&path)
         .await
-        .ok_or_else(|| name_unknown(&name))
+        .map_err(|_| name_unknown(&name))?;
+    let list: Tags = serde_json::from_slice(&list).map_err(|e| ApiError::internal(&e))?;
+    let mut tags: Vec<String> = list.tags;
+    tags.sort();
+    let after: Vec<String> = match &last {
+        Some(last) => tags.into_iter().filter(|t| t > last).collect(),
+        None => tags,
+    };
+    let more = n.is_some_and(|n| after.len() > n);
+    let page: Vec<String> = after.into_iter().take(n.unwrap_or(usize::MAX)).collect();
+    let mut response = axum::Json(Tags {
+        name: list.name,
+        tags: page.clone(),
+    })
+    .into_response();
+    if let (true, Some(n), Some(last)) = (more, n, page.last())
+        && let Ok(link) = HeaderValue::try_from(format!(
+            "</v2/{name}/tags/list?n={n}&last={last}>; rel=\"next\""
+        ))
+    {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    if parts.method == axum::http::Method::HEAD {
+        *response.body_mut() = axum::body::Body::empty();
+    }
+    Ok(response)
 }
 
-/// `GET /v2/{name}/referrers/{digest}`: never a 404 in a repository that exists.
+/// `GET /v2/{name}/referrers/{digest}`: never a 404.
 ///
 /// # Errors
-/// 401, 400 for a digest outside the grammar, 404 `NAME_UNKNOWN`.
+/// 401, 400 for a digest outside the grammar.
 pub async fn referrers(
     app: &Arc<App>,
     parts: &Parts,
@@ -154,10 +210,8 @@ pub async fn referrers(
     if let Some(response) = answer_exact(site, logical, &parts.method, &parts.headers).await {
         return Ok(response);
     }
-    let exists = site.join(format!("{PREFIX}/{name}/tags/list")).is_file();
-    if !exists {
-        return Err(name_unknown(&name));
-    }
+    // Never a 404: a digest nothing refers to (or a repository not pushed yet) has no
+    // referrers.
     let empty = crate::oci::plan::Referrers {
         schema_version: 2,
         media_type: OCI_INDEX,
@@ -168,4 +222,19 @@ pub async fn referrers(
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(OCI_INDEX));
     Ok(response)
+}
+
+/// `GET /v2/{name}/-/`: the repository's page, as a static host answers it (anyone may
+/// read it, as every repository).
+///
+/// # Errors
+/// 404 `NAME_UNKNOWN`.
+pub async fn page(app: &Arc<App>, parts: &Parts, name: &RepoName) -> Result<Response, OciError> {
+    let Some(site) = &app.site else {
+        return Err(name_unknown(name));
+    };
+    let logical = format!("{PREFIX}/{name}/-/index.html");
+    answer_exact(site, logical, &parts.method, &parts.headers)
+        .await
+        .ok_or_else(|| name_unknown(name))
 }

@@ -177,9 +177,9 @@ pub fn bearer(app: &App, parts: &Parts) -> Result<Claims, OciError> {
 /// The claims of the request's token, which must grant `action` on `name`.
 ///
 /// # Errors
-/// 401 with a challenge for the scope needed when there is no valid token; 403 `DENIED`,
-/// with the same challenge, when the token does not grant the action (a client asks for a
-/// new token on either: skopeo and Docker on the 401, oras on the 403).
+/// 401 with a challenge for the scope needed when there is no valid token, and when the
+/// token does not grant the action (then with `error="insufficient_scope"`): a client asks
+/// the token service again on a 401.
 pub fn require(
     app: &App,
     parts: &Parts,
@@ -188,6 +188,23 @@ pub fn require(
 ) -> Result<Claims, OciError> {
     let actions = if action == PULL { PULL } else { "pull,push" };
     let actions = if action == DELETE { "delete" } else { actions };
+    require_asking(app, parts, name, action, actions)
+}
+
+/// [`require`], the challenge asking for `actions` (a blob's existence check asks for
+/// `pull,push`: a pusher checks a blob before it uploads it, and a client that reuses the
+/// token it got for the check, as the oras SDK does, then holds push if the caller may
+/// push; the token service grants anyone else pull only).
+///
+/// # Errors
+/// As [`require`].
+pub fn require_asking(
+    app: &App,
+    parts: &Parts,
+    name: &RepoName,
+    action: &str,
+    actions: &str,
+) -> Result<Claims, OciError> {
     let scope = format!("repository:{name}:{actions}");
     let claims = bearer(app, parts).map_err(|e| OciError {
         challenge: challenge(app, Some(&scope), "").challenge,
@@ -196,12 +213,14 @@ pub fn require(
     if claims.allows(name.as_str(), action) {
         return Ok(claims);
     }
+    // A 401 naming the scope, as distribution answers (`insufficient_scope`): clients ask
+    // the token service again only on a 401, with the scope it names.
     let message = format!("The token does not grant {action} on {name}");
-    Err(OciError {
-        status: StatusCode::FORBIDDEN,
-        code: "DENIED",
-        ..challenge(app, Some(&scope), message)
-    })
+    let mut refused = challenge(app, Some(&scope), message);
+    if let Some(value) = &mut refused.challenge {
+        value.push_str(",error=\"insufficient_scope\"");
+    }
+    Err(refused)
 }
 
 /// The answer of the token endpoint.
