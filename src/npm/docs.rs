@@ -60,6 +60,8 @@ pub struct Packument {
 pub struct Person {
     /// The account name.
     pub name: String,
+    /// Its e-mail address (npm prints `name <email>`).
+    pub email: String,
 }
 
 /// The absolute URL of a version's tarball.
@@ -138,11 +140,8 @@ pub fn packument(record: &NpmRecord, config: &IndexConfig) -> Option<Packument> 
         versions.insert(line.version.clone(), version_doc(&name, line, config));
         time.insert(line.version.clone(), Value::from(line.created_at.as_str()));
     }
-    let maintainers = record
-        .package
-        .maintainers
-        .iter()
-        .map(|name| Person { name: name.clone() })
+    let maintainers = (record.people().into_iter())
+        .map(|(name, email)| Person { name, email })
         .collect();
     Some(Packument {
         id: name.to_string(),
@@ -196,6 +195,7 @@ pub fn search_entry(record: &NpmRecord) -> Option<SearchEntry> {
         latest: record.latest().map(|l| l.version.clone()),
         updated: newest.created_at.clone(),
         category: String::new(),
+        people: record.people(),
         extra,
     })
 }

@@ -105,6 +105,12 @@ impl Registry {
             record.package.maintainers.push(publisher.name.clone());
             record
         });
+        // The address npm shows beside the publisher's name, when the record lacks it.
+        if record.package.maintainers.contains(&publisher.name)
+            && !record.package.emails.contains_key(&publisher.name)
+        {
+            (record.package.emails).insert(publisher.name.clone(), publisher.email.clone());
+        }
         let (readme, _) = cap_readme(&new.readme);
         let line = VersionLine {
             v: LINE_FORMAT,
@@ -289,15 +295,20 @@ impl Registry {
     pub fn npm_set_maintainers(
         &mut self,
         name: &NpmName,
-        maintainers: Vec<String>,
+        maintainers: Vec<Author>,
         actor: &Author,
     ) -> Result<bool, RegistryError> {
         let message = format!("npm: owners of {name}");
+        let names: Vec<String> = maintainers.iter().map(|m| m.name.clone()).collect();
+        let emails: std::collections::BTreeMap<String, String> = (maintainers.into_iter())
+            .map(|m| (m.name, m.email))
+            .collect();
         self.npm_change(name, &message, actor, |record| {
-            if record.package.maintainers == maintainers {
+            if record.package.maintainers == names && record.package.emails == emails {
                 return Ok(false);
             }
-            record.package.maintainers = maintainers;
+            record.package.maintainers = names;
+            record.package.emails = emails;
             Ok(true)
         })
     }

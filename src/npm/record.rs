@@ -8,7 +8,7 @@
 //! version stays as a tombstone (`deleted_at`), so its number is never used again, as npm's
 //! registry does. The format is written up in index/README.md (section 4).
 
-use std::path::Path;
+use std::{collections::BTreeMap, path::Path};
 
 use git2::Oid;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,11 @@ pub struct PackageLine {
     /// the package is Shelf's maintainers table, which `npm owner add/rm` updates too.
     #[serde(default)]
     pub maintainers: Vec<String>,
+    /// The maintainers' e-mail addresses (account → address), as their accounts gave them
+    /// when they became maintainers: npm prints `name <email>`. A maintainer missing here
+    /// is shown with the address Shelf's commits give an account without one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub emails: BTreeMap<String, String>,
     /// Fields a later version of Shelf wrote, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -116,6 +121,7 @@ impl NpmRecord {
                 name: name.as_str().to_owned(),
                 dist_tags: Map::new(),
                 maintainers: Vec::new(),
+                emails: BTreeMap::new(),
                 extra: Map::new(),
             },
             versions: Vec::new(),
@@ -146,6 +152,18 @@ impl NpmRecord {
     #[must_use]
     pub fn find(&self, version: &str) -> Option<&VersionLine> {
         self.versions.iter().find(|l| l.version == version)
+    }
+
+    /// The maintainers with their e-mail addresses, as a packument shows them.
+    #[must_use]
+    pub fn people(&self) -> Vec<(String, String)> {
+        (self.package.maintainers.iter())
+            .map(|name| {
+                let email = (self.package.emails.get(name).cloned())
+                    .unwrap_or_else(|| Author::named(name).email);
+                (name.clone(), email)
+            })
+            .collect()
     }
 
     /// The line of the version number `version` is, tombstone or not: the version equal

@@ -253,6 +253,7 @@ pub fn search_entry(record: &OciRecord) -> Option<SearchEntry> {
         latest,
         updated: newest.pushed_at.clone(),
         category: String::new(),
+        people: Vec::new(),
         extra,
     })
 }

@@ -147,6 +147,7 @@ mod tests {
             latest: Some("1.0.0".into()),
             updated: "2026-11-30T00:00:00Z".into(),
             category: "web".into(),
+            people: Vec::new(),
             extra: more,
         }
     }

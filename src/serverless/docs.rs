@@ -240,6 +240,7 @@ pub fn search_entry(record: &PackageRecord) -> Option<SearchEntry> {
         latest: record.latest().map(|l| l.version.clone()),
         updated: newest.created_at.clone(),
         category: line::clip(&head.category, line::LIST_ITEM_CAP).to_owned(),
+        people: Vec::new(),
         extra: Map::new(),
     })
 }

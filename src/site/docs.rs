@@ -28,6 +28,10 @@ pub struct SearchEntry {
     /// it.
     #[serde(skip)]
     pub category: String,
+    /// The people behind the package (account and e-mail address), for a protocol's
+    /// search answer (npm's `maintainers`); not in `-/search.json`.
+    #[serde(skip)]
+    pub people: Vec<(String, String)>,
     /// What the package's protocol adds (npm's: `protocol` and the `page` path); empty
     /// for the Serverless protocol, whose entries predate it.
     #[serde(flatten)]

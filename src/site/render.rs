@@ -328,6 +328,7 @@ mod tests {
                 latest: Some("0.1.0".to_owned()),
                 updated: "2024-02-02T03:04:05Z".to_owned(),
                 category: String::new(),
+                people: Vec::new(),
                 extra: serde_json::Map::new(),
             },
             SearchEntry {
@@ -339,6 +340,7 @@ mod tests {
                 latest: None,
                 updated: "2024-01-01T00:00:00Z".to_owned(),
                 category: String::new(),
+                people: Vec::new(),
                 extra: serde_json::Map::new(),
             },
         ]

@@ -38,7 +38,10 @@ async fn an_owner_list_naming_an_unknown_account_adds_nobody() {
     assert!(r.error().contains("nobody"), "{}", r.error());
     t.settle().await;
     let packument = t.call("GET", "/npm/pkg", None).await.json();
-    assert_eq!(packument["maintainers"], json!([{ "name": "alice" }]));
+    assert_eq!(
+        packument["maintainers"],
+        json!([{ "name": "alice", "email": "alice@example.com" }])
+    );
     // bob was not made a maintainer: he may not publish.
     let tgz = Tgz::package("pkg", "1.0.1").build();
     let doc = document("pkg", "1.0.1", "latest", &tgz);

@@ -175,7 +175,14 @@ fn npm_publishes_installs_and_manages_packages_through_shelf_serve() {
     let (ok, out) = alice.run(&work, &["owner", "add", "bob", "@acme/widget"]);
     assert!(ok, "{out}");
     let (ok, out) = alice.run(&work, &["owner", "ls", "@acme/widget"]);
-    assert!(ok && out.contains("alice") && out.contains("bob"), "{out}");
+    assert!(
+        ok && out.contains("alice <alice@example.com>") && out.contains("bob <bob@example.com>"),
+        "{out}"
+    );
+    assert!(!out.contains("undefined"), "{out}");
+    let (ok, out) = alice.run(&work, &["view", "@acme/widget", "maintainers"]);
+    assert!(ok && out.contains("alice <alice@example.com>"), "{out}");
+    assert!(!out.contains("undefined"), "{out}");
     let mut bobs = widget_manifest.clone();
     bobs["version"] = json!("1.1.0");
     let bob_widget = package_dir(&work, "bob-widget", &bobs, "module.exports = 'bob';\n");
@@ -193,6 +200,7 @@ fn npm_publishes_installs_and_manages_packages_through_shelf_serve() {
     // Search.
     let (ok, out) = bob.run(&work, &["search", "widget"]);
     assert!(ok && out.contains("@acme/widget"), "{out}");
+    assert!(out.contains("alice") && !out.contains("???"), "{out}");
 
     // Tokens: one made with the password works, and stops working once revoked.
     let out = alice.run_prompted(&work, &["token", "create"], &[("password", PASSWORD)]);

@@ -357,9 +357,12 @@ async fn set_owners(
                         owners::remove(&tx, &key, user.id)?;
                     }
                 }
-                let shown: Vec<String> = (owners::members(&tx, &key)?.into_iter())
-                    .map(|(n, _)| n)
-                    .collect();
+                let mut shown = Vec::new();
+                for (name, _) in owners::members(&tx, &key)? {
+                    let email = (users::find_by_name(&tx, &name)?)
+                        .map_or_else(|| Author::named(&name).email, |u| u.email);
+                    shown.push(Author { name, email });
+                }
                 match registry.npm_set_maintainers(&name, shown, &author(&caller)) {
                     Ok(_) => {
                         tx.commit()?;

@@ -69,11 +69,13 @@ pub struct SearchPackage {
 pub struct Links {}
 
 /// An account, as npm's search names one.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 #[schema(as = NpmUsername)]
 pub struct Username {
     /// The account name.
     pub username: String,
+    /// Its e-mail address.
+    pub email: String,
 }
 
 /// A result's score.
@@ -146,10 +148,18 @@ fn object(entry: &SearchEntry, rank: u8) -> SearchObject {
             keywords: entry.tags.clone(),
             date: entry.updated.clone(),
             links: Links {},
-            publisher: Username {
-                username: String::new(),
-            },
-            maintainers: Vec::new(),
+            publisher: (entry.people.first()).map_or_else(Username::default, |(name, email)| {
+                Username {
+                    username: name.clone(),
+                    email: email.clone(),
+                }
+            }),
+            maintainers: (entry.people.iter())
+                .map(|(name, email)| Username {
+                    username: name.clone(),
+                    email: email.clone(),
+                })
+                .collect(),
         },
         score: Score {
             total: score,

@@ -143,6 +143,7 @@ mod tests {
             latest: Some("1.0.0".into()),
             updated: "2026-01-01T00:00:00Z".into(),
             category: String::new(),
+            people: Vec::new(),
             extra: serde_json::Map::new(),
         }
     }
