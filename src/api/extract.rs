@@ -39,7 +39,46 @@ pub async fn read_limited(
         }
         out.extend_from_slice(&chunk);
     }
-    Ok(out.freeze())
+    decoded(headers, out.freeze(), limit)
+}
+
+/// A body as its `Content-Encoding` says it was encoded (npm and bun gzip their audit
+/// requests): `gzip` and `deflate` are inflated, at most `limit` bytes of them (413
+/// past that, so a small bomb cannot grow into memory), `identity` or none is as it came.
+///
+/// # Errors
+/// 413 past the limit once inflated, 400 for a body that does not inflate, 415 for an
+/// encoding this server does not take.
+pub fn decoded(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<Bytes, ApiError> {
+    use std::io::Read as _;
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut reader: Box<dyn std::io::Read> = match encoding.as_str() {
+        "" | "identity" => return Ok(body),
+        "gzip" | "x-gzip" => Box::new(flate2::read::GzDecoder::new(&body[..])),
+        "deflate" => Box::new(flate2::read::ZlibDecoder::new(&body[..])),
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("The body's Content-Encoding {other:?} is not one this server takes"),
+            ));
+        }
+    };
+    let mut out = Vec::new();
+    let read = (&mut reader)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| ApiError::bad_request(format!("The {encoding} body does not inflate: {e}")))?;
+    if read > limit {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Request body is larger than {limit} bytes once inflated"),
+        ));
+    }
+    Ok(Bytes::from(out))
 }
 
 /// The answer to a request body that could not be read: 408 when it stalled (the client may

@@ -244,7 +244,14 @@ const BODY_REFUSALS: &[(u16, &str)] = &[
          why)",
     ),
     (408, "The body stopped arriving"),
-    (413, "The body is larger than the server takes"),
+    (
+        413,
+        "The body is larger than the server takes (once inflated, when it is encoded)",
+    ),
+    (
+        415,
+        "The body's Content-Encoding is not gzip, deflate or identity",
+    ),
 ];
 
 impl IntoResponses for BodyRefusals {

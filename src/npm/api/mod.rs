@@ -98,8 +98,8 @@ enum Target<'a> {
     Tokens,
     /// `-/npm/v1/tokens/token/{key}`.
     Token(&'a str),
-    /// `-/npm/v1/security/…`: npm's audit.
-    Audit,
+    /// `-/npm/v1/security/…`: npm's audit (what follows `security/`).
+    Audit(&'a str),
     /// `-/package/{name}/dist-tags` (a file) or `…/dist-tags/{tag}`.
     DistTags(&'a str, Option<&'a str>),
     /// `{name}`: the packument (a file), a publish or a deprecation.
@@ -134,7 +134,9 @@ fn target(rest: &str) -> Target<'_> {
             "ping" => Target::Ping,
             "v1/search" => Target::Search,
             "npm/v1/tokens" => Target::Tokens,
-            _ if endpoint.starts_with("npm/v1/security/") => Target::Audit,
+            _ if endpoint.starts_with("npm/v1/security/") => {
+                Target::Audit(endpoint.trim_start_matches("npm/v1/security/"))
+            }
             _ => {
                 if let Some(user) = endpoint.strip_prefix("user/org.couchdb.user:") {
                     return Target::User(user);
@@ -172,6 +174,36 @@ fn target(rest: &str) -> Target<'_> {
         ["-", _, "-rev", _] => Target::TarballRevision(name),
         _ => Target::Other,
     }
+}
+
+/// The answer of an audit endpoint when no advisory is kept: `advisories/bulk` (npm 7+
+/// and bun) maps each package to its advisories, so none is `{}`; `audits` and
+/// `audits/quick` (pnpm, npm 6) are a report whose `metadata` counts vulnerabilities by
+/// severity (pnpm reads it) and the dependencies it was asked about.
+fn audit_answer(endpoint: &str, request: &serde_json::Value) -> serde_json::Value {
+    use serde_json::json;
+    if endpoint.starts_with("advisories") {
+        return json!({});
+    }
+    let counted = |key: &str| {
+        request
+            .get(key)
+            .and_then(serde_json::Value::as_object)
+            .map_or(0, serde_json::Map::len)
+    };
+    let dependencies = counted("dependencies");
+    json!({
+        "actions": [],
+        "advisories": {},
+        "muted": [],
+        "metadata": {
+            "vulnerabilities": {"info": 0, "low": 0, "moderate": 0, "high": 0, "critical": 0},
+            "dependencies": dependencies,
+            "devDependencies": 0,
+            "optionalDependencies": 0,
+            "totalDependencies": dependencies
+        }
+    })
 }
 
 fn package(name: &str) -> Result<NpmName, ApiError> {
@@ -230,13 +262,15 @@ async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Res
                 .into_response())
         }
         (Target::Token(key), Method::DELETE) => users::revoke_token(app, &parts, key).await,
-        // No advisories are kept: `npm install` and `npm audit` hear "none".
-        (Target::Audit, Method::POST) => {
+        // No advisories are kept: `npm install`, `npm audit`, pnpm and bun hear "none",
+        // each endpoint in its own shape.
+        (Target::Audit(endpoint), Method::POST) => {
             let bytes = small(body).await?;
-            if !json(&bytes)?.is_object() {
+            let request = json(&bytes)?;
+            if !request.is_object() {
                 return Err(ApiError::bad_request("The body must be a JSON object"));
             }
-            Ok(Json(serde_json::Map::new()).into_response())
+            Ok(Json(audit_answer(endpoint, &request)).into_response())
         }
         (Target::DistTags(name, Some(tag)), Method::PUT) => {
             let bytes = small(body).await?;
@@ -301,7 +335,7 @@ fn allowed(target: &Target<'_>) -> &'static [&'static str] {
         }
         Target::User(_) | Target::Package(_) => &["GET", "HEAD", "PUT"],
         Target::Tokens => &["GET", "HEAD", "POST"],
-        Target::Audit => &["POST"],
+        Target::Audit(_) => &["POST"],
         Target::DistTags(_, Some(_)) | Target::Revision(_) => &["PUT", "DELETE"],
         Target::Token(_) | Target::Logout | Target::TarballRevision(_) => &["DELETE"],
         Target::Other => &[],

@@ -43,6 +43,8 @@ use crate::api::{
         npm_revoke_token,
         npm_logout,
         npm_advisories,
+        npm_audits,
+        npm_audits_quick,
     ),
     components(schemas(
         Done,
@@ -341,7 +343,8 @@ fn npm_revoke_token() {}
 )]
 fn npm_logout() {}
 
-/// npm's audit: no advisories are kept, so none is ever found.
+/// npm's audit (npm 7+ and bun, which send the body gzip'd): no advisories are kept, so
+/// none is ever found: `{}`.
 #[utoipa::path(
     post,
     path = "/npm/-/npm/v1/security/advisories/bulk",
@@ -353,3 +356,29 @@ fn npm_logout() {}
     ),
 )]
 fn npm_advisories() {}
+
+/// pnpm's (and npm 6's) audit report: no advisories, and `metadata.vulnerabilities` all 0.
+#[utoipa::path(
+    post,
+    path = "/npm/-/npm/v1/security/audits",
+    tag = "npm",
+    request_body(content = Object, content_type = "application/json"),
+    responses(
+        (status = 200, description = "A report of no advisories", body = Object),
+        BodyRefusals,
+    ),
+)]
+fn npm_audits() {}
+
+/// The quick form of [`npm_audits`], in the same shape.
+#[utoipa::path(
+    post,
+    path = "/npm/-/npm/v1/security/audits/quick",
+    tag = "npm",
+    request_body(content = Object, content_type = "application/json"),
+    responses(
+        (status = 200, description = "A report of no advisories", body = Object),
+        BodyRefusals,
+    ),
+)]
+fn npm_audits_quick() {}

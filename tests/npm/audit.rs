@@ -1,0 +1,126 @@
+//! Issue 23, point 14: `npm audit`, `pnpm audit` and `bun audit` against `shelf serve`.
+//! npm and bun send the bulk advisory request gzip'd, which must be inflated, not refused;
+//! pnpm reads `metadata.vulnerabilities` of its report, which must be there. No advisory
+//! is kept, so each client hears "nothing found" and exits 0.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+    time::Duration,
+};
+
+use serde_json::json;
+
+use crate::{
+    client::Npm,
+    common::{
+        Fixture,
+        npm::{Tgz, document},
+        output_within,
+        server::{Server, agent, unlimited_serve},
+        sign_up,
+    },
+};
+
+/// A client installed under `target/tools/{tool}` by `bash .ci/test`; fails naming the
+/// command that installs it when it is missing.
+fn tool(tool: &str, package: &str) -> PathBuf {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/tools")
+        .join(tool)
+        .join("node_modules/.bin")
+        .join(tool);
+    assert!(
+        bin.exists(),
+        "{tool} is missing; install it with `npm install --prefix target/tools/{tool} \
+         {package}` (bash .ci/test does)"
+    );
+    bin
+}
+
+fn run(command: &mut Command, logs: &Path) -> (bool, String) {
+    let out = output_within(command, Duration::from_secs(180), logs);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[test]
+fn npm_pnpm_and_bun_audit_through_shelf_serve() {
+    let fx = Fixture::new();
+    let server = Server::shelf(&mut unlimited_serve(&fx.data()));
+    let token = sign_up(&server.base, "alice");
+    let tgz = Tgz::package("audited", "1.0.0").build();
+    let doc = document("audited", "1.0.0", "latest", &tgz);
+    let response = agent()
+        .put(format!("{}/npm/audited", server.base))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(doc.to_string())
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 200);
+    let registry = format!("{}/npm/", server.base);
+    let root = fx.dir.path().join("clients");
+    let logs = root.join("logs");
+    fs::create_dir_all(&logs).expect("mkdir");
+    let project = |name: &str| {
+        let dir = root.join(name);
+        fs::create_dir_all(&dir).expect("mkdir");
+        let manifest = json!({
+            "name": name, "version": "1.0.0", "private": true,
+            "dependencies": {"audited": "^1.0.0"}
+        });
+        fs::write(dir.join("package.json"), manifest.to_string()).expect("package.json");
+        fs::write(dir.join(".npmrc"), format!("registry={registry}\n")).expect(".npmrc");
+        dir
+    };
+
+    // npm: the bulk request, gzip'd.
+    let npm = Npm::new(&root.join("npm-home"), &registry);
+    let dir = project("with-npm");
+    let (ok, out) = npm.run(&dir, &["install"]);
+    assert!(ok, "{out}");
+    let (ok, out) = npm.run(&dir, &["audit"]);
+    assert!(ok && out.contains("found 0 vulnerabilities"), "{out}");
+
+    // pnpm: the report, `metadata.vulnerabilities` read.
+    let pnpm = tool("pnpm", "pnpm@9.15.9");
+    let dir = project("with-pnpm");
+    let pnpm_run = |args: &[&str]| {
+        let mut command = Command::new(&pnpm);
+        command
+            .args(args)
+            .current_dir(&dir)
+            .env("npm_config_registry", &registry)
+            .env("npm_config_store_dir", root.join("pnpm-store"))
+            .env("npm_config_cache_dir", root.join("pnpm-cache"))
+            .env("NO_COLOR", "1");
+        run(&mut command, &logs)
+    };
+    let (ok, out) = pnpm_run(&["install"]);
+    assert!(ok, "{out}");
+    let (ok, out) = pnpm_run(&["audit"]);
+    assert!(
+        ok && out.contains("No known vulnerabilities found"),
+        "{out}"
+    );
+
+    // bun: the bulk request, gzip'd.
+    let bun = tool("bun", "bun@1.2.23");
+    let dir = project("with-bun");
+    let bun_run = |args: &[&str]| {
+        let mut command = Command::new(&bun);
+        command
+            .args(args)
+            .current_dir(&dir)
+            .env("BUN_CONFIG_REGISTRY", &registry)
+            .env("BUN_INSTALL_CACHE_DIR", root.join("bun-cache"))
+            .env("NO_COLOR", "1");
+        run(&mut command, &logs)
+    };
+    let (ok, out) = bun_run(&["install"]);
+    assert!(ok, "{out}");
+    let (ok, out) = bun_run(&["audit"]);
+    assert!(ok && out.contains("No vulnerabilities found"), "{out}");
+}
