@@ -313,21 +313,35 @@ impl Registry {
     /// runs puts right ([`crate::index::IndexRepo::defer_stage`]).
     ///
     /// # Errors
-    /// Those of the writes; the next change then rebuilds everything (a staging area that
-    /// could not be written stays owed).
+    /// Those of the writes; they stay owed (and a full build is planned), so the writer
+    /// tries again; a staging area that could not be written stays owed without failing
+    /// the rest.
     pub fn write_derived(&mut self) -> Result<SyncStats, RegistryError> {
         crate::reap::drain();
-        self.index.write_stage()?;
+        // A `git status` run by hand in the index holds git's lock for a moment: the
+        // staging area then stays owed (the writer tries again), and the files derived from
+        // the commits, which need no lock, are written all the same.
+        if let Err(e) = self.index.write_stage() {
+            tracing::warn!(
+                "git's staging area could not be written yet, tried again shortly: {:#}",
+                anyhow::Error::from(e)
+            );
+        }
         if !std::mem::take(&mut self.derived_owed) {
             return Ok(SyncStats::default());
         }
-        if self.needs_full_build {
-            return self.build_everything(false);
+        let written = if self.needs_full_build {
+            self.build_everything(false)
+        } else {
+            self.regenerate_counted(&[], true, true)
+                .inspect_err(|_| self.needs_full_build = true)
+                .map(|wrote| wrote.stats)
+        };
+        // Still owed until they are written: the writer tries again.
+        if written.is_err() {
+            self.derived_owed = true;
         }
-        let wrote = self
-            .regenerate_counted(&[], true, true)
-            .inspect_err(|_| self.needs_full_build = true)?;
-        Ok(wrote.stats)
+        written
     }
 
     /// Takes back changes whose files could not be written ([`Flushed::failed`]): the

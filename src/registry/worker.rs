@@ -27,6 +27,11 @@
 //! ([`super::inputs`]); the recovery before it puts the staging area back to `HEAD`
 //! ([`super::recover`]).
 //!
+//! A write of the derived files that leaves some owed (git's lock on the staging area held
+//! by a `git status` someone runs in the index, a disk full for a moment) is tried again
+//! after [`RETRY_FIRST`], doubling up to [`RETRY_MAX`], until it succeeds or a job comes:
+//! no derived file stays stale for want of a next publish.
+//!
 //! The writer also counts the site's generations ([`WriterHandle::generation`]): odd while a
 //! batch or the derived files are being written (files may be half written), even once
 //! they are written, so a reader that keeps files in memory knows when to look at the disk
@@ -76,6 +81,13 @@ pub const DERIVED_LAG: Duration = Duration::from_millis(500);
 /// next publish once answered, short next to anything a person would notice.
 pub const LINGER: Duration = Duration::from_millis(10);
 
+/// How long after a write of the derived files that left some owed the writer tries
+/// again, doubling each time up to [`RETRY_MAX`], while no job arrives.
+pub const RETRY_FIRST: Duration = Duration::from_millis(50);
+
+/// The longest wait between tries of the derived files ([`RETRY_FIRST`]).
+pub const RETRY_MAX: Duration = Duration::from_secs(5);
+
 /// A cheap, cloneable handle to the writer thread.
 #[derive(Clone)]
 pub struct WriterHandle {
@@ -120,8 +132,26 @@ impl WriterHandle {
                 // A job taken from the queue while deciding whether the derived files wait.
                 let mut next: Option<Job> = None;
                 let mut owed_since: Option<Instant> = None;
+                // After a write of the derived files that left some owed (a lock held by
+                // a `git status` run by hand, a full disk), how long until the next try.
+                let mut retry: Option<Duration> = None;
                 loop {
-                    let Some(first) = next.take().or_else(|| queue.recv().ok()) else {
+                    let first = match (next.take(), retry) {
+                        (Some(job), _) => Some(job),
+                        (None, None) => queue.recv().ok(),
+                        (None, Some(wait)) => match queue.recv_timeout(wait) {
+                            Ok(job) => Some(job),
+                            Err(mpsc::RecvTimeoutError::Timeout) => {
+                                counter.fetch_add(1, Ordering::SeqCst);
+                                write_derived(&mut registry);
+                                counter.fetch_add(1, Ordering::SeqCst);
+                                retry = registry.derived_owed().then(|| (wait * 2).min(RETRY_MAX));
+                                continue;
+                            }
+                            Err(mpsc::RecvTimeoutError::Disconnected) => None,
+                        },
+                    };
+                    let Some(first) = first else {
                         break;
                     };
                     let batch: Vec<Job> = std::iter::once(first)
@@ -150,6 +180,7 @@ impl WriterHandle {
                                 "derived files written"
                             );
                             owed_since = None;
+                            retry = registry.derived_owed().then_some(RETRY_FIRST);
                         }
                     }
                 }

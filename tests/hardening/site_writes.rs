@@ -193,3 +193,47 @@ fn a_server_starts_whatever_package_it_cannot_write() {
     assert!(said.contains("not built: npm:blocked: "), "{said}");
     assert!(said.contains("Is a directory"), "{said}");
 }
+
+/// Issue 23, point 8: a `git status` run by hand in the index holds git's lock on the
+/// staging area for a moment. The files derived from the commits (home page, search
+/// document, change feed, `-/index.git/`) need no lock and are written all the same, and
+/// the staging area is written once the lock is gone, with no publish to prompt it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lock_held_by_hand_delays_the_staging_area_and_nothing_else() {
+    let t = TestApp::new();
+    let alice = t.user("alice");
+    let r = npm_publish(&t, &alice.token, "first", "1.0.0").await;
+    assert_eq!(r.status, 200, "{}", body(&r));
+    t.settle().await;
+    let index = t.data().join("index");
+    let lock = index.join(".git/index.lock");
+    fs::write(&lock, "held by a git status run by hand\n").expect("hold the lock");
+    let r = npm_publish(&t, &alice.token, "second", "1.0.0").await;
+    assert_eq!(r.status, 200, "{}", body(&r));
+    // The derived files name the new commit while the lock is held.
+    crate::common::settled(&t.data());
+    let search = fs::read_to_string(t.data().join("site/-/search.json")).expect("search");
+    assert!(search.contains("second"), "{search}");
+    let changes = fs::read_to_string(t.data().join("site/-/changes.json")).expect("feed");
+    assert!(changes.contains("second"), "{changes}");
+    // The lock goes: the writer writes the staging area by itself.
+    fs::remove_file(&lock).expect("let go of the lock");
+    let clean = || {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&index)
+            .args(["status", "--porcelain"])
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .output()
+            .expect("git status");
+        out.stdout.is_empty() && !lock.exists()
+    };
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !clean() {
+        assert!(
+            std::time::Instant::now() < give_up,
+            "the staging area was never written"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
