@@ -230,10 +230,12 @@ fn after_a_commit_only_the_head_and_completed_pages_are_written() {
             .expect("publish");
     };
     let first = feed::files_paged(&fx.index(), &state, true, 3).expect("full");
+    first.written().expect("the state");
     assert_eq!(first.ordered().len(), 1, "one change: only the head");
 
     publish(&mut registry, "1.0.0");
     let after = feed::files_paged(&fx.index(), &state, false, 3).expect("incremental");
+    after.written().expect("the state");
     let paths: Vec<&str> = after
         .ordered()
         .into_iter()
@@ -243,6 +245,7 @@ fn after_a_commit_only_the_head_and_completed_pages_are_written() {
 
     publish(&mut registry, "1.0.1");
     let after = feed::files_paged(&fx.index(), &state, false, 3).expect("incremental");
+    after.written().expect("the state");
     let paths: Vec<&str> = after
         .ordered()
         .into_iter()
@@ -258,6 +261,7 @@ fn after_a_commit_only_the_head_and_completed_pages_are_written() {
         publish(&mut registry, version);
     }
     let stepped = feed::files_paged(&fx.index(), &state, false, 3).expect("incremental");
+    stepped.written().expect("the state");
     let full = feed::files_paged(&fx.index(), &fx.dir.path().join("fresh"), true, 3).expect("full");
     assert_eq!(
         stepped.ordered().last(),
@@ -378,4 +382,56 @@ fn the_schema_refuses_wrong_feeds() {
         },
         "a head without seq",
     );
+}
+
+/// Issue 23, point 9: the feed's state is a cache written after the pages it describes;
+/// a site that lacks a page the state names (what a kill between the two left before,
+/// or a site restored from an older copy) has the page written again by the next start's
+/// build, and `shelf check` sees it missing until then.
+#[test]
+fn a_page_the_site_lacks_is_written_again_by_the_next_build() {
+    let fx = Fixture::new();
+    drop(fx.registry());
+    // A full page and more: commits by hand, each changing one file no protocol owns.
+    {
+        let repo = git2::Repository::open(fx.index()).expect("the index");
+        let who = git2::Signature::now("Hand", "hand@example.com").expect("signature");
+        let mut parent = repo.head().expect("head").peel_to_commit().expect("commit");
+        for n in 0..feed::PAGE_SIZE + 5 {
+            let blob = repo.blob(format!("{n}\n").as_bytes()).expect("blob");
+            let mut update = git2::build::TreeUpdateBuilder::new();
+            update.upsert("NOTES.md", blob, git2::FileMode::Blob);
+            let base = parent.tree().expect("tree");
+            let tree = update.create_updated(&repo, &base).expect("tree");
+            let tree = repo.find_tree(tree).expect("tree");
+            let id = repo
+                .commit(
+                    Some("HEAD"),
+                    &who,
+                    &who,
+                    &format!("Note {n}"),
+                    &tree,
+                    &[&parent],
+                )
+                .expect("commit");
+            parent = repo.find_commit(id).expect("commit");
+        }
+    }
+    git_in(&fx.index(), &["reset", "-q", "--hard"]);
+    fx.shelf_ok(&["build"]);
+    let page = fx.site().join("-/changes/0.json");
+    assert!(page.is_file(), "the full page is written");
+    let head: Value = common::json(&fx.site(), HEAD_PATH);
+    assert_eq!(head["pages"], 1);
+
+    fs::remove_file(&page).expect("tear the feed");
+    let check = fx.shelf(&["check"]);
+    let said = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(
+        !check.status.success() && said.contains("-/changes/0.json"),
+        "{said}"
+    );
+    let built = fx.shelf_ok(&["build"]);
+    assert!(page.is_file(), "the page is written again: {built}");
+    fx.shelf_ok(&["check"]);
 }

@@ -14,16 +14,15 @@
 //! cost of a publish independent of the history's length, the last change described and the
 //! partial page are kept in `DATA/feed-state.json`: after a commit only the commits since
 //! then are read. The state is a cache: a full build recomputes everything from the history.
+//! It is written only once the files it describes are in the target
+//! ([`super::ScopedFiles::written`]), and a start whose site lacks a page the state names
+//! forgets the state ([`state_is_written`], [`crate::registry::recover`]), so a kill
+//! between a page and its state never leaves the feed torn.
 //!
 //! This module reads the index repository and owns `DATA/feed-state.json`; it never writes
 //! the index, and its files go through the registry's one writer.
 
-use std::{
-    collections::BTreeSet,
-    fs, io,
-    io::Write as _,
-    path::{Path, PathBuf},
-};
+use std::{collections::BTreeSet, fs, io, path::Path};
 
 use git2::{Commit, Oid, Repository, Tree};
 use serde::{Deserialize, Serialize};
@@ -206,14 +205,30 @@ pub fn files_paged(
             (state, files, Vec::new())
         }
     };
-    write_state(&state_path, &state)?;
+    // The state is written once the pages and the head are in the target
+    // ([`ScopedFiles::written`]): a state saved first, then a kill, would say a page is
+    // done that no later change writes.
+    let mut state_bytes = serde_json::to_vec(&state).map_err(io::Error::other)?;
+    state_bytes.push(b'\n');
     // The head names the pages: it lands after them.
     let (pointers, files) = files.into_iter().partition(|f| f.path == HEAD_PATH);
     Ok(ScopedFiles {
         scope,
         files,
         pointers,
+        after: vec![(state_path, state_bytes)],
     })
+}
+
+/// Whether the site `site` (a directory) holds every full page the feed's state in `data`
+/// says is written; `None` when there is no state. The start-up repair forgets a state
+/// that names a page the site lacks (a kill between the two, or a site restored from an
+/// older copy), so the next build writes the whole feed again.
+#[must_use]
+pub fn state_is_written(data: &Path, site: &Path) -> Option<bool> {
+    let state = read_state(&data.join(STATE_FILE))?;
+    let pages = state.seq / state.page_size.max(1);
+    Some((0..pages).all(|n| site.join(page_path(n)).is_file()) && site.join(HEAD_PATH).is_file())
 }
 
 /// Every change from the first commit, as pages and a head.
@@ -419,21 +434,6 @@ fn published_name(repo: &Repository, tree: &Tree<'_>, rel: &str, protocol: &str)
 fn read_state(path: &Path) -> Option<State> {
     let bytes = fs::read(path).ok()?;
     serde_json::from_slice(&bytes).ok()
-}
-
-fn write_state(path: &Path, state: &State) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_owned);
-    fs::create_dir_all(&dir)?;
-    let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
-    // Serialised in memory first: written straight to the file, serde_json makes one
-    // write(2) per token (thousands per publish).
-    let mut bytes = serde_json::to_vec(state)?;
-    bytes.push(b'\n');
-    temp.write_all(&bytes)?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -28,9 +28,31 @@ pub struct ScopedFiles {
     /// list of packs): written only once every one of `files` is, and stale keys removed
     /// only after them, so a reader never follows a name to a file not there yet (or gone).
     pub pointers: Vec<OutFile>,
+    /// Files of the data directory (a cache's state, such as the feed's) to write once
+    /// `files` and `pointers` are in the target ([`ScopedFiles::written`]), never before:
+    /// a state that says a page is done while the page is not there would never write it.
+    pub after: Vec<(std::path::PathBuf, Vec<u8>)>,
 }
 
 impl ScopedFiles {
+    /// Writes [`ScopedFiles::after`]: call it once the files are in the target.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn written(&self) -> std::io::Result<()> {
+        use std::io::Write as _;
+        for (path, bytes) in &self.after {
+            // Through a temporary file beside it, renamed over it: whole or not at all (a
+            // kill leaves a temporary the start-up recovery removes).
+            let dir = path.parent().unwrap_or_else(|| Path::new("."));
+            std::fs::create_dir_all(dir)?;
+            let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+            temp.write_all(bytes)?;
+            temp.persist(path).map_err(|e| e.error)?;
+        }
+        Ok(())
+    }
+
     /// Every file, in the order they may land (`files`, then `pointers`).
     #[must_use]
     pub fn ordered(&self) -> Vec<&OutFile> {

@@ -84,6 +84,21 @@ impl Registry {
         } else {
             inputs::plan(previous.as_ref(), &global, &current, &head)
         };
+        // The history's files are written again when the feed's state is gone (the
+        // start-up repair forgets one that names a page the site lacks).
+        let feed_state = self.data.join(crate::history::feed::STATE_FILE);
+        let plan = match plan {
+            inputs::Plan::Changed {
+                changed,
+                untouched,
+                history,
+            } => inputs::Plan::Changed {
+                changed,
+                untouched,
+                history: history || !feed_state.exists(),
+            },
+            full @ inputs::Plan::Full(_) => full,
+        };
         let (stats, files, registry_files) = match plan {
             inputs::Plan::Full(why) => {
                 tracing::info!("building every package: {why}");
@@ -543,8 +558,9 @@ impl Registry {
         let history_derived = timer.lap();
         for history in histories {
             let mut sync = writer.begin(&history.scope)?;
-            write_history(&mut sync, history)?;
+            let after = write_history(&mut sync, history)?;
             stats.absorb(sync.finish()?);
+            self.history_written(&after)?;
         }
         if history {
             self.adopt_export_packs(false);
@@ -674,8 +690,9 @@ impl Registry {
         git2::opts::enable_caching(true);
         let (histories, packaged) = done?;
         let (catalog, counts, failed) = packaged;
+        let mut written_after = Vec::new();
         for history in histories {
-            write_history(&mut sync, history)?;
+            written_after.push(write_history(&mut sync, history)?);
         }
         self.adopt_export_packs(true);
         progress.stage("registry-wide files", "files", None);
@@ -689,6 +706,9 @@ impl Registry {
             ..Tally::default()
         });
         let mut stats = sync.finish()?;
+        for after in &written_after {
+            self.history_written(after)?;
+        }
         stats.failed.extend(failed.iter().map(Failed::describe));
         self.catalog.replace(catalog);
         self.needs_full_build = false;
@@ -817,11 +837,33 @@ enum PackageFiles {
 }
 
 /// Hands a history's files to `sync`: the files, then (once those have reached the
-/// target) the ones that name them.
-fn write_history(sync: &mut ScopeSync<'_, '_>, history: ScopedFiles) -> std::io::Result<()> {
+/// target) the ones that name them. Returns what to do once the sync is finished
+/// ([`Registry::history_written`]).
+fn write_history(
+    sync: &mut ScopeSync<'_, '_>,
+    history: ScopedFiles,
+) -> std::io::Result<ScopedFiles> {
     sync.write(history.files)?;
     sync.barrier()?;
-    sync.write(history.pointers)
+    sync.write(history.pointers)?;
+    Ok(ScopedFiles {
+        scope: Vec::new(),
+        files: Vec::new(),
+        pointers: Vec::new(),
+        after: history.after,
+    })
+}
+
+impl Registry {
+    /// What a history's files leave to do once they are in the target (the feed's state,
+    /// [`ScopedFiles::written`]); nothing for a target that only compares (`shelf check`
+    /// writes no page, so its state would lie).
+    fn history_written(&self, after: &ScopedFiles) -> std::io::Result<()> {
+        if self.inputs_record.is_none() {
+            return Ok(());
+        }
+        after.written()
+    }
 }
 
 /// One package a change wrote: what the catalog and the record of inputs keep of it.

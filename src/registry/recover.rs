@@ -60,6 +60,18 @@ pub fn recover(data: &Path, site: Option<&Path>) -> Result<Vec<String>, Registry
             });
         }
     }
+    // A feed state naming a page the site lacks (a kill between the page and the state
+    // of an older Shelf, a site restored from an older copy): forgotten, so the build
+    // this start runs writes the whole feed again.
+    if let Some(site) = site
+        && crate::history::feed::state_is_written(data, site) == Some(false)
+    {
+        remove(&data.join(crate::history::feed::STATE_FILE))?;
+        done.push(
+            "the change feed's state named a page the site lacks: the feed is written again"
+                .to_owned(),
+        );
+    }
     let stage = data.join("blobs").join("tmp");
     for path in files_in(&stage)? {
         remove(&path)?;

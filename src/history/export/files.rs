@@ -317,6 +317,7 @@ fn site_files(
         scope: vec![PREFIX.to_owned()],
         files,
         pointers,
+        after: Vec::new(),
     })
 }
 
