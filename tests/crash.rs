@@ -762,7 +762,12 @@ fn nothing_torn(fx: &Fixture) {
         // The store's one marker file (blobs made readable to all), beside the blobs; OCI
         // upload sessions (a push the kill cut off, resumable, swept by `shelf gc`) and
         // fresh markers are the store's working files, not blobs.
-        let working = ["blobs/uploads/", "blobs/fresh/"];
+        let working = [
+            "blobs/uploads/",
+            "blobs/fresh/",
+            "blobs/held/",
+            "blobs/upload-owners/",
+        ];
         if path.starts_with("blobs/")
             && path != "blobs/.readable"
             && !working.iter().any(|w| path.starts_with(w))

@@ -940,6 +940,9 @@ fn run(fx: &Fixture, registry: &mut Registry, op: &Op) -> Result<bool, Failure> 
                         .expect("stage");
                     registry.blobs().commit(staged).expect("commit a blob");
                 }
+                // Uploaded to this repository, which then holds it.
+                let holder = shelf::oci::ops::holder(&repo(name));
+                registry.blobs().hold(&holder, &hex).expect("hold");
             }
             let staged = registry
                 .blobs()

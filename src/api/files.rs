@@ -504,7 +504,7 @@ async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
         .header(header::ACCEPT_RANGES, "bytes");
     let (builder, status, start, count) = match ranged(builder, headers, &tag, len) {
         Ok(ranged) => ranged,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let part = |bytes: &[u8]| -> bytes::Bytes {
         let from = usize::try_from(start)
@@ -526,7 +526,7 @@ async fn send(found: Found, method: &Method, headers: &HeaderMap) -> Response {
         Content::Open(file) => {
             match streamed(tokio::fs::File::from_std(file), start, count).await {
                 Ok(body) => body,
-                Err(refused) => return refused,
+                Err(refused) => return *refused,
             }
         }
     };
@@ -548,14 +548,14 @@ pub(crate) async fn send_file(
     let builder = builder.header(header::ACCEPT_RANGES, "bytes");
     let (builder, status, start, count) = match ranged(builder, headers, tag, len) {
         Ok(ranged) => ranged,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let body = if method == Method::HEAD {
         Body::empty()
     } else {
         match streamed(file, start, count).await {
             Ok(body) => body,
-            Err(refused) => return refused,
+            Err(refused) => return *refused,
         }
     };
     builder.status(status).body(body).unwrap_or_default()
@@ -570,7 +570,7 @@ fn ranged(
     headers: &HeaderMap,
     tag: &str,
     len: u64,
-) -> Result<(axum::http::response::Builder, StatusCode, u64, u64), Response> {
+) -> Result<(axum::http::response::Builder, StatusCode, u64, u64), Box<Response>> {
     let (builder, status, start, count) = match requested_range(headers, tag, len) {
         Ranged::Whole => (builder, StatusCode::OK, 0, len),
         Ranged::Part { start, end } => (
@@ -580,12 +580,14 @@ fn ranged(
             end - start + 1,
         ),
         Ranged::Unsatisfiable => {
-            return Err(builder
-                .status(StatusCode::RANGE_NOT_SATISFIABLE)
-                .header(header::CONTENT_RANGE, format!("bytes */{len}"))
-                .header(header::CONTENT_LENGTH, 0)
-                .body(Body::empty())
-                .unwrap_or_default());
+            return Err(Box::new(
+                builder
+                    .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                    .header(header::CONTENT_RANGE, format!("bytes */{len}"))
+                    .header(header::CONTENT_LENGTH, 0)
+                    .body(Body::empty())
+                    .unwrap_or_default(),
+            ));
         }
     };
     Ok((
@@ -597,12 +599,15 @@ fn ranged(
 }
 
 /// `count` bytes of `file` from `start`, streamed in [`STREAM_BUFFER`] reads.
-async fn streamed(mut file: tokio::fs::File, start: u64, count: u64) -> Result<Body, Response> {
+async fn streamed(
+    mut file: tokio::fs::File,
+    start: u64,
+    count: u64,
+) -> Result<Body, Box<Response>> {
     use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
     if start > 0 && file.seek(std::io::SeekFrom::Start(start)).await.is_err() {
-        return Err(
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Reading failed").into_response(),
-        );
+        let failed = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Reading failed");
+        return Err(Box::new(failed.into_response()));
     }
     Ok(Body::from_stream(ReaderStream::with_capacity(
         file.take(count),

@@ -391,6 +391,8 @@ mod tests {
             "DELETE /npm/-/npm/v1/tokens/token/{key}",
             "DELETE /npm/-/user/token/{token}",
             "POST /npm/-/npm/v1/security/advisories/bulk",
+            "POST /npm/-/npm/v1/security/audits",
+            "POST /npm/-/npm/v1/security/audits/quick",
         ];
         expected.sort_unstable();
         assert_eq!(operations(document()), expected);

@@ -32,6 +32,8 @@ const NGINX: &str = r#"
     location ~ ^/npm/.+/-/[^/]+\.tgz$ {
         types { }
         default_type application/octet-stream;
+        add_header X-Content-Type-Options nosniff always;
+        add_header Cache-Control "public, max-age=31536000, immutable" always;
     }
     # A package's page.
     location ~ ^/npm/.+/-/$ {
@@ -88,6 +90,10 @@ impl Protocol for Npm {
             files: plan::package_files(&record, cx)?,
             entry: docs::search_entry(&record),
         }))
+    }
+
+    fn scope(&self, canonical: &str) -> Vec<String> {
+        package_scope(canonical)
     }
 
     fn package_exists(&self, root: &Path, canonical: &str) -> Result<bool, IndexError> {

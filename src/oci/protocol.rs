@@ -45,6 +45,7 @@ const NGINX: &str = r#"
     }
     location ~ ^/v2/.+/manifests/[^/]+/$ {
         random_index on;
+        error_page 403 404 = @oci_manifest_unknown;
     }
     location ~ "^/v2/.+/manifests/(sha256:[0-9a-f]{64})/(sha256:[0-9a-f]{64})\.[a-z-]+$" {
         types {
@@ -74,6 +75,7 @@ const NGINX: &str = r#"
     location ~ "^/v2/.+/blobs/(sha256:[0-9a-f]{64})$" {
         types { }
         default_type application/octet-stream;
+        error_page 404 = @oci_blob_unknown;
         add_header Docker-Content-Digest $1 always;
         add_header Docker-Distribution-API-Version registry/2.0 always;
         add_header Cache-Control "public, max-age=31536000, immutable" always;
@@ -82,6 +84,7 @@ const NGINX: &str = r#"
     location ~ "^/v2/.+/referrers/sha256:[0-9a-f]{64}$" {
         types { }
         default_type application/vnd.oci.image.index.v1+json;
+        error_page 404 = @oci_no_referrers;
         add_header Docker-Distribution-API-Version registry/2.0 always;
         add_header Cache-Control "public, max-age=60, must-revalidate" always;
         add_header X-Content-Type-Options nosniff always;
@@ -89,9 +92,43 @@ const NGINX: &str = r#"
     location ~ ^/v2/.+/tags/list$ {
         types { }
         default_type application/json;
+        error_page 404 = @oci_name_unknown;
         add_header Docker-Distribution-API-Version registry/2.0 always;
         add_header Cache-Control "public, max-age=60, must-revalidate" always;
         add_header X-Content-Type-Options nosniff always;
+    }
+    # Whatever else is under /v2/, and what the tree does not hold, answers as the
+    # distribution spec has it: its error document, with the API's version; a digest with
+    # no referrers has an empty list, never a 404.
+    location /v2/ {
+        error_page 403 404 = @oci_name_unknown;
+        add_header Docker-Distribution-API-Version registry/2.0 always;
+        add_header X-Content-Type-Options nosniff always;
+    }
+    location @oci_manifest_unknown {
+        default_type application/json;
+        add_header Docker-Distribution-API-Version registry/2.0 always;
+        add_header X-Content-Type-Options nosniff always;
+        return 404 '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown to this registry"}]}';
+    }
+    location @oci_blob_unknown {
+        default_type application/json;
+        add_header Docker-Distribution-API-Version registry/2.0 always;
+        add_header X-Content-Type-Options nosniff always;
+        return 404 '{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to this registry"}]}';
+    }
+    location @oci_name_unknown {
+        default_type application/json;
+        add_header Docker-Distribution-API-Version registry/2.0 always;
+        add_header X-Content-Type-Options nosniff always;
+        return 404 '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to this registry"}]}';
+    }
+    location @oci_no_referrers {
+        default_type application/vnd.oci.image.index.v1+json;
+        add_header Docker-Distribution-API-Version registry/2.0 always;
+        add_header Cache-Control "public, max-age=60, must-revalidate" always;
+        add_header X-Content-Type-Options nosniff always;
+        return 200 '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}';
     }
 "#;
 
@@ -137,6 +174,10 @@ impl Protocol for Oci {
             files: plan::repository_files(&record, cx)?,
             entry: plan::search_entry(&record),
         }))
+    }
+
+    fn scope(&self, canonical: &str) -> Vec<String> {
+        repository_scope(canonical)
     }
 
     fn package_exists(&self, root: &Path, canonical: &str) -> Result<bool, IndexError> {

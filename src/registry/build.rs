@@ -433,8 +433,13 @@ impl Registry {
         if self.needs_full_build {
             return self.build_everything(false);
         }
-        let wrote = self.regenerate_counted(changed, true, true)?;
-        match wrote.failed.into_iter().next() {
+        // A package that fails fails the whole call here (`shelf add`, `shelf build
+        // --package`, `shelf watch`): nothing past the packages is written.
+        self.all_or_nothing = true;
+        let wrote = self.regenerate_counted(changed, true, true);
+        self.all_or_nothing = false;
+        let mut wrote = wrote?;
+        match std::mem::take(&mut wrote.failed).into_iter().next() {
             Some(failure) => Err(failure.error),
             None => Ok(wrote.stats),
         }
@@ -468,16 +473,18 @@ impl Registry {
         // A package whose files cannot be planned or written fails alone: the others are
         // written, and the caller hears which failed ([`Failed`]): the writer refuses the
         // changes behind it, a build reports it.
-        let one = |id: &PackageId| -> Result<Option<WrotePackage>, Failed> {
+        let one = |id: &PackageId| -> Result<Option<WrotePackage>, Box<Failed>> {
             let Some(protocol) = protocols::named(id.protocol) else {
                 return Ok(None);
             };
             let failed = |keys: &[String]| {
                 let keys = keys.to_vec();
-                move |error: RegistryError| Failed {
-                    id: id.clone(),
-                    error,
-                    keys,
+                move |error: RegistryError| {
+                    Box::new(Failed {
+                        id: id.clone(),
+                        error,
+                        keys,
+                    })
                 }
             };
             let planned = protocol.plan(root, &id.canonical, &cx);
@@ -508,7 +515,7 @@ impl Registry {
                 stats,
             }))
         };
-        let wrote: Vec<Result<Option<WrotePackage>, Failed>> = if changed.len() > 1 {
+        let wrote: Vec<Result<Option<WrotePackage>, Box<Failed>>> = if changed.len() > 1 {
             changed.par_iter().map(one).collect()
         } else {
             changed.iter().map(one).collect()
@@ -521,7 +528,7 @@ impl Registry {
                 Ok(Some(package)) => package,
                 Ok(None) => continue,
                 Err(failure) => {
-                    failed.push(failure);
+                    failed.push(*failure);
                     continue;
                 }
             };
@@ -535,6 +542,14 @@ impl Registry {
                 .set(package.protocol, &package.name, package.entry);
         }
         let packages = timer.lap();
+        if self.all_or_nothing && !failed.is_empty() {
+            return Ok(Wrote {
+                stats,
+                files: counts,
+                registry_files: None,
+                failed,
+            });
+        }
         let mut registry_files = None;
         let mut registry_rendered = std::time::Duration::ZERO;
         if registry_wide {
@@ -689,7 +704,23 @@ impl Registry {
         });
         git2::opts::enable_caching(true);
         let (histories, packaged) = done?;
-        let (catalog, counts, failed) = packaged;
+        let (mut catalog, counts, failed) = packaged;
+        // A package whose files could not be planned keeps its files (`keep_under`) and
+        // its entry in the registry-wide files, as the last good plan had it.
+        for failure in &failed {
+            let canonical = &failure.id.canonical;
+            let kept = self.catalog.read_in(failure.id.protocol, |entries| {
+                for entry in entries {
+                    if entry.name.replace('_', "-").to_lowercase() == *canonical {
+                        return Some(entry.clone());
+                    }
+                }
+                None
+            });
+            if let Some(entry) = kept {
+                catalog.insert((entry.name.clone(), failure.id.protocol), entry);
+            }
+        }
         let mut written_after = Vec::new();
         for history in histories {
             written_after.push(write_history(&mut sync, history)?);
@@ -765,7 +796,7 @@ fn write_packages(
                 .par_iter()
                 .map(|canonical| {
                     let planned = protocol.plan(root, canonical, cx);
-                    let planned = planned.map_err(|e| (Vec::new(), e.into()))?;
+                    let planned = planned.map_err(|e| (protocol.scope(canonical), e.into()))?;
                     let Some(planned) = planned else {
                         return Ok(None);
                     };

@@ -247,6 +247,9 @@ pub struct Registry {
     /// What takes back the running change's effects outside the index, should the writer
     /// refuse it ([`Registry::on_refused`]).
     undo: Vec<Undo>,
+    /// While set, a package whose files fail stops a regeneration before the registry-wide
+    /// and history files ([`Registry::regenerate`]).
+    all_or_nothing: bool,
 }
 
 /// Takes back one effect of a change the writer refused ([`Registry::on_refused`]).
@@ -324,6 +327,7 @@ impl Registry {
             derived_owed: false,
             progress: crate::progress::silent(),
             undo: Vec::new(),
+            all_or_nothing: false,
         })
     }
 

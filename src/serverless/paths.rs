@@ -56,10 +56,18 @@ pub const NGINX: &str = r#"
         try_files /$list/index.json =404;
     }
 
-    # Zips.
+    # Zips, and a version's documents: they never change (a number is never reused).
     location ~ ^/[a-z][a-z0-9_-]*/zipball/[^/]+$ {
         types { }
         default_type application/zip;
+        add_header X-Content-Type-Options nosniff always;
+        add_header Cache-Control "public, max-age=31536000, immutable" always;
+    }
+    location ~ ^/([a-z][a-z0-9_-]*/releases|v3/packages/[a-z][a-z0-9_-]*/release)/tags/[^/]+$ {
+        types { }
+        default_type application/json;
+        add_header X-Content-Type-Options nosniff always;
+        add_header Cache-Control "public, max-age=31536000, immutable" always;
     }
 
     # A package's documents are JSON whatever their name looks like: `1.0.0-x.html` is a

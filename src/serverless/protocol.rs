@@ -85,6 +85,10 @@ impl Protocol for Serverless {
         }))
     }
 
+    fn scope(&self, canonical: &str) -> Vec<String> {
+        package_prefixes(canonical).to_vec()
+    }
+
     fn package_exists(&self, root: &Path, canonical: &str) -> Result<bool, IndexError> {
         Ok(read_record(root, canonical)?.is_some())
     }

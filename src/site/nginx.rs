@@ -24,7 +24,12 @@ server {
         text/plain                conf;
     }
     charset utf-8;
+    # The cache classes `shelf serve` and the bucket's objects carry (crate::output::Cache):
+    # every file may change with a publish and is revalidated, unless its location below
+    # says it never changes. A location with an add_header of its own drops these, so
+    # each such location repeats X-Content-Type-Options.
     add_header X-Content-Type-Options nosniff always;
+    add_header Cache-Control "{revalidate}" always;
     charset_types application/json text/css text/javascript;
     gzip on;
     gzip_types application/json text/css text/javascript image/svg+xml;
@@ -34,10 +39,22 @@ server {
     # reading this host copies it.
     error_page 404 /-/404.json;
 {protocol_blocks}
-    # The index's git files (dumb HTTP: `git clone https://HOST/-/index.git`) are opaque.
+    # The index's git files (dumb HTTP: `git clone https://HOST/-/index.git`) are opaque;
+    # its packs are named by their hash and never change.
     location /-/index.git/ {
         types { }
         default_type application/octet-stream;
+    }
+    location ~ ^/-/index\.git/objects/pack/ {
+        types { }
+        default_type application/octet-stream;
+        add_header X-Content-Type-Options nosniff always;
+        add_header Cache-Control "{immutable}" always;
+    }
+    # A full page of the change feed never changes again.
+    location ~ ^/-/changes/[0-9]+\.json$ {
+        add_header X-Content-Type-Options nosniff always;
+        add_header Cache-Control "{immutable}" always;
     }
 
     location = / {
@@ -46,4 +63,6 @@ server {
 }
 "#
     .replace("{protocol_blocks}", protocol_blocks)
+    .replace("{revalidate}", crate::output::Cache::Revalidate.header())
+    .replace("{immutable}", crate::output::Cache::Immutable.header())
 }

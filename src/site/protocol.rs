@@ -86,6 +86,11 @@ pub trait Protocol: Sync {
         cx: &Context<'_>,
     ) -> Result<Option<Planned>, PlanError>;
 
+    /// The key prefixes of one package's files, from its canonical name alone: what a
+    /// full build keeps of a package whose files cannot be planned (a record broken by
+    /// hand leaves the site as it was until it is fixed).
+    fn scope(&self, canonical: &str) -> Vec<String>;
+
     /// Whether the package has an index file.
     ///
     /// # Errors

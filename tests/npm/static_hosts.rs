@@ -57,6 +57,20 @@ fn install_from(root: &std::path::Path, registry: &str) {
     );
 }
 
+/// `Cache-Control` and `X-Content-Type-Options` of a GET of `url`.
+fn headers_of(url: &str) -> (String, String) {
+    let answer = patient_agent().get(url).call().expect("GET");
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (header("cache-control"), header("x-content-type-options"))
+}
+
 fn get(url: &str) -> (u16, String) {
     let answer = patient_agent().get(url).call().expect("GET");
     let status = answer.status().as_u16();
@@ -96,6 +110,52 @@ fn npm_installs_from_the_tree_behind_nginx() {
     assert_eq!(status, 200);
     assert!(kind.starts_with("text/html"), "{kind}");
     install_from(fx.dir.path(), &format!("{base}/npm/"));
+
+    // Issue 23, point 15: nginx sends each file's cache class as `shelf serve` does (and
+    // keeps `nosniff` where a location's own headers would drop it).
+    for path in [
+        "npm/shelf-demo",
+        "npm/@acme/widget/-/widget-1.0.0.tgz",
+        "-/changes.json",
+    ] {
+        let from_nginx = headers_of(&format!("{base}/{path}"));
+        let from_shelf = headers_of(&format!("{}/{path}", server.base));
+        assert_eq!(from_nginx, from_shelf, "{path}");
+        assert!(
+            !from_nginx.0.is_empty() && from_nginx.1 == "nosniff",
+            "{path}"
+        );
+    }
+
+    // A version published after an install is found by the next install with the same
+    // cache: the packument is revalidated, not kept as fresh.
+    let reader = Npm::new(&fx.dir.path().join("reader"), &format!("{base}/npm/"));
+    let project_dir = project(fx.dir.path(), "latest-project");
+    let (ok, out) = reader.run_in(&project_dir, "same", &["install", "shelf-demo@latest"]);
+    assert!(ok, "{out}");
+    let publisher = Npm::new(
+        &fx.dir.path().join("publisher"),
+        &format!("{}/npm/", server.base),
+    );
+    publisher.set_token(&token);
+    let newer = package_dir(
+        &fx.dir.path().join("publisher").join("work"),
+        "demo-newer",
+        &json!({"name": "shelf-demo", "version": "1.0.1", "main": "index.js"}),
+        "module.exports = 42.1;\n",
+    );
+    let (ok, out) = publisher.run(&newer, &["publish"]);
+    assert!(ok, "{out}");
+    crate::common::settled(&fx.data());
+    let (ok, out) = reader.run_in(&project_dir, "same", &["install", "shelf-demo@latest"]);
+    assert!(ok, "{out}");
+    assert_eq!(
+        node(
+            &project_dir,
+            "console.log(require('shelf-demo/package.json').version)"
+        ),
+        "1.0.1"
+    );
 
     // `shelf mirror` copies npm packages from the static host alone, byte for byte; a
     // later run follows the feed to a new version and an unpublished one.
@@ -196,4 +256,30 @@ fn npm_installs_from_a_bucket() {
     assert_eq!(status, 200, "the scoped packument by npm's URL");
     assert!(kind.starts_with("application/json"), "{kind}");
     install_from(fx.dir.path(), &format!("{base}/npm/"));
+
+    // Issue 23, point 16: npm reads before it writes (the packument with `?write=true`,
+    // the dist-tags), from the API's host, which holds no copy of the bucket: those reads
+    // are answered from the index.
+    let api = format!("{}/npm/", server.base);
+    let npm = Npm::new(&fx.dir.path().join("publisher"), &api);
+    npm.set_token(&token);
+    let work = fx.dir.path().join("publisher").join("work");
+    let (ok, out) = npm.run(
+        &work,
+        &["deprecate", "shelf-demo@1.0.0", "use something else"],
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = npm.run(&work, &["dist-tag", "add", "@acme/widget@1.0.0", "stable"]);
+    assert!(ok, "{out}");
+    let (ok, out) = npm.run(&work, &["dist-tag", "ls", "@acme/widget"]);
+    assert!(ok && out.contains("stable: 1.0.0"), "{out}");
+    let (ok, out) = npm.run(&work, &["owner", "ls", "@acme/widget"]);
+    assert!(ok && out.contains("alice <alice@example.com>"), "{out}");
+    let (ok, out) = npm.run(&work, &["unpublish", "shelf-demo@1.0.0", "--force"]);
+    assert!(ok, "{out}");
+    let (status, _) = get(&format!("{base}/npm/shelf-demo"));
+    assert_eq!(
+        status, 404,
+        "its only version unpublished, the packument is gone"
+    );
 }

@@ -206,6 +206,54 @@ fn audit_answer(endpoint: &str, request: &serde_json::Value) -> serde_json::Valu
     })
 }
 
+/// The packument (or the dist-tags, `tags`) of `name` rendered from the index, as the
+/// site's file says it: for a server whose site is on a remote target.
+///
+/// # Errors
+/// 404 for a package the index does not hold.
+async fn from_index(
+    app: &Arc<App>,
+    parts: &axum::http::request::Parts,
+    name: NpmName,
+    tags: bool,
+) -> Result<Response, ApiError> {
+    let (root, config) = (app.index_root.clone(), app.config.clone());
+    let lookup = name.clone();
+    let document = tokio::task::spawn_blocking(move || {
+        let record = crate::npm::record::read_record(&root, &lookup)?;
+        let Some(record) = record else {
+            return Ok::<_, crate::index::IndexError>(None);
+        };
+        let document = if tags {
+            serde_json::to_value(&record.package.dist_tags)
+        } else {
+            match crate::npm::docs::packument(&record, &config) {
+                Some(packument) => serde_json::to_value(packument),
+                None => return Ok(None),
+            }
+        };
+        Ok(document.ok())
+    })
+    .await
+    .map_err(|e| ApiError::internal(&std::io::Error::other(e)))?
+    .map_err(|e| ApiError::internal(&e))?;
+    let Some(document) = document else {
+        return Err(ApiError::not_found(format!(
+            "{name} is not in this registry"
+        )));
+    };
+    let mut response = Json(document).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    if parts.method == Method::HEAD {
+        *response.body_mut() = Body::empty();
+    }
+    Ok(response)
+}
+
 fn package(name: &str) -> Result<NpmName, ApiError> {
     NpmName::parse(name).map_err(|e| ApiError::not_found(format!("{name:?}: {e}")))
 }
@@ -299,7 +347,18 @@ async fn route(app: &Arc<App>, rest: &str, request: Request<Body>) -> Result<Res
             package(name)?;
             Ok(Json(users::Ok { ok: true }).into_response())
         }
-        (_, Method::GET | Method::HEAD) => {
+        // With the site on a remote target the server has no copy of the files: the reads
+        // npm makes before its writes (`npm deprecate`, `dist-tag`, `owner ls`,
+        // `unpublish` GET the packument with `?write=true`, or the dist-tags) are
+        // answered from the index, as the files would answer them.
+        (Target::Package(name) | Target::DistTags(name, None), Method::GET | Method::HEAD)
+            if app.site.is_none() =>
+        {
+            let tags = matches!(target(rest), Target::DistTags(..));
+            from_index(app, &parts, package(name)?, tags).await
+        }
+        // An endpoint that only takes a POST (npm's audit) is no file: 405 below.
+        (target, Method::GET | Method::HEAD) if !matches!(target, Target::Audit(_)) => {
             // The file at the decoded path: `@acme%2fwidget` is the folder `@acme/widget`.
             let decoded = match parts.uri.query() {
                 Some(query) => format!("/npm/{rest}?{query}"),
