@@ -29,6 +29,9 @@ pub fn sha256_of(path: &Path) -> io::Result<String> {
 /// The folder of upload sessions ([`BlobStore::sessions`]).
 const SESSIONS: &str = "uploads";
 
+/// The folder of digests of other algorithms than SHA-256 ([`BlobStore::alias`]).
+const ALIASES: &str = "aliases";
+
 /// The folder of who holds which blob ([`BlobStore::hold`]).
 const HELD: &str = "held";
 
@@ -253,6 +256,46 @@ impl BlobStore {
     #[must_use]
     pub fn holds(&self, holder: &str, sha256: &str) -> bool {
         self.holdings(holder).join(sha256).is_file() && self.contains(sha256)
+    }
+
+    /// Whether any holder under `namespace` (`oci`: any repository) holds the blob: for a
+    /// mount that names no repository to mount from (the spec's automatic cross-mount).
+    /// Walks the namespace's markers, so it costs one look per holder.
+    #[must_use]
+    pub fn held_in(&self, namespace: &str, sha256: &str) -> bool {
+        if !self.contains(sha256) {
+            return false;
+        }
+        walkdir::WalkDir::new(self.root.join(HELD).join(namespace))
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.file_type().is_file() && e.file_name() == std::ffi::OsStr::new(sha256))
+    }
+
+    /// Records that the digest `algorithm:encoded` (`sha512:…`) names the blob `sha256`,
+    /// whose bytes the caller verified against it.
+    ///
+    /// # Errors
+    /// I/O errors writing the alias.
+    pub fn alias(&self, algorithm: &str, encoded: &str, sha256: &str) -> io::Result<()> {
+        let dir = self.root.join(ALIASES).join(algorithm);
+        fs::create_dir_all(&dir)?;
+        let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
+        temp.write_all(sha256.as_bytes())?;
+        temp.persist(dir.join(encoded)).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// The blob the digest `algorithm:encoded` is an alias of ([`BlobStore::alias`]).
+    #[must_use]
+    pub fn resolve(&self, algorithm: &str, encoded: &str) -> Option<String> {
+        if encoded.is_empty() || !encoded.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let text =
+            fs::read_to_string(self.root.join(ALIASES).join(algorithm).join(encoded)).ok()?;
+        let sha256 = text.trim();
+        is_sha256(sha256).then(|| sha256.to_owned())
     }
 
     /// The folder of `holder`'s markers: `held/{holder}/_/`. No name component is `_`

@@ -109,6 +109,25 @@ pub struct Descriptor {
     /// Where a foreign layer is downloaded from: such a blob need not be in the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
+    /// In a record: the blob store's address of a blob whose digest is not `sha256:`
+    /// (set by the registry when it checks the manifest; whatever a client's manifest
+    /// says here is replaced).
+    #[serde(
+        rename = "_shelf_sha256",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sha256: Option<String>,
+}
+
+impl Descriptor {
+    /// The blob store's address of what it names (a record's descriptor).
+    #[must_use]
+    pub fn store(&self) -> &str {
+        self.sha256
+            .as_deref()
+            .unwrap_or_else(|| super::name::hex_of(&self.digest))
+    }
 }
 
 /// What a registry reads of a manifest.

@@ -3,8 +3,8 @@
 //!
 //! A repository is `[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*`, at most
 //! [`MAX_NAME`] bytes; a tag `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`; a digest
-//! `sha256:` and 64 lowercase hex digits (the only algorithm the blob store addresses by,
-//! and the one every client uses).
+//! `sha256:` and 64 lowercase hex digits (the algorithm the blob store addresses by, and
+//! the one every client uses) or `sha512:` and 128 (an alias of an address).
 
 use std::fmt;
 
@@ -31,7 +31,10 @@ pub enum NameError {
     #[error("{0:?} is not a tag: [a-zA-Z0-9_][a-zA-Z0-9._-]{{0,127}}")]
     Tag(String),
     /// Not a digest Shelf can address.
-    #[error("{0:?} is not a digest this registry takes: sha256: and 64 lowercase hex digits")]
+    #[error(
+        "{0:?} is not a digest this registry takes: sha256: and 64 lowercase hex digits, or \
+         sha512: and 128"
+    )]
     Digest(String),
 }
 
@@ -131,9 +134,20 @@ impl fmt::Display for Tag {
     }
 }
 
-/// A SHA-256 digest, `sha256:` and 64 lowercase hex digits.
+/// A digest this registry takes: `sha256:` and 64 lowercase hex digits, or `sha512:` and
+/// 128. The blob store addresses blobs by SHA-256: a `sha512:` digest is an alias of an
+/// address ([`crate::blob::BlobStore::alias`]), found by [`Digest::store_key`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Digest(String);
+
+/// The algorithms a [`Digest`] may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// SHA-256, the blob store's address.
+    Sha256,
+    /// SHA-512.
+    Sha512,
+}
 
 impl Digest {
     /// Checks `digest`.
@@ -141,8 +155,15 @@ impl Digest {
     /// # Errors
     /// [`NameError::Digest`].
     pub fn parse(digest: &str) -> Result<Self, NameError> {
-        match digest.strip_prefix("sha256:") {
-            Some(hex) if is_sha256_hex(hex) => Ok(Digest(digest.to_owned())),
+        let hex = |text: &str, len: usize| {
+            text.len() == len
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        };
+        match digest.split_once(':') {
+            Some(("sha256", encoded)) if is_sha256_hex(encoded) => Ok(Digest(digest.to_owned())),
+            Some(("sha512", encoded)) if hex(encoded, 128) => Ok(Digest(digest.to_owned())),
             _ => Err(NameError::Digest(digest.to_owned())),
         }
     }
@@ -153,16 +174,47 @@ impl Digest {
         Digest(format!("sha256:{hex}"))
     }
 
-    /// The digest, `sha256:…`.
+    /// The digest, `sha256:…` or `sha512:…`.
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// The hex part: the blob store's address.
+    /// Its algorithm.
     #[must_use]
-    pub fn hex(&self) -> &str {
-        hex_of(&self.0)
+    pub fn algorithm(&self) -> Algorithm {
+        if self.0.starts_with("sha512:") {
+            Algorithm::Sha512
+        } else {
+            Algorithm::Sha256
+        }
+    }
+
+    /// The hex digits after the algorithm.
+    #[must_use]
+    pub fn encoded(&self) -> &str {
+        self.0.split_once(':').map_or(self.0.as_str(), |(_, e)| e)
+    }
+
+    /// The blob store's address of what it names: the hex itself for `sha256:`, the
+    /// address a `sha512:` digest was recorded as an alias of (`None` when none was).
+    #[must_use]
+    pub fn store_key(&self, blobs: &crate::blob::BlobStore) -> Option<String> {
+        match self.algorithm() {
+            Algorithm::Sha256 => Some(self.encoded().to_owned()),
+            Algorithm::Sha512 => blobs.resolve("sha512", self.encoded()),
+        }
+    }
+
+    /// Whether `bytes` are what it names.
+    #[must_use]
+    pub fn verifies(&self, bytes: &[u8]) -> bool {
+        use sha2::Digest as _;
+        let computed = match self.algorithm() {
+            Algorithm::Sha256 => hex::encode(sha2::Sha256::digest(bytes)),
+            Algorithm::Sha512 => hex::encode(sha2::Sha512::digest(bytes)),
+        };
+        computed == self.encoded()
     }
 }
 
@@ -175,7 +227,8 @@ impl fmt::Display for Digest {
 pub use crate::blob::is_sha256 as is_sha256_hex;
 
 /// The hex part of a `sha256:` digest already checked (a record's): the blob store's
-/// address.
+/// address. A record's `sha512:` digests carry their address beside them
+/// ([`super::record::ManifestLine::store`]).
 #[must_use]
 pub fn hex_of(digest: &str) -> &str {
     digest.strip_prefix("sha256:").unwrap_or(digest)
@@ -261,13 +314,16 @@ mod tests {
         assert_eq!(
             Digest::parse(&format!("sha256:{hex}"))
                 .expect("valid")
-                .hex(),
+                .encoded(),
             hex
         );
+        let long = Digest::parse(&format!("sha512:{}", "b".repeat(128))).expect("valid");
+        assert_eq!(long.algorithm(), Algorithm::Sha512);
         for bad in [
             format!("sha256:{}", "A".repeat(64)),
             format!("sha256:{}", "a".repeat(63)),
-            format!("sha512:{}", "a".repeat(128)),
+            format!("sha512:{}", "a".repeat(127)),
+            format!("sha384:{}", "a".repeat(96)),
             "sha256:".to_owned(),
         ] {
             assert!(Digest::parse(&bad).is_err(), "{bad}");

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use super::{
     NAME,
     manifest::Manifest,
-    name::{Digest, RepoName, Tag},
+    name::{Algorithm, Digest, RepoName, Tag},
     record::{LINE_FORMAT, ManifestLine, OciRecord, read_record, write_record},
 };
 use crate::{
@@ -35,13 +35,8 @@ pub fn repository_holds(
     record: Option<&OciRecord>,
     hex: &str,
 ) -> bool {
-    let named = |line: &ManifestLine| {
-        super::name::hex_of(&line.digest) == hex
-            || line
-                .blobs
-                .iter()
-                .any(|b| super::name::hex_of(&b.digest) == hex)
-    };
+    let named =
+        |line: &ManifestLine| line.store() == hex || line.blobs.iter().any(|b| b.store() == hex);
     let in_record = record.is_some_and(|r| r.manifests.iter().any(named));
     (in_record && blobs.contains(hex)) || blobs.holds(&holder(name), hex)
 }
@@ -145,19 +140,26 @@ impl Registry {
             said,
             is,
         };
-        for blob in &new.manifest.blobs {
-            // Only what this repository holds (module `crate::blob`'s `hold`).
-            let size = (Digest::parse(&blob.digest).ok())
-                .filter(|d| repository_holds(self.blobs(), &new.name, Some(&record), d.hex()))
-                .and_then(|d| std::fs::metadata(self.blobs().path(d.hex())).ok())
+        let mut blobs = new.manifest.blobs.clone();
+        for blob in &mut blobs {
+            // Only what this repository holds (module `crate::blob`'s `hold`), found by
+            // its store address (a `sha512:` digest's alias).
+            let key = (Digest::parse(&blob.digest).ok())
+                .and_then(|d| d.store_key(self.blobs()))
+                .filter(|key| repository_holds(self.blobs(), &new.name, Some(&record), key));
+            let size = (key.as_ref())
+                .and_then(|key| std::fs::metadata(self.blobs().path(key)).ok())
                 .filter(std::fs::Metadata::is_file)
                 .map(|m| m.len());
-            let Some(size) = size else {
+            let (Some(key), Some(size)) = (key, size) else {
                 return Err(Refusal::BlobUnknown(blob.digest.clone()).into());
             };
             if size != blob.size {
                 return Err(mismatch(&blob.digest, blob.size, size).into());
             }
+            // The record keeps the address of a digest that is not it; never what the
+            // client's manifest said there.
+            blob.sha256 = (!blob.digest.starts_with("sha256:")).then_some(key);
         }
         for child in &new.manifest.manifests {
             let Some(line) = record.find(&child.digest) else {
@@ -192,9 +194,11 @@ impl Registry {
             record.manifests.push(ManifestLine {
                 v: LINE_FORMAT,
                 digest: digest.to_owned(),
+                sha256: (new.digest.algorithm() != Algorithm::Sha256)
+                    .then(|| staged.sha256.clone()),
                 media_type: m.media_type.to_owned(),
                 size: staged.size,
-                blobs: m.blobs.clone(),
+                blobs,
                 manifests: m.manifests.clone(),
                 subject: m.subject.as_ref().map(|s| s.digest.clone()),
                 artifact_type: m.artifact_type.clone(),
@@ -210,6 +214,11 @@ impl Registry {
         let sha256 = staged.sha256.clone();
         let new_blob = !self.blobs().contains(&sha256);
         self.blobs().commit(staged).map_err(RegistryError::from)?;
+        if new.digest.algorithm() != Algorithm::Sha256 {
+            (self.blobs())
+                .alias("sha512", new.digest.encoded(), &sha256)
+                .map_err(RegistryError::from)?;
+        }
         let message = match &new.tag {
             Some(tag) => format!("oci: push {}:{tag} {digest}", new.name),
             None => format!("oci: push {}@{digest}", new.name),

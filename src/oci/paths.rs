@@ -6,7 +6,7 @@
 
 use super::{
     manifest::{OCI_INDEX, by_extension},
-    name::{Digest, is_sha256_hex},
+    name::Digest,
 };
 use crate::output::{Class, Kind, PathRules};
 
@@ -42,7 +42,7 @@ enum File<'a> {
 }
 
 fn is_digest(text: &str) -> bool {
-    text.strip_prefix("sha256:").is_some_and(is_sha256_hex)
+    Digest::parse(text).is_ok()
 }
 
 /// Reads a path from its end, the way the API's routes are read.

@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 
 use super::{
     manifest::{Descriptor, OCI_INDEX},
-    name::hex_of as hex,
     paths::{PREFIX, blob_path, manifest_path},
     record::{ManifestLine, OciRecord},
 };
@@ -110,6 +109,7 @@ pub fn referrer(line: &ManifestLine) -> Descriptor {
         annotations: line.annotations.clone(),
         platform: None,
         urls: None,
+        sha256: None,
     }
 }
 
@@ -147,7 +147,7 @@ pub fn repository_files(record: &OciRecord, cx: &Context<'_>) -> Result<Vec<OutF
             if blobs.insert(blob.digest.as_str()) {
                 files.push(OutFile {
                     path: blob_path(name, &blob.digest),
-                    content: Content::Blob(cx.blobs.path(hex(&blob.digest))),
+                    content: Content::Blob(cx.blobs.path(blob.store())),
                 });
             }
         }
@@ -156,7 +156,7 @@ pub fn repository_files(record: &OciRecord, cx: &Context<'_>) -> Result<Vec<OutF
     for line in &record.manifests {
         files.push(OutFile {
             path: manifest_path(name, &line.digest, &line.digest, &line.media_type),
-            content: Content::Blob(cx.blobs.path(hex(&line.digest))),
+            content: Content::Blob(cx.blobs.path(line.store())),
         });
     }
     // A referrers list for every manifest and every subject named: never a 404 for a
@@ -173,7 +173,7 @@ pub fn repository_files(record: &OciRecord, cx: &Context<'_>) -> Result<Vec<OutF
         if let Some(line) = record.find(digest) {
             files.push(OutFile {
                 path: manifest_path(name, tag, digest, &line.media_type),
-                content: Content::Blob(cx.blobs.path(hex(digest))),
+                content: Content::Blob(cx.blobs.path(line.store())),
             });
         }
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{
-    name::{RepoName, hex_of},
+    name::RepoName,
     paths::repository_scope,
     plan,
     record::{self, read_record},
@@ -47,7 +47,7 @@ const NGINX: &str = r#"
         random_index on;
         error_page 403 404 = @oci_manifest_unknown;
     }
-    location ~ "^/v2/.+/manifests/(sha256:[0-9a-f]{64})/(sha256:[0-9a-f]{64})\.[a-z-]+$" {
+    location ~ "^/v2/.+/manifests/((?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))/((?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))\.[a-z-]+$" {
         types {
             application/vnd.oci.image.manifest.v1+json oci-manifest;
             application/vnd.oci.image.index.v1+json oci-index;
@@ -59,7 +59,7 @@ const NGINX: &str = r#"
         add_header Cache-Control "public, max-age=31536000, immutable" always;
         add_header X-Content-Type-Options nosniff always;
     }
-    location ~ "^/v2/.+/manifests/[^/]+/(sha256:[0-9a-f]{64})\.[a-z-]+$" {
+    location ~ "^/v2/.+/manifests/[^/]+/((?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))\.[a-z-]+$" {
         types {
             application/vnd.oci.image.manifest.v1+json oci-manifest;
             application/vnd.oci.image.index.v1+json oci-index;
@@ -72,7 +72,7 @@ const NGINX: &str = r#"
         add_header X-Content-Type-Options nosniff always;
     }
     # A blob never changes.
-    location ~ "^/v2/.+/blobs/(sha256:[0-9a-f]{64})$" {
+    location ~ "^/v2/.+/blobs/((?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$" {
         types { }
         default_type application/octet-stream;
         error_page 404 = @oci_blob_unknown;
@@ -81,7 +81,7 @@ const NGINX: &str = r#"
         add_header Cache-Control "public, max-age=31536000, immutable" always;
         add_header X-Content-Type-Options nosniff always;
     }
-    location ~ "^/v2/.+/referrers/sha256:[0-9a-f]{64}$" {
+    location ~ "^/v2/.+/referrers/(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$" {
         types { }
         default_type application/vnd.oci.image.index.v1+json;
         error_page 404 = @oci_no_referrers;
@@ -197,16 +197,16 @@ impl Protocol for Oci {
         let name = &record.repo.name;
         let mut uses = Vec::new();
         for line in &record.manifests {
-            let hex = |d: &str| hex_of(d).to_owned();
+            // By their store addresses (a `sha512:` digest's is kept beside it).
             uses.push(BlobUse {
                 label: format!("oci {name}@{}", line.digest),
-                sha256: hex(&line.digest),
+                sha256: line.store().to_owned(),
                 size: line.size,
             });
             for blob in &line.blobs {
                 uses.push(BlobUse {
                     label: format!("oci {name}@{} blob {}", line.digest, blob.digest),
-                    sha256: hex(&blob.digest),
+                    sha256: blob.store().to_owned(),
                     size: blob.size,
                 });
             }

@@ -50,8 +50,11 @@ pub struct RepoLine {
 pub struct ManifestLine {
     /// Format version ([`LINE_FORMAT`]).
     pub v: u32,
-    /// Its digest, `sha256:…` (the SHA-256 of its bytes, which are a blob).
+    /// Its digest, `sha256:…` (the SHA-256 of its bytes, which are a blob) or `sha512:…`.
     pub digest: String,
+    /// The blob store's address of its bytes when its digest is not `sha256:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// Its media type.
     pub media_type: String,
     /// Its size in bytes.
@@ -78,6 +81,16 @@ pub struct ManifestLine {
     /// Fields a later version of Shelf wrote, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ManifestLine {
+    /// The blob store's address of its bytes.
+    #[must_use]
+    pub fn store(&self) -> &str {
+        self.sha256
+            .as_deref()
+            .unwrap_or_else(|| super::name::hex_of(&self.digest))
+    }
 }
 
 /// A repository: its line and its manifests' lines, in push order.
@@ -243,6 +256,7 @@ mod tests {
         record.manifests.push(ManifestLine {
             v: LINE_FORMAT,
             digest: "sha256:aa".to_owned(),
+            sha256: None,
             media_type: "m".to_owned(),
             size: 3,
             blobs: Vec::new(),

@@ -138,16 +138,18 @@ pub async fn put(
             ),
             _ => OciError::from(e),
         })?;
-    let digest = Digest::of_sha256(&hex::encode(Sha256::digest(&bytes)));
-    let tag = match reference {
-        Reference::Digest(named) if named != digest => {
+    let sha256 = Digest::of_sha256(&hex::encode(Sha256::digest(&bytes)));
+    // Pushed by digest, it is known by that digest (`sha512:` too: the store keeps it as
+    // an alias of the bytes' SHA-256); by tag, by its SHA-256.
+    let (digest, tag) = match reference {
+        Reference::Digest(named) if !named.verifies(&bytes) => {
             return Err(OciError::bad(
                 "DIGEST_INVALID",
-                format!("The manifest's digest is {digest}, not {named}"),
+                format!("The manifest's digest is {sha256}, not {named}"),
             ));
         }
-        Reference::Digest(_) => None,
-        Reference::Tag(tag) => Some(tag),
+        Reference::Digest(named) => (named, None),
+        Reference::Tag(tag) => (sha256, Some(tag)),
     };
     let content_type = header_str(&parts.headers, header::CONTENT_TYPE.as_str());
     let parsed = manifest::parse(&bytes, content_type)

@@ -42,7 +42,7 @@ fn only_file(dir: &std::path::Path) -> Option<String> {
         .ok()?
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
-        .find(|n| n.starts_with("sha256:"))
+        .find(|n| n.starts_with("sha256:") || n.starts_with("sha512:"))
 }
 
 /// `GET|HEAD /v2/{name}/manifests/{reference}`.
@@ -94,18 +94,19 @@ pub async fn blob(
 ) -> Result<Response, OciError> {
     let claims = token::require_asking(app, parts, &name, token::PULL, "pull,push")?;
     let digest = Digest::parse(digest)?;
-    let path = app.blobs.path(digest.hex());
     let unknown = || OciError::unknown("BLOB_UNKNOWN", format!("No blob {digest}"));
+    let key = digest.store_key(&app.blobs).ok_or_else(unknown)?;
+    let path = app.blobs.path(&key);
     // Only what this repository holds: the store is shared by every repository and
     // protocol (an unpublished npm tarball is no repository's).
-    if !super::uploads::held_by(app, &name, digest.hex()).await {
+    if !super::uploads::held_by(app, &name, &key).await {
         return Err(unknown());
     }
     // A pusher asking whether a blob is there will not upload it again: its manifest is
     // coming, so the garbage collection's grace starts again.
     if claims.allows(name.as_str(), token::PUSH) {
         app.blobs
-            .mark_fresh(digest.hex())
+            .mark_fresh(&key)
             .map_err(|e| crate::api::error::ApiError::internal(&e))?;
     }
     let file = tokio::fs::File::open(&path).await.map_err(|_| unknown())?;

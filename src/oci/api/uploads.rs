@@ -32,7 +32,7 @@ use super::{CONTENT_DIGEST, OciError, token};
 use crate::{
     api::{App, extract::content_length, server::body_timeout},
     blob::{StageError, Staged},
-    oci::name::{Digest, RepoName},
+    oci::name::{Algorithm, Digest, RepoName},
 };
 
 /// The running hash of each session whose every byte went through this process, keyed by
@@ -198,16 +198,28 @@ pub async fn start(
     if let Some(mount) = query(parts, "mount") {
         // A blob the repository `from` holds (every repository may be read): the new one
         // holds it too. Anything else starts an upload, as the spec has it.
-        let from = query(parts, "from").and_then(|f| RepoName::parse(&f).ok());
-        if let (Ok(digest), Some(from)) = (Digest::parse(&mount), from)
-            && held_by(app, &from, digest.hex()).await
-        {
+        // With no `from`, any repository that holds it (the spec's automatic
+        // cross-mount).
+        let from = query(parts, "from").map(|f| RepoName::parse(&f).ok());
+        let digest = Digest::parse(&mount).ok();
+        let key = digest.as_ref().and_then(|d| d.store_key(&app.blobs));
+        let held = match (key, from) {
+            (Some(key), Some(Some(from))) => held_by(app, &from, &key).await.then_some(key),
+            (Some(key), None) => {
+                let (blobs, hex) = (app.blobs.clone(), key.clone());
+                let namespace = crate::oci::NAME;
+                tokio::task::spawn_blocking(move || blobs.held_in(namespace, &hex))
+                    .await
+                    .unwrap_or(false)
+                    .then_some(key)
+            }
+            _ => None,
+        };
+        if let (Some(key), Some(digest)) = (held, digest) {
             // Its manifest is coming: the garbage collection's grace starts again.
+            app.blobs.mark_fresh(&key).map_err(|e| internal(&e))?;
             app.blobs
-                .mark_fresh(digest.hex())
-                .map_err(|e| internal(&e))?;
-            app.blobs
-                .hold(&crate::oci::ops::holder(&name), digest.hex())
+                .hold(&crate::oci::ops::holder(&name), &key)
                 .map_err(|e| internal(&e))?;
             return Ok(created(&name, &digest));
         }
@@ -323,26 +335,41 @@ async fn commit(
     digest: &Digest,
     staged: Staged,
 ) -> Result<Response, OciError> {
-    if staged.sha256 != digest.hex() {
-        return Err(OciError::bad(
-            "DIGEST_INVALID",
-            format!(
-                "The blob's digest is sha256:{}, not {digest}",
-                staged.sha256
-            ),
-        ));
-    }
     let blobs = app.blobs.clone();
     let holder = crate::oci::ops::holder(name);
-    let hex = digest.hex().to_owned();
-    tokio::task::spawn_blocking(move || {
+    let wanted = digest.clone();
+    let committed = tokio::task::spawn_blocking(move || {
+        // The store addresses by SHA-256; a `sha512:` digest is checked against the
+        // staged bytes and kept as an alias of the address.
+        let actual = match wanted.algorithm() {
+            Algorithm::Sha256 => format!("sha256:{}", staged.sha256),
+            Algorithm::Sha512 => {
+                let mut hasher = sha2::Sha512::new();
+                io::copy(&mut staged.open()?, &mut hasher)?;
+                format!("sha512:{}", hex::encode(hasher.finalize()))
+            }
+        };
+        if actual != wanted.as_str() {
+            return Ok(Err(actual));
+        }
+        let key = staged.sha256.clone();
         blobs.commit(staged)?;
+        if wanted.algorithm() == Algorithm::Sha512 {
+            blobs.alias("sha512", wanted.encoded(), &key)?;
+        }
         // The repository it was pushed to holds it (only it may read it, or name it).
-        blobs.hold(&holder, &hex)
+        blobs.hold(&holder, &key)?;
+        Ok::<_, io::Error>(Ok(()))
     })
     .await
     .map_err(|e| internal(&io::Error::other(e)))?
     .map_err(|e| internal(&e))?;
+    if let Err(actual) = committed {
+        return Err(OciError::bad(
+            "DIGEST_INVALID",
+            format!("The blob's digest is {actual}, not {digest}"),
+        ));
+    }
     Ok(created(name, digest))
 }
 
