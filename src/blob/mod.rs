@@ -298,6 +298,39 @@ impl BlobStore {
         is_sha256(sha256).then(|| sha256.to_owned())
     }
 
+    /// Removes the holders' markers and the aliases of blobs no longer stored (after a
+    /// garbage collection).
+    ///
+    /// # Errors
+    /// I/O errors removing them (a missing folder is none).
+    pub fn forget_gone(&self) -> io::Result<()> {
+        for entry in walkdir::WalkDir::new(self.root.join(HELD))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            if let Some(name) = entry.file_name().to_str()
+                && !self.contains(name)
+            {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        for entry in walkdir::WalkDir::new(self.root.join(ALIASES))
+            .into_iter()
+            .filter_map(Result::ok)
+            // An alias being written beside them (its temporary file) is not one yet.
+            .filter(|e| {
+                e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.')
+            })
+        {
+            let target = fs::read_to_string(entry.path()).unwrap_or_default();
+            if !self.contains(target.trim()) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
     /// The folder of `holder`'s markers: `held/{holder}/_/`. No name component is `_`
     /// (OCI's start with a letter or digit), so one holder's markers never lie among
     /// another's folders (`a` and `a/b`).

@@ -89,6 +89,11 @@ impl Registry {
             tally.bytes += size;
             report.deleted.push((sha256, size));
         }
+        if !dry_run && !report.deleted.is_empty() {
+            // Who held a deleted blob holds it no more: one uploaded again later is held
+            // only by who uploads it; and aliases of it go.
+            blobs.forget_gone()?;
+        }
         let cutoff = now.checked_sub(grace).unwrap_or(SystemTime::UNIX_EPOCH);
         for path in blobs.leftovers(cutoff)? {
             if !dry_run {
