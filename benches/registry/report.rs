@@ -444,7 +444,9 @@ pub fn npm_section(f: &npm::Figures, machine: &Machine, args: &[String]) -> anyh
         "Machine: {cores} × {cpu}, {mem:.0} GiB RAM, Linux {kernel}; bench profile (release). \
          Command: `cargo bench --bench registry{extra}`. Node {node}, npm {npm}, Verdaccio {v} \
          (installed from the npm registry into `target/tmp`; offline: no uplink; web UI off; \
-         htpasswd accounts; its default local storage). Both registries start empty on the \
+         htpasswd accounts with the JWT API tokens its documentation recommends for speed, \
+         `security.api.jwt`, so no publish re-runs bcrypt; its default local storage). Both \
+         registries start empty on the \
          same disk and share the {cores} cores with the client and each other; the machine \
          is shared with other work, so expect noise.\n\n\
          **Publish**: {n} packages of one version each, whose tarball is {tgz} KiB of mostly \

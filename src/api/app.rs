@@ -197,7 +197,8 @@ impl App {
     /// The registry or database cannot be opened, or the site cannot be built.
     pub fn open(options: &Options, settings: Settings, clock: Clock) -> anyhow::Result<Arc<App>> {
         let mut registry = Registry::open(options)?;
-        registry.build(None)?;
+        // The history's files wait for the writer: the server listens first.
+        registry.build_at_start()?;
         let catalog = registry.catalog()?;
         let config = registry.config()?;
         let blobs = registry.blobs().clone();

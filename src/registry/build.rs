@@ -53,6 +53,20 @@ impl Registry {
         self.regenerate(packages)
     }
 
+    /// The build a server runs as it starts: [`Registry::build`] of everything that
+    /// changed, except the history's files (change feed, `-/index.git/`, whose export may
+    /// merge packs for seconds after many small commits), left owed to the writer thread,
+    /// which writes them as soon as it runs ([`super::worker`]): the server listens first.
+    ///
+    /// # Errors
+    /// As [`Registry::build`].
+    pub fn build_at_start(&mut self) -> Result<SyncStats, RegistryError> {
+        self.defer_history = true;
+        let built = self.build(None);
+        self.defer_history = false;
+        built
+    }
+
     /// Rebuilds everything and compares every file with the target, whatever the record
     /// of the last build says (`shelf build --verify`); records the inputs after.
     ///
@@ -70,7 +84,7 @@ impl Registry {
         let config = self.index.config()?;
         let global = self.global_fingerprint(&config)?;
         let mut current = super::inputs::package_hashes(&self.index)?;
-        let head = self.index.head()?.to_string();
+        let mut head = self.index.head()?.to_string();
         let previous = super::inputs::load(&record);
         super::inputs::forget(&record)?;
         let plan = if verify {
@@ -120,12 +134,19 @@ impl Registry {
                     "building only what changed since the last build"
                 );
                 let previous = previous.unwrap_or_default();
+                // A server starting leaves the history's files to its writer
+                // ([`Registry::build_at_start`]); the record keeps the head they reached.
+                let defer = history && self.defer_history;
+                if defer {
+                    head.clone_from(&previous.head);
+                    self.derived_owed = true;
+                }
                 let Wrote {
                     mut stats,
                     files: counts,
                     registry_files,
                     failed,
-                } = self.regenerate_counted(&changed, !changed.is_empty(), history)?;
+                } = self.regenerate_counted(&changed, !changed.is_empty(), history && !defer)?;
                 stats.untouched = untouched;
                 // Not recorded as built: the next build tries them again.
                 for failure in &failed {

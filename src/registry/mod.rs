@@ -250,6 +250,8 @@ pub struct Registry {
     /// While set, a package whose files fail stops a regeneration before the registry-wide
     /// and history files ([`Registry::regenerate`]).
     all_or_nothing: bool,
+    /// While set, a build leaves the history's files owed ([`Registry::build_at_start`]).
+    defer_history: bool,
 }
 
 /// Takes back one effect of a change the writer refused ([`Registry::on_refused`]).
@@ -328,6 +330,7 @@ impl Registry {
             progress: crate::progress::silent(),
             undo: Vec::new(),
             all_or_nothing: false,
+            defer_history: false,
         })
     }
 

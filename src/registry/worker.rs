@@ -27,10 +27,12 @@
 //! ([`super::inputs`]); the recovery before it puts the staging area back to `HEAD`
 //! ([`super::recover`]).
 //!
-//! A write of the derived files that leaves some owed (git's lock on the staging area held
-//! by a `git status` someone runs in the index, a disk full for a moment) is tried again
-//! after [`RETRY_FIRST`], doubling up to [`RETRY_MAX`], until it succeeds or a job comes:
-//! no derived file stays stale for want of a next publish.
+//! What a server's start left owed (the history's files, which
+//! [`Registry::build_at_start`] leaves to this thread so the server listens first) is
+//! written as soon as the thread runs. A write of the derived files that leaves some owed
+//! (git's lock on the staging area held by a `git status` someone runs in the index, a disk
+//! full for a moment) is tried again after [`RETRY_FIRST`], doubling up to [`RETRY_MAX`],
+//! until it succeeds or a job comes: no derived file stays stale for want of a publish.
 //!
 //! The writer also counts the site's generations ([`WriterHandle::generation`]): odd while a
 //! batch or the derived files are being written (files may be half written), even once
@@ -134,7 +136,9 @@ impl WriterHandle {
                 let mut owed_since: Option<Instant> = None;
                 // After a write of the derived files that left some owed (a lock held by
                 // a `git status` run by hand, a full disk), how long until the next try.
-                let mut retry: Option<Duration> = None;
+                // What the start left owed (the history's files, `build_at_start`) is
+                // written at once.
+                let mut retry: Option<Duration> = registry.derived_owed().then_some(Duration::ZERO);
                 loop {
                     let first = match (next.take(), retry) {
                         (Some(job), _) => Some(job),
@@ -145,7 +149,9 @@ impl WriterHandle {
                                 counter.fetch_add(1, Ordering::SeqCst);
                                 write_derived(&mut registry);
                                 counter.fetch_add(1, Ordering::SeqCst);
-                                retry = registry.derived_owed().then(|| (wait * 2).min(RETRY_MAX));
+                                retry = registry
+                                    .derived_owed()
+                                    .then(|| (wait * 2).clamp(RETRY_FIRST, RETRY_MAX));
                                 continue;
                             }
                             Err(mpsc::RecvTimeoutError::Disconnected) => None,

@@ -188,3 +188,17 @@ pub fn document_with(manifest: &Value, tag: &str, tarball: &[u8]) -> Value {
 pub fn url_name(name: &str) -> String {
     name.replace('/', "%2f")
 }
+
+/// Publishes `name@version` (the package of [`Tgz::package`]) to the server at `base` as
+/// npm does (`PUT /npm/{name}` with `token`); its status and the tarball.
+pub fn publish_over_http(base: &str, token: &str, name: &str, version: &str) -> (u16, Vec<u8>) {
+    let tgz = Tgz::package(name, version).build();
+    let doc = document(name, version, "latest", &tgz);
+    let response = super::server::agent()
+        .put(format!("{base}/npm/{}", url_name(name)))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(doc.to_string())
+        .expect("an answer");
+    (response.status().as_u16(), tgz)
+}

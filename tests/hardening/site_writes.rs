@@ -13,7 +13,7 @@ use shelf::api::testing::{TestApp, TestResponse};
 
 use crate::common::{
     Fixture, commit_by_hand, copy_data, git_in,
-    npm::{Tgz, document},
+    npm::{Tgz, document, publish_over_http},
     server::{Server, agent, unlimited_serve},
 };
 
@@ -162,15 +162,8 @@ fn a_server_starts_whatever_package_it_cannot_write() {
     assert_eq!(get("/npm/ok-npm"), 200, "the rest is served");
     assert_eq!(get("/npm/-foo"), 404);
     let token = crate::common::sign_up(&server.base, "carol");
-    let tgz = Tgz::package("after", "1.0.0").build();
-    let doc = document("after", "1.0.0", "latest", &tgz);
-    let response = agent
-        .put(format!("{}/npm/after", server.base))
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Content-Type", "application/json")
-        .send(doc.to_string())
-        .expect("a response");
-    assert_eq!(response.status().as_u16(), 200, "writes go on");
+    let (status, _) = publish_over_http(&server.base, &token, "after", "1.0.0");
+    assert_eq!(status, 200, "writes go on");
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
 

@@ -16,9 +16,9 @@ use crate::{
     client::Npm,
     common::{
         Fixture,
-        npm::{Tgz, document},
+        npm::publish_over_http,
         output_within,
-        server::{Server, agent, unlimited_serve},
+        server::{Server, unlimited_serve},
         sign_up,
     },
 };
@@ -51,15 +51,8 @@ fn npm_pnpm_and_bun_audit_through_shelf_serve() {
     let fx = Fixture::new();
     let server = Server::shelf(&mut unlimited_serve(&fx.data()));
     let token = sign_up(&server.base, "alice");
-    let tgz = Tgz::package("audited", "1.0.0").build();
-    let doc = document("audited", "1.0.0", "latest", &tgz);
-    let response = agent()
-        .put(format!("{}/npm/audited", server.base))
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Content-Type", "application/json")
-        .send(doc.to_string())
-        .expect("an answer");
-    assert_eq!(response.status().as_u16(), 200);
+    let (status, _) = publish_over_http(&server.base, &token, "audited", "1.0.0");
+    assert_eq!(status, 200);
     let registry = format!("{}/npm/", server.base);
     let root = fx.dir.path().join("clients");
     let logs = root.join("logs");

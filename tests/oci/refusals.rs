@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::common::{
     Fixture, git_in,
+    npm::publish_over_http,
     oci::{Api, CONFIG, LAYER, MANIFEST, digest, token},
     server::{Server, unlimited_serve},
     sign_up, tree,
@@ -597,17 +598,9 @@ fn upload_sessions_are_capped_and_pushes_share_the_publish_limit() {
     assert_eq!(alice.post("/v2/team/app/blobs/uploads/").status, 202);
 
     // Two npm publishes, then the third publish of any protocol is the last of the hour.
-    let agent = crate::common::server::agent();
     for name in ["first", "second"] {
-        let tgz = crate::common::npm::Tgz::package(name, "1.0.0").build();
-        let doc = crate::common::npm::document(name, "1.0.0", "latest", &tgz);
-        let response = agent
-            .put(format!("{}/npm/{name}", server.base))
-            .header("Authorization", &format!("Bearer {login}"))
-            .header("Content-Type", "application/json")
-            .send(doc.to_string())
-            .expect("an answer");
-        assert_eq!(response.status().as_u16(), 200);
+        let (status, _) = publish_over_http(&server.base, &login, name, "1.0.0");
+        assert_eq!(status, 200);
     }
     // In one request: the account's three sessions are open.
     let layer = digest(b"hello");
@@ -654,16 +647,9 @@ fn a_repository_reads_only_its_own_blobs_whole_or_in_part() {
     let config = alice.blob("lib/a", b"{}");
 
     // An npm tarball is in the same store, and no repository's.
-    let tgz = crate::common::npm::Tgz::package("tarpkg", "1.0.0").build();
-    let doc = crate::common::npm::document("tarpkg", "1.0.0", "latest", &tgz);
+    let (status, tgz) = publish_over_http(&server.base, &login, "tarpkg", "1.0.0");
+    assert_eq!(status, 200);
     let agent = crate::common::server::agent();
-    let response = agent
-        .put(format!("{}/npm/tarpkg", server.base))
-        .header("Authorization", &format!("Bearer {login}"))
-        .header("Content-Type", "application/json")
-        .send(doc.to_string())
-        .expect("an answer");
-    assert_eq!(response.status().as_u16(), 200);
     let tarball = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&tgz)));
     let got = alice.get(&format!("/v2/lib/a/blobs/{tarball}"));
     assert_eq!((got.status, got.code.as_str()), (404, "BLOB_UNKNOWN"));
