@@ -82,6 +82,8 @@ impl Plan {
                 layers: 4,
                 layer_bytes: 16 << 20,
                 warm_up: true,
+                big_blob: 500 << 20,
+                blob_rounds: 3,
             }),
             write_report: true,
         }
@@ -113,6 +115,8 @@ impl Plan {
                 layers: 4,
                 layer_bytes: 64 << 10,
                 warm_up: false,
+                big_blob: 2 << 20,
+                blob_rounds: 1,
             }),
             write_report: false,
         }

@@ -24,6 +24,7 @@ use std::{
 };
 
 use anyhow::{Context as _, bail, ensure};
+use base64::Engine as _;
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
 
@@ -43,6 +44,11 @@ pub struct Plan {
     pub layer_bytes: usize,
     /// An untimed round first.
     pub warm_up: bool,
+    /// Bytes of the one blob pulled whole through `shelf serve`, nginx and the reference
+    /// registry (issue 23: 500 MB).
+    pub big_blob: usize,
+    /// How many times each pulls it.
+    pub blob_rounds: usize,
 }
 
 /// What the OCI phase measured.
@@ -55,6 +61,11 @@ pub struct Figures {
     pub push_reference: Vec<Duration>,
     pub pull_nginx: Vec<Duration>,
     pub pull_reference: Vec<Duration>,
+    /// The big blob's size, and its pulls through `shelf serve`, nginx and the reference.
+    pub big_blob: u64,
+    pub blob_serve: Vec<Duration>,
+    pub blob_nginx: Vec<Duration>,
+    pub blob_reference: Vec<Duration>,
 }
 
 const USER: &str = "bench";
@@ -242,6 +253,10 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
         push_reference: Vec::new(),
         pull_nginx: Vec::new(),
         pull_reference: Vec::new(),
+        big_blob: plan.big_blob as u64,
+        blob_serve: Vec::new(),
+        blob_nginx: Vec::new(),
+        blob_reference: Vec::new(),
     };
     let mut images = Vec::new();
     let rounds = plan.rounds + usize::from(plan.warm_up);
@@ -284,10 +299,127 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
         }
         images.push(layout);
     }
-    drop(server);
+
+    // One big blob, in an image of its own (the static tree holds the blobs manifests
+    // name), pushed to both in one request each.
+    let big = noise(plan.big_blob, 4242);
+    let big_digest = digest(&big);
+    let token = {
+        let url = format!(
+            "{}/v2/token?service=shelf&scope=repository:bench/big:pull,push",
+            server.base
+        );
+        let basic = base64::engine::general_purpose::STANDARD.encode(&creds);
+        let mut answer = agent
+            .get(&url)
+            .header("Authorization", &format!("Basic {basic}"))
+            .call()?;
+        let body: serde_json::Value = serde_json::from_slice(&answer.body_mut().read_to_vec()?)?;
+        body["token"].as_str().unwrap_or_default().to_owned()
+    };
+    let bearer = format!("Bearer {token}");
+    let config = b"{}";
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": digest(config), "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                    "digest": big_digest, "size": big.len()}]
+    })
+    .to_string();
+    for (base, auth) in [
+        (server.base.clone(), Some(bearer.as_str())),
+        (format!("http://{}", reference.host), None),
+    ] {
+        // A session, then the whole blob with its digest (the reference registry takes no
+        // digest on the POST).
+        for blob in [&big[..], &config[..]] {
+            let url = format!("{base}/v2/bench/big/blobs/uploads/");
+            let mut request = agent.post(&url);
+            if let Some(auth) = auth {
+                request = request.header("Authorization", auth);
+            }
+            let started = request.send_empty()?;
+            let status = started.status().as_u16();
+            ensure!(status == 202, "upload to {base}: {status}");
+            let location = (started.headers().get("location"))
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let location = if location.starts_with("http") {
+                location
+            } else {
+                format!("{base}{location}")
+            };
+            let separator = if location.contains('?') { '&' } else { '?' };
+            let url = format!("{location}{separator}digest={}", digest(blob));
+            let mut request = agent.put(&url).content_type("application/octet-stream");
+            if let Some(auth) = auth {
+                request = request.header("Authorization", auth);
+            }
+            let status = request.send(blob)?.status().as_u16();
+            ensure!(status == 201, "big blob to {base}: {status}");
+        }
+        let mut request = agent
+            .put(&format!("{base}/v2/bench/big/manifests/v1"))
+            .content_type("application/vnd.oci.image.manifest.v1+json");
+        if let Some(auth) = auth {
+            request = request.header("Authorization", auth);
+        }
+        let answer = request.send(manifest.as_bytes())?;
+        ensure!(
+            answer.status().as_u16() == 201,
+            "big image to {base}: {}",
+            answer.status()
+        );
+    }
+    drop(big);
 
     let nginx = Nginx::start_on(&data.join("site"), &work.join("nginx"), nginx_port)?;
     let nginx_host = nginx.base.trim_start_matches("http://").to_owned();
+    eprintln!(
+        "OCI blob of {} MiB ({} rounds)",
+        plan.big_blob >> 20,
+        plan.blob_rounds
+    );
+    let pull_blob = |base: &str, auth: Option<&str>| -> anyhow::Result<Duration> {
+        let url = format!("{base}/v2/bench/big/blobs/{big_digest}");
+        let started = Instant::now();
+        let mut request = agent.get(&url).header("Accept-Encoding", "gzip");
+        if let Some(auth) = auth {
+            request = request.header("Authorization", auth);
+        }
+        let mut answer = request.call()?;
+        ensure!(
+            answer.status().as_u16() == 200,
+            "blob from {base}: {}",
+            answer.status()
+        );
+        let mut hasher = Sha256::new();
+        let read = std::io::copy(
+            &mut answer.body_mut().with_config().limit(u64::MAX).reader(),
+            &mut hasher,
+        )?;
+        let took = started.elapsed();
+        ensure!(
+            read == plan.big_blob as u64
+                && format!("sha256:{}", hex::encode(hasher.finalize())) == big_digest,
+            "the blob from {base} is not the one pushed"
+        );
+        Ok(took)
+    };
+    for _ in 0..plan.blob_rounds {
+        figures
+            .blob_serve
+            .push(pull_blob(&server.base, Some(&bearer))?);
+        figures.blob_nginx.push(pull_blob(&nginx.base, None)?);
+        let reference_base = format!("http://{}", reference.host);
+        figures
+            .blob_reference
+            .push(pull_blob(&reference_base, None)?);
+    }
+    drop(server);
     eprintln!("OCI pull ({rounds} rounds)");
     for (round, layout) in images.iter().enumerate() {
         let pull = |host: &str, out: &PathBuf| {

@@ -551,11 +551,15 @@ pub fn npm_section(f: &npm::Figures, machine: &Machine, args: &[String]) -> anyh
 pub fn oci_summary(f: &oci::Figures) -> String {
     let m = |d: &[Duration]| secs(quantile(d, 0.5));
     format!(
-        "OCI push median {} vs {} (reference); pull median {} (static, nginx) vs {}",
+        "OCI push median {} vs {} (reference); pull median {} (static, nginx) vs {}; blob \
+         pull {} (shelf serve) vs {} (nginx) vs {} (reference)",
         m(&f.push_shelf),
         m(&f.push_reference),
         m(&f.pull_nginx),
         m(&f.pull_reference),
+        m(&f.blob_serve),
+        m(&f.blob_nginx),
+        m(&f.blob_reference),
     )
 }
 
@@ -620,6 +624,34 @@ pub fn oci_section(f: &oci::Figures, machine: &Machine, args: &[String]) -> anyh
         secs(median(&f.pull_reference)),
         runs(&f.pull_reference),
         met(pull <= 1.0),
+    )?;
+    let serve_over_nginx = ratio(median(&f.blob_serve), median(&f.blob_nginx));
+    let serve_over_reference = ratio(median(&f.blob_serve), median(&f.blob_reference));
+    writeln!(
+        s,
+        "\nOne blob of {mib} MiB (random bytes) pulled whole, `GET /v2/bench/big/blobs/…` \
+         with `Accept-Encoding: gzip` as Go clients send it, read to the end and hashed: \
+         through `shelf serve` (with a pull token), from the static tree behind nginx, and \
+         from the reference registry, in turn.\n",
+        mib = f.big_blob >> 20,
+    )?;
+    writeln!(
+        s,
+        "| figure | `shelf serve` | nginx (static tree) | reference registry | `shelf serve` \
+         against nginx | goal |"
+    )?;
+    writeln!(s, "| --- | --- | --- | --- | --- | --- |")?;
+    writeln!(
+        s,
+        "| blob pull, median (runs) | {} ({}) | {} ({}) | {} ({}) | {serve_over_nginx:.2}× \
+         the time ({serve_over_reference:.2}× the reference's) | at most 1.5×: {} |",
+        secs(median(&f.blob_serve)),
+        runs(&f.blob_serve),
+        secs(median(&f.blob_nginx)),
+        runs(&f.blob_nginx),
+        secs(median(&f.blob_reference)),
+        runs(&f.blob_reference),
+        met(serve_over_nginx <= 1.5),
     )?;
     writeln!(s, "\n{}", OCI.end)?;
     Ok(s)
