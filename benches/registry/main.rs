@@ -84,6 +84,8 @@ impl Plan {
                 warm_up: true,
                 big_blob: 500 << 20,
                 blob_rounds: 3,
+                single_layer: 500 << 20,
+                single_rounds: 3,
             }),
             write_report: true,
         }
@@ -117,6 +119,8 @@ impl Plan {
                 warm_up: false,
                 big_blob: 2 << 20,
                 blob_rounds: 1,
+                single_layer: 1 << 20,
+                single_rounds: 1,
             }),
             write_report: false,
         }

@@ -49,6 +49,10 @@ pub struct Plan {
     pub big_blob: usize,
     /// How many times each pulls it.
     pub blob_rounds: usize,
+    /// Bytes of the one layer of the single-layer image (issue 23: 500 MiB), and its
+    /// rounds (none: not measured).
+    pub single_layer: usize,
+    pub single_rounds: usize,
 }
 
 /// What the OCI phase measured.
@@ -66,6 +70,12 @@ pub struct Figures {
     pub blob_serve: Vec<Duration>,
     pub blob_nginx: Vec<Duration>,
     pub blob_reference: Vec<Duration>,
+    /// The single-layer image's size, and its pushes and pulls.
+    pub single_bytes: u64,
+    pub single_push_shelf: Vec<Duration>,
+    pub single_push_reference: Vec<Duration>,
+    pub single_pull_nginx: Vec<Duration>,
+    pub single_pull_reference: Vec<Duration>,
 }
 
 const USER: &str = "bench";
@@ -126,9 +136,10 @@ fn digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
-/// Writes an image of `plan.layers` gzipped-noise layers to a new OCI layout at `dir`,
-/// tagged `v1`; its size in bytes.
-fn image(dir: &Path, plan: &Plan, seed: u64) -> anyhow::Result<u64> {
+/// Writes an image of `layers_of.0` gzipped-noise layers of `layers_of.1` bytes each to a
+/// new OCI layout at `dir`, tagged `v1`; its size in bytes.
+fn image(dir: &Path, layers_of: (usize, usize), seed: u64) -> anyhow::Result<u64> {
+    let (layer_count, layer_bytes) = layers_of;
     let blobs = dir.join("blobs/sha256");
     fs::create_dir_all(&blobs)?;
     let write = |bytes: &[u8]| -> anyhow::Result<String> {
@@ -139,8 +150,8 @@ fn image(dir: &Path, plan: &Plan, seed: u64) -> anyhow::Result<u64> {
     let mut layers = Vec::new();
     let mut diff_ids = Vec::new();
     let mut total = 0u64;
-    for n in 0..plan.layers {
-        let raw = noise(plan.layer_bytes, seed * 1000 + n as u64 + 1);
+    for n in 0..layer_count {
+        let raw = noise(layer_bytes, seed * 1000 + n as u64 + 1);
         diff_ids.push(digest(&raw));
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&raw)?;
@@ -257,47 +268,77 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
         blob_serve: Vec::new(),
         blob_nginx: Vec::new(),
         blob_reference: Vec::new(),
+        single_bytes: 0,
+        single_push_shelf: Vec::new(),
+        single_push_reference: Vec::new(),
+        single_pull_nginx: Vec::new(),
+        single_pull_reference: Vec::new(),
     };
+    // The image sets: `img`, the multi-layer image, then `one`, the single big layer.
+    let sets = [
+        (
+            "img",
+            (plan.layers, plan.layer_bytes),
+            plan.rounds,
+            plan.warm_up,
+        ),
+        ("one", (1, plan.single_layer), plan.single_rounds, false),
+    ];
     let mut images = Vec::new();
-    let rounds = plan.rounds + usize::from(plan.warm_up);
-    eprintln!("OCI push ({rounds} rounds)");
-    for round in 0..rounds {
-        let layout = work.join(format!("image-{round}"));
-        figures.image_bytes = image(&layout, plan, round as u64 + 1)?;
-        let source = format!("oci:{}:v1", layout.display());
-        let to_shelf = format!("docker://{api_host}/bench/img{round}:v1");
-        let to_reference = format!("docker://{}/bench/img{round}:v1", reference.host);
-        let push_shelf = || {
-            skopeo(
-                &home,
-                &[
-                    "copy",
-                    "--dest-tls-verify=false",
-                    "--dest-creds",
-                    &creds,
-                    &source,
-                    &to_shelf,
-                ],
-            )
-        };
-        let push_reference = || {
-            skopeo(
-                &home,
-                &["copy", "--dest-tls-verify=false", &source, &to_reference],
-            )
-        };
-        let (shelf, peer) = if round % 2 == 0 {
-            let shelf = push_shelf()?;
-            (shelf, push_reference()?)
-        } else {
-            let peer = push_reference()?;
-            (push_shelf()?, peer)
-        };
-        if round > 0 || !plan.warm_up {
-            figures.push_shelf.push(shelf);
-            figures.push_reference.push(peer);
+    for (set, layers_of, set_rounds, warm_up) in sets {
+        let rounds = set_rounds + usize::from(warm_up && set_rounds > 0);
+        eprintln!("OCI push of {set} ({rounds} rounds)");
+        for round in 0..rounds {
+            let layout = work.join(format!("image-{set}-{round}"));
+            let bytes = image(&layout, layers_of, round as u64 + 1)?;
+            if set == "img" {
+                figures.image_bytes = bytes;
+            } else {
+                figures.single_bytes = bytes;
+            }
+            let source = format!("oci:{}:v1", layout.display());
+            let to_shelf = format!("docker://{api_host}/bench/{set}{round}:v1");
+            let to_reference = format!("docker://{}/bench/{set}{round}:v1", reference.host);
+            let push_shelf = || {
+                skopeo(
+                    &home,
+                    &[
+                        "copy",
+                        "--dest-tls-verify=false",
+                        "--dest-creds",
+                        &creds,
+                        &source,
+                        &to_shelf,
+                    ],
+                )
+            };
+            let push_reference = || {
+                skopeo(
+                    &home,
+                    &["copy", "--dest-tls-verify=false", &source, &to_reference],
+                )
+            };
+            let (shelf, peer) = if round % 2 == 0 {
+                let shelf = push_shelf()?;
+                (shelf, push_reference()?)
+            } else {
+                let peer = push_reference()?;
+                (push_shelf()?, peer)
+            };
+            if round > 0 || !warm_up {
+                let (to_shelf, to_peer) = if set == "img" {
+                    (&mut figures.push_shelf, &mut figures.push_reference)
+                } else {
+                    (
+                        &mut figures.single_push_shelf,
+                        &mut figures.single_push_reference,
+                    )
+                };
+                to_shelf.push(shelf);
+                to_peer.push(peer);
+            }
+            images.push((set, round, warm_up, layout));
         }
-        images.push(layout);
     }
 
     // One big blob, in an image of its own (the static tree holds the blobs manifests
@@ -420,10 +461,11 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
             .push(pull_blob(&reference_base, None)?);
     }
     drop(server);
-    eprintln!("OCI pull ({rounds} rounds)");
-    for (round, layout) in images.iter().enumerate() {
+    eprintln!("OCI pull ({} images)", images.len());
+    for (set, round, warm_up, layout) in &images {
+        let (round, warm_up) = (*round, *warm_up);
         let pull = |host: &str, out: &PathBuf| {
-            let from = format!("docker://{host}/bench/img{round}:v1");
+            let from = format!("docker://{host}/bench/{set}{round}:v1");
             let to = format!("oci:{}:v1", out.display());
             let took = skopeo(&home, &["copy", "--src-tls-verify=false", &from, &to])?;
             ensure!(
@@ -441,9 +483,17 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
             let peer = pull(&reference.host, &b)?;
             (pull(&nginx_host, &a)?, peer)
         };
-        if round > 0 || !plan.warm_up {
-            figures.pull_nginx.push(shelf);
-            figures.pull_reference.push(peer);
+        if round > 0 || !warm_up {
+            let (to_shelf, to_peer) = if *set == "img" {
+                (&mut figures.pull_nginx, &mut figures.pull_reference)
+            } else {
+                (
+                    &mut figures.single_pull_nginx,
+                    &mut figures.single_pull_reference,
+                )
+            };
+            to_shelf.push(shelf);
+            to_peer.push(peer);
         }
     }
     drop(nginx);

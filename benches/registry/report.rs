@@ -590,7 +590,8 @@ pub fn oci_section(f: &oci::Figures, machine: &Machine, args: &[String]) -> anyh
          Shelf's push goes through `shelf serve` (a token from `/v2/token` with Basic \
          credentials, then the blobs and the manifest, answered after the index commit and \
          the static files); its pull reads only the static tree, from nginx with the \
-         shipped `-/nginx.conf` (`shelf serve` stopped). Wall time of the `skopeo` process.\n",
+         shipped `-/nginx.conf` (`shelf serve` stopped). Wall time of the `skopeo` process. \
+         Then {single} rounds of an image of one {single_mib:.1} MiB layer, the same way.\n",
         cores = machine.cores,
         cpu = machine.cpu,
         mem = machine.memory_gib,
@@ -600,6 +601,8 @@ pub fn oci_section(f: &oci::Figures, machine: &Machine, args: &[String]) -> anyh
         registry = f.registry,
         layers = f.layers,
         mib = f.image_bytes as f64 / f64::from(1u32 << 20),
+        single = f.single_push_shelf.len(),
+        single_mib = f.single_bytes as f64 / f64::from(1u32 << 20),
     )?;
     writeln!(
         s,
@@ -625,6 +628,37 @@ pub fn oci_section(f: &oci::Figures, machine: &Machine, args: &[String]) -> anyh
         runs(&f.pull_reference),
         met(pull <= 1.0),
     )?;
+    if !f.single_push_shelf.is_empty() {
+        let push = ratio(
+            median(&f.single_push_shelf),
+            median(&f.single_push_reference),
+        );
+        let pull = ratio(
+            median(&f.single_pull_nginx),
+            median(&f.single_pull_reference),
+        );
+        writeln!(
+            s,
+            "| single-layer image ({mib:.1} MiB): push, median (runs) | {} ({}) | {} ({}) | \
+             {push:.2}× the time | at most 0.8×: {} |",
+            secs(median(&f.single_push_shelf)),
+            runs(&f.single_push_shelf),
+            secs(median(&f.single_push_reference)),
+            runs(&f.single_push_reference),
+            met(push <= 0.8),
+            mib = f.single_bytes as f64 / f64::from(1u32 << 20),
+        )?;
+        writeln!(
+            s,
+            "| … pull, median (runs): Shelf from its static tree behind nginx | {} ({}) | {} \
+             ({}) | {pull:.2}× the time | at most 1×: {} |",
+            secs(median(&f.single_pull_nginx)),
+            runs(&f.single_pull_nginx),
+            secs(median(&f.single_pull_reference)),
+            runs(&f.single_pull_reference),
+            met(pull <= 1.0),
+        )?;
+    }
     let serve_over_nginx = ratio(median(&f.blob_serve), median(&f.blob_nginx));
     let serve_over_reference = ratio(median(&f.blob_serve), median(&f.blob_reference));
     writeln!(
