@@ -12,6 +12,15 @@
 //! commit and the files its clients read exist, and many concurrent publishers share the
 //! cost of writing them.
 //!
+//! One change whose files cannot be written (a folder where one of its files goes, a name
+//! whose paths clash) never fails the others: the flush reports the packages it could not
+//! write, and the jobs that changed them are refused. Their commits are taken out of the
+//! batch's history ([`crate::index::IndexRepo::drop_commits`]; the others are applied again
+//! on the base, unchanged: nothing of the batch was answered, pushed or exported yet), what
+//! they did besides is undone ([`Registry::on_refused`]: a claim, an audit entry), the files
+//! a refused new package wrote go, and each hears [`WriterGone::refused`]. Every other
+//! job of the batch is answered as written.
+//!
 //! The files derived from every package or from the history (home page, search document,
 //! change feed, `-/index.git/`), and git's staging area, no client needs to install what
 //! was published, so no answer waits for them: they stay owed ([`Registry::write_derived`])
