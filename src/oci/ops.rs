@@ -37,8 +37,8 @@ pub fn repository_holds(
 ) -> bool {
     let named =
         |line: &ManifestLine| line.store() == hex || line.blobs.iter().any(|b| b.store() == hex);
-    let in_record = record.is_some_and(|r| r.manifests.iter().any(named));
-    (in_record && blobs.contains(hex)) || blobs.holds(&holder(name), hex)
+    blobs.holds(&holder(name), hex)
+        || (record.is_some_and(|r| r.manifests.iter().any(named)) && blobs.contains(hex))
 }
 
 /// The id of the repository `name`.

@@ -405,11 +405,10 @@ impl Registry {
         let again = self.regenerate_counted(&ids, false, false)?;
         let mut stats = again.stats;
         for failure in failed {
-            let exists = protocols::named(failure.id.protocol)
-                .map(|p| p.package_exists(self.index.root(), &failure.id.canonical))
-                .transpose()
-                .unwrap_or(Some(true))
-                .unwrap_or(false);
+            // Unknown (the record cannot be read) counts as existing: nothing is removed.
+            let exists = protocols::named(failure.id.protocol).is_some_and(|p| {
+                (p.package_exists(self.index.root(), &failure.id.canonical)).unwrap_or(true)
+            });
             if exists {
                 continue;
             }

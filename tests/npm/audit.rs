@@ -77,43 +77,40 @@ fn npm_pnpm_and_bun_audit_through_shelf_serve() {
     let (ok, out) = npm.run(&dir, &["audit"]);
     assert!(ok && out.contains("found 0 vulnerabilities"), "{out}");
 
+    // Installs then audits with `bin` in a project of its own, its caches set by `env`;
+    // the audit's output must say `clean`.
+    let install_and_audit = |bin: &Path, project_name: &str, env: &[(&str, PathBuf)], clean| {
+        let dir = project(project_name);
+        for (args, expected) in [("install", None), ("audit", Some(clean))] {
+            let mut command = Command::new(bin);
+            command
+                .arg(args)
+                .current_dir(&dir)
+                .env("npm_config_registry", &registry)
+                .env("BUN_CONFIG_REGISTRY", &registry)
+                .env("NO_COLOR", "1");
+            for (key, value) in env {
+                command.env(key, value);
+            }
+            let (ok, out) = run(&mut command, &logs);
+            assert!(ok && expected.is_none_or(|e| out.contains(e)), "{out}");
+        }
+    };
     // pnpm: the report, `metadata.vulnerabilities` read.
-    let pnpm = tool("pnpm", "pnpm@9.15.9");
-    let dir = project("with-pnpm");
-    let pnpm_run = |args: &[&str]| {
-        let mut command = Command::new(&pnpm);
-        command
-            .args(args)
-            .current_dir(&dir)
-            .env("npm_config_registry", &registry)
-            .env("npm_config_store_dir", root.join("pnpm-store"))
-            .env("npm_config_cache_dir", root.join("pnpm-cache"))
-            .env("NO_COLOR", "1");
-        run(&mut command, &logs)
-    };
-    let (ok, out) = pnpm_run(&["install"]);
-    assert!(ok, "{out}");
-    let (ok, out) = pnpm_run(&["audit"]);
-    assert!(
-        ok && out.contains("No known vulnerabilities found"),
-        "{out}"
+    install_and_audit(
+        &tool("pnpm", "pnpm@9.15.9"),
+        "with-pnpm",
+        &[
+            ("npm_config_store_dir", root.join("pnpm-store")),
+            ("npm_config_cache_dir", root.join("pnpm-cache")),
+        ],
+        "No known vulnerabilities found",
     );
-
     // bun: the bulk request, gzip'd.
-    let bun = tool("bun", "bun@1.2.23");
-    let dir = project("with-bun");
-    let bun_run = |args: &[&str]| {
-        let mut command = Command::new(&bun);
-        command
-            .args(args)
-            .current_dir(&dir)
-            .env("BUN_CONFIG_REGISTRY", &registry)
-            .env("BUN_INSTALL_CACHE_DIR", root.join("bun-cache"))
-            .env("NO_COLOR", "1");
-        run(&mut command, &logs)
-    };
-    let (ok, out) = bun_run(&["install"]);
-    assert!(ok, "{out}");
-    let (ok, out) = bun_run(&["audit"]);
-    assert!(ok && out.contains("No vulnerabilities found"), "{out}");
+    install_and_audit(
+        &tool("bun", "bun@1.2.23"),
+        "with-bun",
+        &[("BUN_INSTALL_CACHE_DIR", root.join("bun-cache"))],
+        "No vulnerabilities found",
+    );
 }

@@ -182,6 +182,13 @@ impl IntoResponse for OciError {
     }
 }
 
+/// The query parameter `key` of the request, decoded.
+fn query(parts: &Parts, key: &str) -> Option<String> {
+    form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// A path under `/v2/`, read from its end.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Route {

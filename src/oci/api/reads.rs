@@ -140,12 +140,7 @@ pub async fn tags(app: &Arc<App>, parts: &Parts, name: RepoName) -> Result<Respo
         return Err(name_unknown(&name));
     };
     let logical = format!("{PREFIX}/{name}/tags/list");
-    let query = |key: &str| {
-        form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.into_owned())
-    };
-    let (n, last) = (query("n"), query("last"));
+    let (n, last) = (super::query(parts, "n"), super::query(parts, "last"));
     if n.is_none() && last.is_none() {
         return answer_exact(site, logical, &parts.method, &parts.headers)
             .await
