@@ -772,10 +772,7 @@ impl<W: Write> Decoder<W> {
                 _ => Err(self.invalid("an escape other than \\/")),
             };
         }
-        let run = input
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\')
-            .unwrap_or(input.len());
+        let run = memchr::memchr2(b'"', b'\\', input).unwrap_or(input.len());
         self.push(input.get(..run).unwrap_or(input), limit)?;
         match input.get(run) {
             Some(b'"') => self.ended = true,
