@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{
     DbError,
-    tokens::{scopes_from, scopes_to},
+    tokens::{LAST_USED_GRANULARITY, scopes_from, scopes_to},
     users::{self, User},
 };
 
@@ -87,7 +87,7 @@ pub fn insert(
 }
 
 /// A key that exists, is not revoked and has not expired at `now`, with its secret and its
-/// user; updates `last_used_at`.
+/// user; updates `last_used_at` (at most once a minute).
 ///
 /// # Errors
 /// SQLite errors, or stored scopes that are not a JSON list of strings.
@@ -111,7 +111,9 @@ pub fn lookup(
             ))
         })
         .optional()?;
-    if let Some((key, _, _)) = &found {
+    // Written at most once a minute, as a token's is.
+    let stale = |at: Option<i64>| at.is_none_or(|at| at <= now - LAST_USED_GRANULARITY);
+    if let Some((key, _, _)) = found.as_ref().filter(|(k, _, _)| stale(k.last_used_at)) {
         conn.execute(
             "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1",
             params![key.id, now],

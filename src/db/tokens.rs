@@ -99,8 +99,13 @@ pub fn insert(
     Ok(conn.last_insert_rowid())
 }
 
+/// How stale a token's `last_used_at` may be before a lookup writes it again: a token used
+/// on every request (a publishing CI job, npm's many calls) then costs a database write
+/// (and its `fsync`) a minute, not one a request.
+pub const LAST_USED_GRANULARITY: i64 = 60;
+
 /// A token that exists, is not revoked and has not expired at `now`, with its user; updates
-/// `last_used_at`.
+/// `last_used_at` when it is older than [`LAST_USED_GRANULARITY`].
 ///
 /// # Errors
 /// SQLite errors, or stored scopes that are not a JSON list of strings.
@@ -119,7 +124,11 @@ pub fn lookup(
             Ok((from_row(row)?, users::from_row(row, COLUMN_COUNT)?))
         })
         .optional()?;
-    if let Some((token, _)) = &found {
+    let stale = |t: &TokenRow| {
+        t.last_used_at
+            .is_none_or(|at| at <= now - LAST_USED_GRANULARITY)
+    };
+    if let Some((token, _)) = found.as_ref().filter(|(t, _)| stale(t)) {
         conn.execute(
             "UPDATE tokens SET last_used_at = ?2 WHERE id = ?1",
             params![token.id, now],
@@ -220,6 +229,31 @@ mod tests {
 
     fn all() -> Vec<String> {
         vec!["*".to_owned()]
+    }
+
+    #[test]
+    fn last_used_is_written_once_a_minute() {
+        let db = Db::open_in_memory().expect("db");
+        db.with(|conn| {
+            let alice =
+                users::create(conn, "alice", "a@example.com", "$h", false, 0)?.expect("new");
+            let id = insert(conn, alice.id, "hash1", "", &all(), false, 100, 10_000)?;
+            let used = |conn: &Connection| -> Result<Option<i64>, DbError> {
+                Ok(get(conn, id)?.expect("row").last_used_at)
+            };
+            lookup(conn, "hash1", 150)?.expect("live");
+            assert_eq!(used(conn)?, Some(150));
+            lookup(conn, "hash1", 150 + LAST_USED_GRANULARITY - 1)?.expect("live");
+            assert_eq!(
+                used(conn)?,
+                Some(150),
+                "not written again within the minute"
+            );
+            lookup(conn, "hash1", 150 + LAST_USED_GRANULARITY)?.expect("live");
+            assert_eq!(used(conn)?, Some(150 + LAST_USED_GRANULARITY));
+            Ok(())
+        })
+        .expect("db");
     }
 
     #[test]
