@@ -25,11 +25,13 @@
 //! change feed, `-/index.git/`), and git's staging area, no client needs to install what
 //! was published, so no answer waits for them: they stay owed ([`Registry::write_derived`])
 //! after a batch's answers until no job has arrived for [`LINGER`], or until they have been
-//! owed for [`DERIVED_LAG`] while jobs keep arriving. So one write of them serves every
-//! batch of a burst, and a publisher that sends its next version as soon as the last is
-//! answered (a release script, a CI job) does not find the writer busy with them. They lag
-//! an answer by [`LINGER`] plus the time they take to write (a few milliseconds) when the
-//! writer is otherwise idle, and by at most [`DERIVED_LAG`] plus one batch under load.
+//! owed for [`DERIVED_LAG`] while jobs keep arriving, when they are written right after
+//! a batch's answers (the moment a client that waits for each answer is busiest with its
+//! next request). So one write of them serves every batch of a burst, and a publisher that
+//! sends its next version as soon as the last is answered (a release script, a CI job)
+//! does not find the writer busy with them. They lag an answer by [`LINGER`] plus the time
+//! they take to write (10 to 20 ms at a thousand packages) when the writer is otherwise
+//! idle, and by at most [`DERIVED_LAG`] plus one batch under load.
 //! `-/index.git/info/refs` is the last of them written: once it names a commit, every
 //! derived file includes that commit. A server killed in between leaves packages whose
 //! index files changed since the last build, and the build every start runs writes them
@@ -89,8 +91,12 @@ pub const DERIVED_LAG: Duration = Duration::from_millis(500);
 
 /// How long the writer waits for another job before writing the derived files a batch
 /// left owed (module docs): longer than a client on the same network takes to send its
-/// next publish once answered, short next to anything a person would notice.
-pub const LINGER: Duration = Duration::from_millis(10);
+/// next publish once answered, even one that does something else in between (publishes
+/// to a second registry, runs its next step), short next to anything a person would
+/// notice. At 10 ms, a client alternating between Shelf and another registry (the
+/// benchmark's npm phase) found the writer busy with them on most publishes: they take
+/// 10 to 15 ms at a few hundred packages, most of it the history's files.
+pub const LINGER: Duration = Duration::from_millis(50);
 
 /// How long after a write of the derived files that left some owed the writer tries
 /// again, doubling each time up to [`RETRY_MAX`], while no job arrives.
