@@ -475,6 +475,10 @@ async fn append(
     let mut broke = None;
     // The chunk is refused: the session goes back to where it was.
     let mut refused = None;
+    // The body's pieces (a few KiB each) are written a MiB at a time: each write of a
+    // `tokio::fs::File` is a trip to a blocking thread.
+    let mut out = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, &mut session.file);
+    let mut writeback = Writeback::default();
     while let Some(chunk) = stream.next().await {
         let chunk = match chunk {
             Ok(chunk) => chunk,
@@ -488,7 +492,7 @@ async fn append(
             refused = Some(too_large(limit));
             break;
         }
-        if let Err(e) = session.file.write_all(&chunk).await {
+        if let Err(e) = out.write_all(&chunk).await {
             refused = Some(internal(&e));
             break;
         }
@@ -496,8 +500,10 @@ async fn append(
             running.hasher.update(&chunk);
             running.size += chunk.len() as u64;
         }
+        writeback.wrote(chunk.len() as u64, out.get_ref()).await;
     }
-    let flushed = session.file.flush().await;
+    let flushed = out.flush().await;
+    drop(out);
     if refused.is_none()
         && broke.is_none()
         && let Some((start, end)) = range
@@ -530,6 +536,41 @@ async fn append(
         .map_err(|e| internal(&e))?
         .len();
     broke.map_or(Ok(()), Err)
+}
+
+/// What an upload writes at a time ([`append`]).
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// How many bytes an upload writes between two starts of its file's writeback.
+const WRITEBACK_EVERY: u64 = 64 << 20;
+
+/// Makes a large upload's bytes durable as they arrive: every [`WRITEBACK_EVERY`] bytes, an
+/// `fdatasync` of the session's file starts on a blocking thread (one at a time), so that
+/// the disk writes while the network delivers and the `fsync` before the blob is stored
+/// ([`crate::blob::BlobStore::commit`]) waits only for the last of it: for a 500 MiB layer,
+/// most of a second that was spent after the last byte arrived.
+#[derive(Default)]
+struct Writeback {
+    since: u64,
+    running: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Writeback {
+    async fn wrote(&mut self, bytes: u64, file: &tokio::fs::File) {
+        self.since += bytes;
+        if self.since < WRITEBACK_EVERY || self.running.as_ref().is_some_and(|r| !r.is_finished()) {
+            return;
+        }
+        // Best effort: the `fsync` at the end is what makes the bytes durable.
+        let Ok(file) = file.try_clone().await else {
+            return;
+        };
+        let file = file.into_std().await;
+        self.since = 0;
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            let _ = file.sync_data();
+        }));
+    }
 }
 
 impl Drop for Session {
