@@ -31,6 +31,9 @@ pub const SECRET_KEY: &str = "shelf-test-secret-key-0123456789";
 /// How long the server may take to answer on its S3 port.
 const STARTUP: Duration = Duration::from_secs(90);
 
+/// How many times [`Seaweed::start`] tries, on fresh ports each time.
+const PORT_TRIES: usize = 3;
+
 /// A running `weed mini`, killed with its process group when dropped.
 pub struct Seaweed {
     child: Child,
@@ -45,7 +48,23 @@ pub struct Seaweed {
 impl Seaweed {
     /// Starts a server and waits until its S3 port answers. A missing `weed` fails the test
     /// with how to install it.
+    ///
+    /// Its ports are free when chosen, but another process (any outgoing connection takes
+    /// an ephemeral port) may take one before `weed` binds it: a server that exits saying
+    /// so is started again on other ports, up to [`PORT_TRIES`] times.
     pub fn start() -> Self {
+        for _ in 1..PORT_TRIES {
+            match Self::start_once() {
+                Ok(server) => return server,
+                Err(log) if log.contains("address already in use") => continue,
+                Err(log) => panic!("`weed mini` exited:\n{log}"),
+            }
+        }
+        Self::start_once().unwrap_or_else(|log| panic!("`weed mini` exited:\n{log}"))
+    }
+
+    /// One try of [`Seaweed::start`]: the server's log when it exits before answering.
+    fn start_once() -> Result<Self, String> {
         let dir = tempfile::tempdir().expect("temp dir for SeaweedFS");
         let data = dir.path().join("data");
         fs::create_dir_all(&data).expect("create data dir");
@@ -121,18 +140,19 @@ impl Seaweed {
             endpoint: format!("http://127.0.0.1:{s3}"),
             grpc_ports: [s3_grpc, master_grpc, volume_grpc, filer_grpc, admin_grpc],
         };
-        server.wait_until_listening(s3);
-        server
+        server.wait_until_listening(s3)?;
+        Ok(server)
     }
 
-    fn wait_until_listening(&mut self, port: u16) {
+    /// Waits until `port` answers; the log when the server exits first.
+    fn wait_until_listening(&mut self, port: u16) -> Result<(), String> {
         let deadline = Instant::now() + STARTUP;
         loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return;
+                return Ok(());
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("`weed mini` exited with {status}:\n{}", self.log());
+                return Err(format!("{status}\n{}", self.log()));
             }
             assert!(
                 Instant::now() < deadline,
