@@ -69,6 +69,7 @@ impl Plan {
             wrk_seconds: 10,
             wrk_connections: 64,
             npm: Some(npm::Plan {
+                held: vec![100, 1000],
                 publishes: 100,
                 payload: 1 << 20,
                 packages: 50,
@@ -106,6 +107,7 @@ impl Plan {
             // Verdaccio included: installed once (~15 s from the npm registry, then cached
             // in target/tmp), started in a few seconds.
             npm: Some(npm::Plan {
+                held: vec![0, 4],
                 publishes: 3,
                 payload: 64 << 10,
                 packages: 3,
@@ -134,6 +136,9 @@ pub struct Figures {
     pub generated_in: Option<Duration>,
     pub full: Measured,
     pub full_written: u64,
+    /// The full build of the same registry whose index Shelf never packed (imported, or
+    /// made by hand): every object loose, as the synthetic generator writes them.
+    pub first: Measured,
     pub noop: Measured,
     pub noop_written: u64,
     pub noop_unchanged: u64,
@@ -253,7 +258,7 @@ fn main() -> anyhow::Result<()> {
         for (_, section) in &sections {
             ensure!(
                 section.contains("| full build")
-                    || section.contains("| publish, p50")
+                    || section.contains("| npm publish, ")
                     || section.contains("| push"),
                 "the report renders:\n{section}"
             );
@@ -357,7 +362,9 @@ fn empty_trash(root: &Path) -> std::io::Result<()> {
 
 /// A copy to measure on. The index is copied (git appends to its reflog in place); blobs
 /// are hard links, because the blob store and the site writer only ever create files.
-fn working_copy(pristine: &Path, work: &Path) -> anyhow::Result<()> {
+/// A copy of `pristine`'s index and blobs in `work`; with `packed` false, without the packs
+/// its index adopted (every object loose again: an index Shelf never packed).
+fn working_copy(pristine: &Path, work: &Path, packed: bool) -> anyhow::Result<()> {
     let root = work.parent().context("a work folder has a parent")?;
     discard(root, work)?;
     std::fs::create_dir_all(work)?;
@@ -368,6 +375,13 @@ fn working_copy(pristine: &Path, work: &Path) -> anyhow::Result<()> {
             .arg(work.join(part))
             .status()?;
         ensure!(status.success(), "cp {flag} {part} failed");
+    }
+    if !packed {
+        let git = work.join("index/.git");
+        for pack in std::fs::read_dir(git.join("objects/pack"))? {
+            std::fs::remove_file(pack?.path())?;
+        }
+        std::fs::remove_file(git.join("shelf-packs.json"))?;
     }
     // A copy has new inodes and change times, so the stat data in git's staging index no
     // longer matches and the first `git status` (Shelf's start-up repair runs one) would
@@ -429,7 +443,7 @@ fn build_counts(stdout: &str) -> anyhow::Result<(u64, u64, u64)> {
 fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow::Result<Figures> {
     let (pristine, generated_in) = pristine(root, packages, versions)?;
     let work = root.join("work");
-    working_copy(&pristine, &work)?;
+    working_copy(&pristine, &work, true)?;
     // One port for every command, so the site's URLs never change between them.
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let base = format!("http://127.0.0.1:{port}");
@@ -555,6 +569,11 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
             bail!("{who}: {} failed reads of {}", r.failures, r.requests);
         }
     }
+    eprintln!("first build of the same index never packed");
+    let unpacked = root.join("work-unpacked");
+    working_copy(&pristine, &unpacked, false)?;
+    let first = run_measured(shelf(&unpacked, &base).arg("build"))?;
+    discard(root, &unpacked)?;
     discard(root, &work)?;
 
     Ok(Figures {
@@ -563,6 +582,7 @@ fn measure(plan: &Plan, root: &Path, packages: usize, versions: usize) -> anyhow
         generated_in,
         full,
         full_written,
+        first,
         noop,
         noop_written,
         noop_unchanged,

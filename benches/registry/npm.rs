@@ -48,7 +48,10 @@ pub const VERDACCIO: &str = "6.8.0";
 
 /// How much the npm phase does.
 pub struct Plan {
-    /// Timed publishes to each registry.
+    /// How many packages each registry holds before each round of timed publishes (small
+    /// packages published untimed, the same into both, in increasing order).
+    pub held: Vec<usize>,
+    /// Timed publishes to each registry in each round.
     pub publishes: usize,
     /// Incompressible bytes in each timed publish's tarball.
     pub payload: usize,
@@ -68,13 +71,28 @@ pub struct Figures {
     /// Size of each timed publish's tarball and of its request body (the same for both).
     pub tarball_bytes: usize,
     pub body_bytes: usize,
-    pub publish_shelf: Vec<Duration>,
-    pub publish_verdaccio: Vec<Duration>,
+    /// Size of each timed Serverless publish's zip.
+    pub zip_bytes: usize,
+    /// One round of timed publishes per [`Plan::held`].
+    pub rounds: Vec<Round>,
     pub packages: usize,
     pub install_shelf: Vec<Install>,
     pub install_verdaccio: Vec<Install>,
     /// The same install from a warm cache, offline: npm's own cost.
     pub install_floor: Vec<Install>,
+}
+
+/// The timed publishes with one number of packages held.
+pub struct Round {
+    /// Packages each registry held when the round began.
+    pub held: usize,
+    /// `npm publish` through `shelf serve`.
+    pub npm_shelf: Vec<Duration>,
+    /// The same publish to Verdaccio.
+    pub npm_verdaccio: Vec<Duration>,
+    /// A Serverless publish of a zip of the same size through `shelf serve` (`POST
+    /// /releases`, then the upload, as `shelf publish` and the `s` client send them).
+    pub serverless_shelf: Vec<Duration>,
 }
 
 const USER: &str = "bench";
@@ -116,39 +134,71 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
         token: &verdaccio_token,
     };
 
-    eprintln!("npm publish latency ({} each)", plan.publishes);
-    let mut versions = Vec::with_capacity(plan.publishes);
-    for i in 0..plan.publishes {
-        let name = format!("bench-pub-{i:04}");
-        let manifest = bench_manifest(&name);
-        // 4 KiB below the MiB leave room for the other files, headers and gzip's framing.
-        let payload = noise(plan.payload.saturating_sub(4 << 10), i as u64 + 1);
-        versions.push(Version::new(manifest, Some(payload))?);
-    }
-    let tarball_bytes = versions.first().map_or(0, |v| v.tgz.len());
-    let bodies: Vec<(Vec<u8>, Vec<u8>)> = versions
-        .iter()
-        .map(|v| {
-            let for_shelf = v.body(shelf.registry, &client)?;
-            Ok((for_shelf, v.body(peer.registry, &client)?))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    drop(versions);
-    let body_bytes = bodies.first().map_or(0, |b| b.0.len());
-    let mut publish_shelf = Vec::with_capacity(bodies.len());
-    let mut publish_verdaccio = Vec::with_capacity(bodies.len());
-    for (i, (for_shelf, for_peer)) in bodies.iter().enumerate() {
-        let name = format!("bench-pub-{i:04}");
-        // Alternate who goes first, so neither always follows the other's work.
-        if i % 2 == 0 {
-            publish_shelf.push(client.publish(&shelf, &name, for_shelf)?);
-            publish_verdaccio.push(client.publish(&peer, &name, for_peer)?);
-        } else {
-            publish_verdaccio.push(client.publish(&peer, &name, for_peer)?);
-            publish_shelf.push(client.publish(&shelf, &name, for_shelf)?);
+    let (registry, secret) = crate::publish::login(&server.base, USER, PASSWORD)?;
+    let serverless = crate::publish::client(&registry, &secret);
+    let limits = shelf::serverless::package::archive::Limits::default();
+    let mut rounds = Vec::with_capacity(plan.held.len());
+    let (mut held, mut tarball_bytes, mut body_bytes, mut zip_bytes) = (0, 0, 0, 0);
+    for (round, &want) in plan.held.iter().enumerate() {
+        eprintln!("npm: {want} packages held in each registry");
+        // Small packages, untimed, the same into both; a round's timed publishes count.
+        while held < want {
+            let name = format!("bench-held-{held:04}");
+            let version = small_package(&name, &[])?;
+            for target in [&shelf, &peer] {
+                client.publish(target, &name, &version.body(target.registry, &client)?)?;
+            }
+            held += 1;
         }
+        eprintln!(
+            "npm and Serverless publish latency ({} each)",
+            plan.publishes
+        );
+        let mut bodies = Vec::with_capacity(plan.publishes);
+        for i in 0..plan.publishes {
+            let name = format!("bench-pub-{round}-{i:04}");
+            let seed = (round * plan.publishes + i) as u64 + 1;
+            // 4 KiB below the MiB leave room for the other files, headers and gzip's framing.
+            let payload = noise(plan.payload.saturating_sub(4 << 10), seed);
+            let version = Version::new(bench_manifest(&name), Some(payload))?;
+            tarball_bytes = version.tgz.len();
+            let for_shelf = version.body(shelf.registry, &client)?;
+            let for_peer = version.body(peer.registry, &client)?;
+            body_bytes = for_shelf.len();
+            let sls = format!("bench-sls-{round}-{i:04}");
+            let zip = crate::publish::package_zip(&sls, "1.0.0", plan.payload, seed);
+            zip_bytes = zip.len();
+            let release = crate::publish::release_of(&zip, &limits)?;
+            bodies.push((name, for_shelf, for_peer, release, zip));
+        }
+        let mut timed = Round {
+            held,
+            npm_shelf: Vec::with_capacity(bodies.len()),
+            npm_verdaccio: Vec::with_capacity(bodies.len()),
+            serverless_shelf: Vec::with_capacity(bodies.len()),
+        };
+        for (i, (name, for_shelf, for_peer, release, zip)) in bodies.into_iter().enumerate() {
+            // Each goes first as often as the others, so none always follows another's work.
+            for turn in 0..3 {
+                match (i + turn) % 3 {
+                    0 => timed
+                        .npm_shelf
+                        .push(client.publish(&shelf, &name, &for_shelf)?),
+                    1 => timed
+                        .npm_verdaccio
+                        .push(client.publish(&peer, &name, &for_peer)?),
+                    _ => timed.serverless_shelf.push(crate::publish::publish_rebased(
+                        &serverless,
+                        &release,
+                        &mut std::io::Cursor::new(&zip),
+                        Some((&nginx_base, &server.base)),
+                    )?),
+                }
+            }
+            held += 1;
+        }
+        rounds.push(timed);
     }
-    drop(bodies);
 
     eprintln!("npm install of {} packages", plan.packages);
     let graph = dependency_graph(plan.packages);
@@ -193,8 +243,8 @@ pub fn measure(plan: &Plan, root: &Path) -> anyhow::Result<Figures> {
         npm,
         tarball_bytes,
         body_bytes,
-        publish_shelf,
-        publish_verdaccio,
+        zip_bytes,
+        rounds,
         packages: plan.packages,
         install_shelf,
         install_verdaccio,

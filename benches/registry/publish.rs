@@ -77,12 +77,31 @@ pub fn publish<R: std::io::Read + std::io::Seek>(
     release: &NewRelease,
     zip: &mut R,
 ) -> anyhow::Result<Duration> {
+    publish_rebased(client, release, zip, None)
+}
+
+/// [`publish`] to a server whose base URL names another host (the npm phase's names the
+/// nginx in front of its site): `rebase` is (that base, the server's own address), and
+/// the upload URL the server answers is sent to the server.
+pub fn publish_rebased<R: std::io::Read + std::io::Seek>(
+    client: &Client,
+    release: &NewRelease,
+    zip: &mut R,
+    rebase: Option<(&str, &str)>,
+) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let created = client
         .create_release(release)
         .with_context(|| format!("POST /releases for {}@{}", release.name, release.version))?;
+    let url = match rebase {
+        Some((named, server)) => match created.upload_url.strip_prefix(named) {
+            Some(path) => format!("{}{path}", server.trim_end_matches('/')),
+            None => created.upload_url.clone(),
+        },
+        None => created.upload_url.clone(),
+    };
     client
-        .upload(&created.upload_url, zip, &mut |_| {})
+        .upload(&url, zip, &mut |_| {})
         .with_context(|| format!("upload of {}@{}", release.name, release.version))?;
     Ok(started.elapsed())
 }
