@@ -13,3 +13,5 @@ mod oras;
 mod refusals;
 #[path = "oci/skopeo.rs"]
 mod skopeo;
+#[path = "oci/uploads.rs"]
+mod uploads;

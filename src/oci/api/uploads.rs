@@ -403,6 +403,8 @@ fn content_range(parts: &Parts) -> Result<Option<(u64, u64)>, OciError> {
 /// An open session, locked for this request.
 struct Session {
     id: String,
+    /// The session's file: its path, for what syncs it ([`Writeback`]).
+    path: PathBuf,
     file: tokio::fs::File,
     size: u64,
     /// Its running hash, when it covers every byte of the file.
@@ -410,6 +412,7 @@ struct Session {
 }
 
 async fn open_session(path: &Path, id: &str) -> Result<Session, OciError> {
+    let path_of_session = path.to_owned();
     let path = path.to_owned();
     let opened = tokio::task::spawn_blocking(move || -> io::Result<Option<(fs::File, u64)>> {
         let file = match fs::OpenOptions::new().append(true).open(&path) {
@@ -432,6 +435,7 @@ async fn open_session(path: &Path, id: &str) -> Result<Session, OciError> {
     match opened {
         Ok(Some((file, size))) => Ok(Session {
             id: id.to_owned(),
+            path: path_of_session,
             file: tokio::fs::File::from_std(file),
             size,
             running: running().remove(id).filter(|r| r.size == size),
@@ -500,7 +504,7 @@ async fn append(
             running.hasher.update(&chunk);
             running.size += chunk.len() as u64;
         }
-        writeback.wrote(chunk.len() as u64, out.get_ref()).await;
+        writeback.wrote(chunk.len() as u64, &session.path);
     }
     let flushed = out.flush().await;
     drop(out);
@@ -556,19 +560,21 @@ struct Writeback {
 }
 
 impl Writeback {
-    async fn wrote(&mut self, bytes: u64, file: &tokio::fs::File) {
+    fn wrote(&mut self, bytes: u64, path: &Path) {
         self.since += bytes;
         if self.since < WRITEBACK_EVERY || self.running.as_ref().is_some_and(|r| !r.is_finished()) {
             return;
         }
-        // Best effort: the `fsync` at the end is what makes the bytes durable.
-        let Ok(file) = file.try_clone().await else {
-            return;
-        };
-        let file = file.into_std().await;
         self.since = 0;
+        // Opened again rather than shared (`try_clone`): a shared descriptor would hold the
+        // session's lock until the sync ends, and the client's next chunk would be refused
+        // as busy. Best effort: the `fsync` before the blob is stored is what makes the
+        // bytes durable.
+        let path = path.to_owned();
         self.running = Some(tokio::task::spawn_blocking(move || {
-            let _ = file.sync_data();
+            if let Ok(file) = fs::File::open(&path) {
+                let _ = file.sync_data();
+            }
         }));
     }
 }
