@@ -136,11 +136,12 @@ where
     let reader = StreamReader::new(stream.map_err(std::io::Error::other));
     let bridge = SyncIoBridge::new(reader);
     let (blobs, limit) = (app.blobs.clone(), app.zip_limits.max_zip_bytes);
-    // Durable here, on this upload's own thread, rather than on the writer when the blob
-    // is committed.
+    // Made durable on a thread of its own while the zip is inspected and the writer is
+    // awaited, rather than on the writer when the blob is committed (which waits only for
+    // what is left).
     let staged = tokio::task::spawn_blocking(move || {
         let mut staged = blobs.stage(bridge, limit)?;
-        staged.sync()?;
+        staged.start_sync()?;
         Ok(staged)
     })
     .await
