@@ -5,8 +5,10 @@
 //! feed: every commit on the first-parent chain of `HEAD` is one change, numbered from 1 at
 //! the first commit (a merged pull request is one change, its merge commit; the commits it
 //! brought in are not listed separately). A commit Shelf wrote is described by its message
-//! (`Publish hello@1.2.0`, index/README.md 2.9); any other commit (a hand edit, a merge) by
-//! the files it changed.
+//! (`Publish hello@1.2.0`, index/README.md 2.9; a protocol's own words, `npm: publish
+//! hello@1.2.0`, as that protocol reads them, [`crate::site::protocol::Protocol::release_in_subject`]);
+//! any other commit (a hand edit, a merge, an npm dist-tag) by the files it changed, which
+//! costs a diff of its trees and a read of each record it changed.
 //!
 //! Changes are grouped in pages of [`PAGE_SIZE`]. A full page never changes again, so it is
 //! written once (with an empty scope: nothing here ever removes it); the head document holds
@@ -365,6 +367,19 @@ pub fn parse_message(message: &str) -> Option<(Action, Option<String>, Option<St
     if subject == "Initialize index" || subject.starts_with("Set base URL to ") {
         return Some((Action::Config, None, None));
     }
+    // A protocol that writes its own words (`npm: publish …`) says what they mean.
+    if let Some((verb, name, version)) = protocols::ALL
+        .iter()
+        .find_map(|p| p.release_in_subject(subject))
+    {
+        let action = match (verb, &version) {
+            ("Delete", None) => Action::DeletePackage,
+            ("Publish", Some(_)) => Action::Publish,
+            ("Delete", Some(_)) => Action::Delete,
+            _ => return None,
+        };
+        return Some((action, Some(name), version));
+    }
     let (verb, target) = subject.split_once(' ')?;
     let names = |name: &str, version: Option<&str>| {
         protocols::ALL
@@ -439,6 +454,45 @@ fn read_state(path: &Path) -> Option<State> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn npm_subjects_are_read_as_releases() {
+        let read = |subject: &str| parse_message(subject);
+        let some = |action, name: &str, version: Option<&str>| {
+            Some((action, Some(name.to_owned()), version.map(str::to_owned)))
+        };
+        assert_eq!(
+            read("npm: publish hello-npm@1.2.3"),
+            some(Action::Publish, "hello-npm", Some("1.2.3"))
+        );
+        assert_eq!(
+            read("npm: publish @scope/pkg@1.0.0-beta.1"),
+            some(Action::Publish, "@scope/pkg", Some("1.0.0-beta.1"))
+        );
+        assert_eq!(
+            read("npm: unpublish @scope/pkg@2.0.0"),
+            some(Action::Delete, "@scope/pkg", Some("2.0.0"))
+        );
+        assert_eq!(
+            read("npm: unpublish @scope/pkg"),
+            some(Action::DeletePackage, "@scope/pkg", None)
+        );
+        // Other npm changes, and anything malformed, are read from the diff.
+        for subject in [
+            "npm: tag hello@1.0.0 beta",
+            "npm: deprecate hello",
+            "npm: publish hello",
+            "npm: publish hello@not-a-version",
+            "npm: publish -bad@1.0.0",
+        ] {
+            assert_eq!(read(subject), None, "{subject}");
+        }
+        // Serverless's own words are unchanged.
+        assert_eq!(
+            read("Publish hello@1.0.0"),
+            some(Action::Publish, "hello", Some("1.0.0"))
+        );
+    }
 
     fn change(seq: u64) -> Change {
         Change {

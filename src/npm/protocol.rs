@@ -74,6 +74,29 @@ impl Protocol for Npm {
         record::package_of(rel)
     }
 
+    /// `npm: publish NAME@VERSION` and `npm: unpublish NAME[@VERSION]` (`ops.rs`).
+    fn release_in_subject(&self, subject: &str) -> Option<(&'static str, String, Option<String>)> {
+        let (verb, target) = subject.strip_prefix("npm: ")?.split_once(' ')?;
+        let verb = match verb {
+            "publish" => "Publish",
+            "unpublish" => "Delete",
+            _ => return None,
+        };
+        // The version is after the last `@` (a scoped name begins with one).
+        let (name, version) = match target.rsplit_once('@') {
+            Some((name, version))
+                if !name.is_empty() && semver::Version::parse(version).is_ok() =>
+            {
+                (name, Some(version.to_owned()))
+            }
+            _ => (target, None),
+        };
+        if NpmName::parse(name).is_err() || (verb == "Publish" && version.is_none()) {
+            return None;
+        }
+        Some((verb, name.to_owned(), version))
+    }
+
     fn plan(
         &self,
         root: &Path,

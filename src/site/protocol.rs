@@ -125,6 +125,17 @@ pub trait Protocol: Sync {
         false
     }
 
+    /// What a commit subject this protocol writes in its own words means in the change
+    /// feed's, when it names one release or one whole package: the verb (`Publish`,
+    /// `Delete`: index/README.md 2.9), the name as published, and the version (`None` for
+    /// the whole package). The feed then reads such a commit from its message, not from a
+    /// diff of its trees and a read of the record it changed. `None`: described from the
+    /// diff (an `update` of the names it touched).
+    fn release_in_subject(&self, subject: &str) -> Option<(&'static str, String, Option<String>)> {
+        let _ = subject;
+        None
+    }
+
     /// Its path templates in `-/config.json`.
     fn config_paths(&self) -> Map<String, Value> {
         Map::new()

@@ -127,6 +127,32 @@ fn npm_installs_from_the_tree_behind_nginx() {
         );
     }
 
+    // The change feed reads npm's own commit messages: each publish with its version (it
+    // said `update`, and no version, when it read them from their diffs).
+    let feed_url = format!("{base}/-/changes.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let published = |feed: &serde_json::Value, name: &str| {
+        feed["changes"].as_array().is_some_and(|changes| {
+            changes
+                .iter()
+                .any(|c| c["action"] == "publish" && c["name"] == name && c["version"] == "1.0.0")
+        })
+    };
+    loop {
+        let feed: serde_json::Value = crate::common::server::agent()
+            .get(&feed_url)
+            .call()
+            .ok()
+            .and_then(|mut r| r.body_mut().read_to_string().ok())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        if published(&feed, "@acme/widget") && published(&feed, "shelf-demo") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the feed: {feed}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
     // A version published after an install is found by the next install with the same
     // cache: the packument is revalidated, not kept as fresh.
     let reader = Npm::new(&fx.dir.path().join("reader"), &format!("{base}/npm/"));
