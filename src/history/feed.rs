@@ -372,13 +372,7 @@ pub fn parse_message(message: &str) -> Option<(Action, Option<String>, Option<St
         .iter()
         .find_map(|p| p.release_in_subject(subject))
     {
-        let action = match (verb, &version) {
-            ("Delete", None) => Action::DeletePackage,
-            ("Publish", Some(_)) => Action::Publish,
-            ("Delete", Some(_)) => Action::Delete,
-            _ => return None,
-        };
-        return Some((action, Some(name), version));
+        return Some((action(verb, version.is_some())?, Some(name), version));
     }
     let (verb, target) = subject.split_once(' ')?;
     let names = |name: &str, version: Option<&str>| {
@@ -386,20 +380,25 @@ pub fn parse_message(message: &str) -> Option<(Action, Option<String>, Option<St
             .iter()
             .any(|p| p.names_a_release(name, version))
     };
-    match (verb, target.split_once('@')) {
-        ("Delete", None) if names(target, None) => {
-            Some((Action::DeletePackage, Some(target.to_owned()), None))
-        }
-        (verb, Some((name, version))) if names(name, Some(version)) => {
-            let action = match verb {
-                "Publish" => Action::Publish,
-                "Yank" => Action::Yank,
-                "Unyank" => Action::Unyank,
-                "Delete" => Action::Delete,
-                _ => return None,
-            };
-            Some((action, Some(name.to_owned()), Some(version.to_owned())))
-        }
+    match target.split_once('@') {
+        None if names(target, None) => Some((action(verb, false)?, Some(target.to_owned()), None)),
+        Some((name, version)) if names(name, Some(version)) => Some((
+            action(verb, true)?,
+            Some(name.to_owned()),
+            Some(version.to_owned()),
+        )),
+        _ => None,
+    }
+}
+
+/// What a subject's verb (index/README.md 2.9) does, to one version or to a whole package.
+fn action(verb: &str, one_version: bool) -> Option<Action> {
+    match (verb, one_version) {
+        ("Publish", true) => Some(Action::Publish),
+        ("Yank", true) => Some(Action::Yank),
+        ("Unyank", true) => Some(Action::Unyank),
+        ("Delete", true) => Some(Action::Delete),
+        ("Delete", false) => Some(Action::DeletePackage),
         _ => None,
     }
 }

@@ -246,6 +246,14 @@ pub struct Api {
 }
 
 impl Api {
+    /// The API as `user` (signed up with [`super::sign_up`]'s password), with a token for
+    /// `scope` (`repository:NAME:pull,push`).
+    pub fn signed_in(base: &str, user: &str, scope: &str) -> Api {
+        Api {
+            base: base.to_owned(),
+            bearer: token(base, Some((user, "a long enough password")), scope),
+        }
+    }
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("http") {
             path.to_owned()
@@ -344,18 +352,19 @@ impl Api {
         let started = self.post(&format!("/v2/{name}/blobs/uploads/"));
         assert_eq!(started.status, 202);
         let d = digest(bytes);
-        let sep = if started.location.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        let done = self.put(
-            &format!("{}{sep}digest={d}", started.location),
-            "application/octet-stream",
-            bytes,
-        );
+        let done = self.finish_upload(&started.location, &d, bytes);
         assert_eq!(done.status, 201, "{}", done.code);
         d
+    }
+
+    /// `PUT {location}?digest=…` with the upload's last bytes (`bytes`, maybe none).
+    pub fn finish_upload(&self, location: &str, digest: &str, bytes: &[u8]) -> Answer {
+        let sep = if location.contains('?') { '&' } else { '?' };
+        self.put(
+            &format!("{location}{sep}digest={digest}"),
+            "application/octet-stream",
+            bytes,
+        )
     }
 
     /// Pushes an image of `layers` (and a config) to `name:tag` as a client does: each blob

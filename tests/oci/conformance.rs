@@ -141,19 +141,12 @@ fn the_distribution_spec_conformance_suites_pass_with_a_password_and_a_token() {
 fn the_pull_workflow_passes_against_the_static_tree_behind_nginx() {
     use crate::common::{
         nginx::{self, free_port},
-        oci::{Api, CONFIG, LAYER, MANIFEST, digest, token},
+        oci::{Api, CONFIG, LAYER, MANIFEST, digest},
     };
     let fx = Fixture::new();
     let server = Server::shelf(&mut unlimited_serve(&fx.data()));
     sign_up(&server.base, "alice");
-    let api = Api {
-        base: server.base.clone(),
-        bearer: token(
-            &server.base,
-            Some(("alice", PASSWORD)),
-            "repository:static/pull:pull,push",
-        ),
-    };
+    let api = Api::signed_in(&server.base, "alice", "repository:static/pull:pull,push");
     let config = api.blob("static/pull", b"{}");
     let layer = api.blob("static/pull", b"a layer of bytes");
     let manifest = serde_json::json!({

@@ -6,26 +6,17 @@ use sha2::Digest as _;
 
 use crate::common::{
     Fixture,
-    oci::{Api, digest, token},
+    oci::{Api, digest},
     server::{Server, unlimited_serve},
     sign_up,
 };
-
-const PASSWORD: &str = "a long enough password";
 
 #[test]
 fn a_chunked_upload_past_the_writeback_size_is_stored_whole() {
     let fx = Fixture::new();
     let server = Server::shelf(&mut unlimited_serve(&fx.data()));
     sign_up(&server.base, "alice");
-    let api = Api {
-        base: server.base.clone(),
-        bearer: token(
-            &server.base,
-            Some(("alice", PASSWORD)),
-            "repository:big/layer:pull,push",
-        ),
-    };
+    let api = Api::signed_in(&server.base, "alice", "repository:big/layer:pull,push");
     // 70 MiB of bytes that differ everywhere, so a lost or repeated MiB changes the digest.
     let mut bytes = Vec::with_capacity(70 << 20);
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -64,16 +55,7 @@ fn a_chunked_upload_past_the_writeback_size_is_stored_whole() {
     );
     assert_eq!(sent.status, 202, "{}", sent.message);
     let wanted = digest(&bytes);
-    let sep = if sent.location.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    let done = api.put(
-        &format!("{}{sep}digest={wanted}", sent.location),
-        "application/octet-stream",
-        last,
-    );
+    let done = api.finish_upload(&sent.location, &wanted, last);
     assert_eq!(done.status, 201, "{}: {}", done.code, done.message);
 
     let hex = wanted.trim_start_matches("sha256:");
