@@ -204,6 +204,8 @@ fn npm_installs_from_the_tree_behind_nginx() {
     assert!(ok, "{out}");
     let (ok, out) = npm.run(&demo, &["unpublish", "shelf-demo@1.0.0"]);
     assert!(ok, "{out}");
+    // The feed the mirror follows is written after the answer (50 ms later, or more).
+    crate::common::settled(&fx.data());
     let second = mirror(&base, &copy);
     assert!(!second.contains("full pass"), "{second}");
     assert!(second.contains("1 zips"), "only the new tarball: {second}");
